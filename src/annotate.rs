@@ -1,0 +1,337 @@
+//! The tagger: finds every gazetteer name in a text.
+//!
+//! All labels and aliases go into one Aho-Corasick automaton. Text and names
+//! are matched in a *folded* form that keeps letter case but irons out what
+//! varies between transcriptions: diacritics (`Slánský` ~ `Slansky`),
+//! typographic apostrophes and quotes, dash variants, runs of white space and
+//! line breaks (a name broken across a line end), and a hyphen that ends a
+//! line. Each name also matches in capitals (`MOLOTOV` in a heading). A name
+//! written in double quotes in the gazetteer (`"Truth"`) only matches where
+//! the text quotes it. Matches are whole words; where matches overlap, the
+//! leftmost, then the longest, wins. A possessive (`Stalin's`, `Stalin’s`)
+//! is a word boundary, so it needs no alias.
+//!
+//! Invariant: a [`Mention`]'s `start..end` are byte offsets into the
+//! original text, on character boundaries, and the text there is the
+//! mention as written (quotes of a quoted alias excluded).
+
+use crate::gazetteer::Gazetteer;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// A name found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte offsets into the original text.
+    pub start: usize,
+    pub end: usize,
+    /// Index of the entity in the gazetteer.
+    pub entity: usize,
+}
+
+/// A name shared by several entities, found in a text: left unlinked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguous {
+    pub start: usize,
+    pub end: usize,
+    pub entities: Vec<usize>,
+}
+
+/// What the tagger found in one text.
+#[derive(Debug, Default)]
+pub struct Tagged {
+    pub mentions: Vec<Mention>,
+    pub ambiguous: Vec<Ambiguous>,
+}
+
+#[derive(Debug)]
+struct Pattern {
+    entities: Vec<usize>,
+    quoted: bool,
+    /// Whether the pattern's first and last characters are letters or
+    /// digits, and so need a word boundary beside them.
+    word_start: bool,
+    word_end: bool,
+}
+
+/// The compiled gazetteer.
+pub struct Tagger {
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+}
+
+impl Tagger {
+    /// Compiles every label and alias of the gazetteer.
+    pub fn new(gazetteer: &Gazetteer) -> Tagger {
+        let mut keys: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for (i, entity) in gazetteer.entities.iter().enumerate() {
+            for name in entity.names() {
+                let (quoted, bare) = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"'))
+                {
+                    Some(inner) if !inner.is_empty() => (true, inner),
+                    _ => (false, name),
+                };
+                let folded = fold(bare).0;
+                let mut variants = vec![folded.clone()];
+                let upper = folded.to_uppercase();
+                if upper != folded && folded.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+                    variants.push(upper);
+                }
+                for v in variants {
+                    let key = if quoted { format!("\"{v}\"") } else { v };
+                    let first = key.chars().next().unwrap_or(' ');
+                    let last = key.chars().next_back().unwrap_or(' ');
+                    let idx = *by_key.entry(key.clone()).or_insert_with(|| {
+                        keys.push(key);
+                        patterns.push(Pattern {
+                            entities: Vec::new(),
+                            quoted,
+                            word_start: first.is_alphanumeric(),
+                            word_end: last.is_alphanumeric(),
+                        });
+                        patterns.len() - 1
+                    });
+                    if !patterns[idx].entities.contains(&i) {
+                        patterns[idx].entities.push(i);
+                    }
+                }
+            }
+        }
+        let automaton = (!keys.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&keys)
+                .expect("the gazetteer's names compile into an automaton")
+        });
+        Tagger {
+            automaton,
+            patterns,
+        }
+    }
+
+    /// Names shared by more than one entity, with their entities.
+    pub fn shared_names(&self, gazetteer: &Gazetteer) -> Vec<(String, Vec<usize>)> {
+        let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+        for e in &gazetteer.entities {
+            for name in e.names() {
+                let key = fold(name).0;
+                if out.iter().any(|(n, _)| fold(n).0 == key) {
+                    continue;
+                }
+                let owners: Vec<usize> = gazetteer
+                    .entities
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.names().any(|n| fold(n).0 == key))
+                    .map(|(i, _)| i)
+                    .collect();
+                if owners.len() > 1 {
+                    out.push((name.to_string(), owners));
+                }
+            }
+        }
+        out
+    }
+
+    /// Finds all mentions in `text`.
+    pub fn tag(&self, text: &str) -> Tagged {
+        let Some(automaton) = &self.automaton else {
+            return Tagged::default();
+        };
+        let (folded, map) = fold(text);
+        let fb = folded.as_bytes();
+        let boundary_before = |i: usize| i == 0 || !char_before(&folded, i).is_alphanumeric();
+        let boundary_after = |i: usize| i >= fb.len() || !char_at(&folded, i).is_alphanumeric();
+        let mut candidates: Vec<(usize, usize, usize)> = automaton
+            .find_overlapping_iter(&folded)
+            .filter_map(|m| {
+                let p = &self.patterns[m.pattern().as_usize()];
+                let ok = (!p.word_start || boundary_before(m.start()))
+                    && (!p.word_end || boundary_after(m.end()));
+                ok.then_some((m.start(), m.end(), m.pattern().as_usize()))
+            })
+            .collect();
+        candidates.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+        let mut tagged = Tagged::default();
+        let mut last_end = 0;
+        for (s, e, p) in candidates {
+            if s < last_end {
+                continue;
+            }
+            last_end = e;
+            let pattern = &self.patterns[p];
+            let (s, e) = if pattern.quoted {
+                (s + 1, e - 1)
+            } else {
+                (s, e)
+            };
+            let (start, end) = (map[s] as usize, map[e] as usize);
+            let end = start + text[start..end].trim_end().len();
+            if pattern.entities.len() == 1 {
+                tagged.mentions.push(Mention {
+                    start,
+                    end,
+                    entity: pattern.entities[0],
+                });
+            } else {
+                tagged.ambiguous.push(Ambiguous {
+                    start,
+                    end,
+                    entities: pattern.entities.clone(),
+                });
+            }
+        }
+        tagged
+    }
+}
+
+fn char_before(s: &str, i: usize) -> char {
+    s[..i].chars().next_back().unwrap_or(' ')
+}
+
+fn char_at(s: &str, i: usize) -> char {
+    s[i..].chars().next().unwrap_or(' ')
+}
+
+/// Folds `text` for matching and returns, for every byte offset of the
+/// folded text that starts a character (and for its end), the byte offset
+/// of the original character it comes from. Characters dropped by folding
+/// (combining marks, the line break after a hyphen) belong to the character
+/// before them.
+pub fn fold(text: &str) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    let push = |out: &mut String, map: &mut Vec<u32>, c: char, from: usize| {
+        let before = out.len();
+        out.push(c);
+        map.extend(std::iter::repeat_n(from as u32, out.len() - before));
+    };
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            let mut j = i + c.len_utf8();
+            while let Some(&(k, n)) = chars.peek() {
+                if !n.is_whitespace() {
+                    break;
+                }
+                j = k + n.len_utf8();
+                chars.next();
+            }
+            // A hyphen at a line end joins the two halves of a word or name.
+            let joins = out.ends_with('-') && text[i..j].contains('\n');
+            if !joins {
+                push(&mut out, &mut map, ' ', i);
+            }
+            continue;
+        }
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '`' | '\u{00B4}' => {
+                push(&mut out, &mut map, '\'', i)
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+            | '\u{2033}' => push(&mut out, &mut map, '"', i),
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => {
+                push(&mut out, &mut map, '-', i)
+            }
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => {}
+            c if c.is_ascii() => push(&mut out, &mut map, c, i),
+            c if is_combining_mark(c) => {}
+            c => decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    push(&mut out, &mut map, d, i);
+                }
+            }),
+        }
+    }
+    map.push(text.len() as u32);
+    (out, map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::{Entity, EntityType};
+
+    fn gazetteer(rows: &[(&str, &[&str])]) -> Gazetteer {
+        let mut g = Gazetteer::default();
+        for (label, aliases) in rows {
+            g.entities.push(Entity {
+                id: label.to_lowercase().replace(' ', "-"),
+                kind: EntityType::Person,
+                label: label.to_string(),
+                aliases: aliases.iter().map(|a| a.to_string()).collect(),
+                wikidata: None,
+                wikidata_source: None,
+                description: None,
+            });
+        }
+        g
+    }
+
+    fn found(tagger: &Tagger, text: &str) -> Vec<(String, usize)> {
+        tagger
+            .tag(text)
+            .mentions
+            .iter()
+            .map(|m| (text[m.start..m.end].to_string(), m.entity))
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_longest_match_and_case() {
+        let g = gazetteer(&[
+            ("Stalin", &[]),
+            ("Tel Aviv", &[]),
+            ("Tel Aviv University", &[]),
+            ("Pravda", &["\"Truth\""]),
+            ("May", &[]),
+        ]);
+        let t = Tagger::new(&g);
+        let text = "Stalinism; Stalin's and Stalin’s letters reached Tel Aviv University, Tel\n   Aviv; you may read \"Truth\" or The Socialist Truth. STALIN";
+        assert_eq!(
+            found(&t, text),
+            vec![
+                ("Stalin".into(), 0),
+                ("Stalin".into(), 0),
+                ("Tel Aviv University".into(), 2),
+                ("Tel\n   Aviv".into(), 1),
+                ("Truth".into(), 3),
+                ("STALIN".into(), 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn diacritics_fold_both_ways_and_offsets_stay_on_the_original() {
+        let g = gazetteer(&[("Rudolf Slánský", &["Slansky"])]);
+        let t = Tagger::new(&g);
+        let text = "Über Slánský und Slansky und Rudolf Sla\u{301}nsky\u{301}.";
+        let got = found(&t, text);
+        assert_eq!(got[0].0, "Slánský");
+        assert_eq!(got[1].0, "Slansky");
+        assert_eq!(got[2].0, "Rudolf Sla\u{301}nsky\u{301}");
+    }
+
+    #[test]
+    fn hyphen_at_line_end_joins_a_name() {
+        let g = gazetteer(&[("Ben-Gurion", &[])]);
+        let t = Tagger::new(&g);
+        assert_eq!(
+            found(&t, "said Ben-\n    Gurion then")[0].0,
+            "Ben-\n    Gurion"
+        );
+    }
+
+    #[test]
+    fn shared_names_are_not_given_to_either_entity() {
+        let g = gazetteer(&[("Communist Party", &[]), ("CPGB", &["Communist Party"])]);
+        let t = Tagger::new(&g);
+        let tagged = t.tag("the Communist Party said");
+        assert!(tagged.mentions.is_empty());
+        assert_eq!(tagged.ambiguous.len(), 1);
+        assert_eq!(tagged.ambiguous[0].entities, vec![0, 1]);
+    }
+}

@@ -1,0 +1,24 @@
+//! `annalist build`: build the store from the corpus.
+
+use super::Context;
+use crate::cli::BuildArgs;
+use annalist::pipeline;
+use annalist::Result;
+
+pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
+    let summary = if args.force {
+        Some(pipeline::build(&ctx.build)?)
+    } else {
+        pipeline::ensure_built(&ctx.build)?
+    };
+    match summary {
+        Some(s) => ctx.report(&s),
+        None if !ctx.quiet => eprintln!(
+            "{} is up to date with {} (use --force to rebuild).",
+            ctx.build.store.display(),
+            ctx.build.corpus.display()
+        ),
+        None => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! One module per subcommand: each turns its arguments into a library
+//! configuration and calls the library. Shared here: the corpus and store
+//! the global options point at, and the auto-build before reading.
+
+pub mod build;
+pub mod export;
+pub mod init;
+pub mod queries;
+pub mod query;
+
+use crate::cli::Cli;
+use annalist::pipeline::{self, BuildConfig};
+use annalist::store::{BuildInfo, StoreDir};
+use annalist::Result;
+use oxigraph::store::Store;
+use std::io::IsTerminal;
+
+/// What every command knows: where the corpus and the store are.
+pub struct Context {
+    pub build: BuildConfig,
+    pub quiet: bool,
+}
+
+impl Context {
+    pub fn new(cli: &Cli) -> Context {
+        let store = cli
+            .store
+            .clone()
+            .unwrap_or_else(|| cli.corpus.join(".annalist"));
+        Context {
+            build: BuildConfig {
+                corpus: cli.corpus.clone(),
+                store,
+                progress: !cli.quiet && std::io::stderr().is_terminal(),
+            },
+            quiet: cli.quiet,
+        }
+    }
+
+    /// Opens the store, building it first if the corpus changed.
+    pub fn store(&self) -> Result<(Store, BuildInfo)> {
+        if let Some(summary) = pipeline::ensure_built(&self.build)? {
+            self.report(&summary);
+        }
+        StoreDir::new(&self.build.store).open()
+    }
+
+    /// Prints a build summary and its warnings on standard error.
+    pub fn report(&self, summary: &pipeline::Summary) {
+        for w in &summary.warnings {
+            eprintln!("warning: {w}");
+        }
+        if !self.quiet {
+            eprintln!("{summary}");
+        }
+    }
+}

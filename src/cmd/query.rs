@@ -1,0 +1,76 @@
+//! `annalist query`: run a SPARQL query from the library, a file, stdin or
+//! the command line.
+
+use super::Context;
+use crate::cli::QueryArgs;
+use annalist::query::{self, Format, Outcome, QueryConfig};
+use annalist::{Error, Result};
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::time::Duration;
+
+pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let (origin, text) = match (&args.sparql, args.query.as_deref()) {
+        (Some(q), _) => ("--sparql".to_string(), q.clone()),
+        (None, Some("-")) => {
+            let mut q = String::new();
+            std::io::stdin()
+                .read_to_string(&mut q)
+                .map_err(|e| Error::io("<stdin>", e))?;
+            ("<stdin>".to_string(), q)
+        }
+        (None, Some(name)) => resolve(ctx, name)?,
+        (None, None) => unreachable!("clap requires a query"),
+    };
+    let format = match &args.format {
+        Some(f) => Some(Format::from_name(f).ok_or_else(|| Error::Usage {
+            message: format!("unknown format {f:?}"),
+            fix: "use table, csv, tsv, json or xml for SELECT and ASK; turtle, ntriples, nquads, trig, jsonld or rdfxml for CONSTRUCT".into(),
+        })?),
+        None => None,
+    };
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return Err(Error::Usage {
+            message: format!(
+                "--timeout {} is not a positive number of seconds",
+                args.timeout
+            ),
+            fix: "give a time limit such as --timeout 30".into(),
+        });
+    }
+    let bindings = args
+        .bind
+        .iter()
+        .map(|b| query::parse_binding(b))
+        .collect::<Result<Vec<_>>>()?;
+    let (store, info) = ctx.store()?;
+    let config = QueryConfig {
+        origin,
+        bindings,
+        timeout: Some(Duration::from_secs_f64(args.timeout)),
+        format,
+        table_by_default: std::io::stdout().is_terminal(),
+        base_iri: info.base_iri,
+    };
+    query::run(&store, &text, &config, out)
+}
+
+/// A query named on the command line: a file, a query of the corpus's own
+/// queries/ directory, or one of the library.
+fn resolve(ctx: &Context, name: &str) -> Result<(String, String)> {
+    let path = Path::new(name);
+    let own = ctx.build.corpus.join("queries").join(format!("{name}.rq"));
+    for p in [path, own.as_path()] {
+        if p.is_file() {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            return Ok((p.display().to_string(), text));
+        }
+    }
+    if let Some(q) = query::library().into_iter().find(|q| q.name == name) {
+        return Ok((format!("queries/{name}.rq"), q.text.to_string()));
+    }
+    Err(Error::Usage {
+        message: format!("no query file or library query named {name:?}"),
+        fix: "`annalist queries` lists the library; give a path to run a .rq file".into(),
+    })
+}

@@ -1,0 +1,781 @@
+//! The corpus: a directory with `manifest.toml`, a gazetteer and text files.
+//!
+//! The manifest describes every source file and every document in them. One
+//! file may hold several documents; the manifest says where each starts by
+//! quoting the beginning of its first line, which survives later edits of the
+//! text better than offsets. [`Corpus::load`] reads and checks the manifest;
+//! [`Corpus::segment`] finds the documents of one file in its text.
+//!
+//! Invariants: every document id is unique and IRI-safe; every document's
+//! range lies inside its file, top-level documents of a file never overlap,
+//! and an embedded document (`within`) lies inside its parent. Offsets are
+//! kept in bytes here and turned into code points by the graph stage.
+
+use crate::error::{Error, InputError, Position, Result};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The name of the manifest inside a corpus directory.
+pub const MANIFEST: &str = "manifest.toml";
+
+/// The document kinds a manifest may use; each is a SKOS concept of the
+/// ontology (`ans:letter`, …).
+pub const KINDS: &[&str] = &[
+    "article",
+    "blog-post",
+    "comment",
+    "extract",
+    "front-matter",
+    "greeting",
+    "letter",
+    "memorandum",
+    "note",
+    "report",
+    "speech",
+    "statement",
+    "telegram",
+    "other",
+];
+
+/// A date known to the year, the month or the day (ISO 8601 `YYYY`,
+/// `YYYY-MM`, `YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking the calendar.
+    pub fn parse(s: &str) -> Option<PartialDate> {
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize| -> Option<u32> {
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        };
+        let year = num(parts.first()?, 4)? as i32;
+        let month = match parts.get(1) {
+            Some(p) => Some(num(p, 2).filter(|m| (1..=12).contains(m))? as u8),
+            None => None,
+        };
+        let day = match parts.get(2) {
+            Some(p) => {
+                let d = num(p, 2)?;
+                let max = days_in_month(year, month? as u32);
+                Some((1..=max).contains(&d).then_some(d as u8)?)
+            }
+            None => None,
+        };
+        (parts.len() <= 3).then_some(PartialDate { year, month, day })
+    }
+
+    /// The precision: `"day"`, `"month"` or `"year"`.
+    pub fn precision(&self) -> &'static str {
+        match (self.month, self.day) {
+            (_, Some(_)) => "day",
+            (Some(_), None) => "month",
+            _ => "year",
+        }
+    }
+
+    /// The XML Schema datatype that carries this precision.
+    pub fn xsd_type(&self) -> &'static str {
+        match self.precision() {
+            "day" => "http://www.w3.org/2001/XMLSchema#date",
+            "month" => "http://www.w3.org/2001/XMLSchema#gYearMonth",
+            _ => "http://www.w3.org/2001/XMLSchema#gYear",
+        }
+    }
+}
+
+impl std::fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Whether `id` is a usable identifier: `[A-Za-z0-9][A-Za-z0-9._-]*`, so
+/// that it can stand in an IRI and a file name unescaped.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    corpus: RawCorpus,
+    #[serde(default)]
+    file: Vec<RawFile>,
+    #[serde(default)]
+    document: Vec<RawDocument>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorpus {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    base_iri: Spanned<String>,
+    #[serde(default)]
+    gazetteer: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    path: Spanned<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    original_language: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    id: Spanned<String>,
+    file: Spanned<String>,
+    start: Spanned<String>,
+    #[serde(default)]
+    end: Option<Spanned<String>>,
+    #[serde(default)]
+    within: Option<Spanned<String>>,
+    title: String,
+    kind: Spanned<String>,
+    #[serde(default)]
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    authors: Vec<Spanned<String>>,
+    #[serde(default)]
+    recipients: Vec<Spanned<String>>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    original_language: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// A text file of the corpus, as the manifest describes it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path relative to the corpus directory, with `/` separators.
+    pub path: String,
+    /// A stable id derived from the file name (without extension).
+    pub id: String,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub source: Option<String>,
+    pub language: Option<String>,
+    pub original_language: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A reference to a gazetteer entity, with its place in the manifest.
+#[derive(Debug, Clone)]
+pub struct EntityRef {
+    pub id: String,
+    pub position: Position,
+}
+
+/// A document as the manifest describes it.
+#[derive(Debug, Clone)]
+pub struct DocumentSpec {
+    pub id: String,
+    /// Index into [`Corpus::files`].
+    pub file: usize,
+    pub start: String,
+    pub end: Option<String>,
+    /// Index of the enclosing document, for an embedded one.
+    pub within: Option<usize>,
+    pub title: String,
+    pub kind: String,
+    pub date: Option<PartialDate>,
+    pub authors: Vec<EntityRef>,
+    pub recipients: Vec<EntityRef>,
+    pub language: Option<String>,
+    pub original_language: Option<String>,
+    pub publisher: Option<String>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    start_pos: Position,
+    end_pos: Option<Position>,
+}
+
+/// A document found in its file's text: byte range `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// Index into [`Corpus::documents`].
+    pub doc: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A loaded and checked manifest.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub dir: PathBuf,
+    pub title: String,
+    pub description: Option<String>,
+    pub base_iri: String,
+    pub gazetteer_path: PathBuf,
+    pub files: Vec<SourceFile>,
+    pub documents: Vec<DocumentSpec>,
+    manifest_path: PathBuf,
+}
+
+impl Corpus {
+    /// Reads `DIR/manifest.toml` and checks it (ids, kinds, dates, files,
+    /// nesting). Entity references are checked later against the gazetteer
+    /// by [`Corpus::check_entities`].
+    pub fn load(dir: &Path) -> Result<Corpus> {
+        if !dir.is_dir() {
+            return Err(InputError::new(
+                dir,
+                "corpus directory not found",
+                "pass --corpus DIR with the directory that holds manifest.toml, or create one with `annalist init DIR`",
+            )
+            .into());
+        }
+        let manifest_path = dir.join(MANIFEST);
+        let text = read_text(&manifest_path)?;
+        let raw: RawManifest = toml::from_str(&text).map_err(|e| {
+            let pos = e.span().map(|s| Position::of_byte(&text, s.start));
+            let mut err = InputError::new(
+                &manifest_path,
+                e.message().trim_end_matches('\n').to_string(),
+                "fix the TOML syntax; `annalist init DIR` writes a commented example manifest",
+            );
+            err.position = pos;
+            Error::from(err)
+        })?;
+        let at = |span: std::ops::Range<usize>| Position::of_byte(&text, span.start);
+        let bad = |span: std::ops::Range<usize>, msg: String, fix: &str| -> Error {
+            InputError::new(&manifest_path, msg, fix)
+                .at(at(span))
+                .into()
+        };
+
+        let base = raw.corpus.base_iri.get_ref();
+        if oxigraph::model::NamedNode::new(base.as_str()).is_err()
+            || !(base.ends_with('/') || base.ends_with('#'))
+        {
+            return Err(bad(
+                raw.corpus.base_iri.span(),
+                format!("base_iri {base:?} is not an absolute IRI ending in / or #"),
+                "write an absolute IRI such as \"https://example.org/my-corpus/\"",
+            ));
+        }
+        let gazetteer_path = match &raw.corpus.gazetteer {
+            Some(g) => dir.join(g.get_ref()),
+            None => dir.join("gazetteer.csv"),
+        };
+
+        let mut files = Vec::new();
+        let mut file_index: HashMap<String, usize> = HashMap::new();
+        for f in raw.file {
+            let path = f.path.get_ref().replace('\\', "/");
+            let id = file_id(&path);
+            if file_index.contains_key(&path) {
+                return Err(bad(
+                    f.path.span(),
+                    format!("file {path:?} is described twice"),
+                    "keep one [[file]] table per text file",
+                ));
+            }
+            if !dir.join(&path).is_file() {
+                return Err(bad(
+                    f.path.span(),
+                    format!("text file {path:?} not found in {}", dir.display()),
+                    "give the path relative to the corpus directory, e.g. \"texts/letter.txt\"",
+                ));
+            }
+            if files.iter().any(|x: &SourceFile| x.id == id) {
+                return Err(bad(
+                    f.path.span(),
+                    format!("two files share the name {id:?}"),
+                    "give every text file a distinct file name (without extension)",
+                ));
+            }
+            file_index.insert(path.clone(), files.len());
+            files.push(SourceFile {
+                path,
+                id,
+                title: f.title,
+                publisher: f.publisher,
+                source: f.source,
+                language: f.language,
+                original_language: f.original_language,
+                note: f.note,
+            });
+        }
+
+        let mut documents: Vec<DocumentSpec> = Vec::new();
+        let mut doc_index: HashMap<String, usize> = HashMap::new();
+        let mut withins = Vec::new();
+        for d in raw.document {
+            let id = d.id.get_ref().clone();
+            if !is_valid_id(&id) {
+                return Err(bad(
+                    d.id.span(),
+                    format!("document id {id:?} is not a valid id"),
+                    "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                ));
+            }
+            if doc_index.contains_key(&id) {
+                return Err(bad(
+                    d.id.span(),
+                    format!("duplicate document id {id:?}"),
+                    "give every document its own id",
+                ));
+            }
+            let path = d.file.get_ref().replace('\\', "/");
+            let file =
+                match file_index.get(&path) {
+                    Some(&i) => i,
+                    None if dir.join(&path).is_file() => {
+                        // A file without its own [[file]] table.
+                        let id = file_id(&path);
+                        file_index.insert(path.clone(), files.len());
+                        files.push(SourceFile {
+                            path,
+                            id,
+                            title: None,
+                            publisher: None,
+                            source: None,
+                            language: None,
+                            original_language: None,
+                            note: None,
+                        });
+                        files.len() - 1
+                    }
+                    None => return Err(bad(
+                        d.file.span(),
+                        format!("text file {path:?} not found in {}", dir.display()),
+                        "give the path relative to the corpus directory, e.g. \"texts/letter.txt\"",
+                    )),
+                };
+            let kind = d.kind.get_ref().clone();
+            if !KINDS.contains(&kind.as_str()) {
+                return Err(bad(
+                    d.kind.span(),
+                    format!("unknown document kind {kind:?}"),
+                    &format!("use one of: {}", KINDS.join(", ")),
+                ));
+            }
+            let date = match &d.date {
+                Some(s) => Some(PartialDate::parse(s.get_ref()).ok_or_else(|| {
+                    bad(
+                        s.span(),
+                        format!("date {:?} is not an ISO 8601 date", s.get_ref()),
+                        "write YYYY-MM-DD, YYYY-MM or YYYY (e.g. \"1953-07-15\", \"1947-05\", \"1941\")",
+                    )
+                })?),
+                None => None,
+            };
+            for (what, q) in [("start", Some(&d.start)), ("end", d.end.as_ref())] {
+                if let Some(q) = q {
+                    if q.get_ref().trim().is_empty() || q.get_ref().contains('\n') {
+                        return Err(bad(
+                            q.span(),
+                            format!("{what} must quote the beginning of one line"),
+                            "copy the first words of the line, without line breaks",
+                        ));
+                    }
+                }
+            }
+            let refs = |list: &[Spanned<String>]| -> Vec<EntityRef> {
+                list.iter()
+                    .map(|s| EntityRef {
+                        id: s.get_ref().clone(),
+                        position: at(s.span()),
+                    })
+                    .collect()
+            };
+            let f = &files[file];
+            doc_index.insert(id.clone(), documents.len());
+            withins.push(d.within.clone());
+            documents.push(DocumentSpec {
+                id,
+                file,
+                start: d.start.get_ref().trim_start().to_string(),
+                end: d.end.as_ref().map(|e| e.get_ref().trim_start().to_string()),
+                within: None,
+                title: d.title,
+                kind,
+                date,
+                authors: refs(&d.authors),
+                recipients: refs(&d.recipients),
+                language: d.language.or_else(|| f.language.clone()),
+                original_language: d.original_language.or_else(|| f.original_language.clone()),
+                publisher: d.publisher.or_else(|| f.publisher.clone()),
+                source: d.source.or_else(|| f.source.clone()),
+                note: d.note,
+                start_pos: at(d.start.span()),
+                end_pos: d.end.as_ref().map(|e| at(e.span())),
+            });
+        }
+        for (i, w) in withins.into_iter().enumerate() {
+            let Some(w) = w else { continue };
+            let parent = *doc_index.get(w.get_ref()).ok_or_else(|| {
+                bad(
+                    w.span(),
+                    format!("within names unknown document {:?}", w.get_ref()),
+                    "name the id of the document this one is embedded in",
+                )
+            })?;
+            if parent == i || documents[parent].file != documents[i].file {
+                return Err(bad(
+                    w.span(),
+                    format!(
+                        "document {:?} cannot lie within {:?}",
+                        documents[i].id,
+                        w.get_ref()
+                    ),
+                    "an embedded document lies inside another document of the same file",
+                ));
+            }
+            if documents[i].end.is_none() {
+                return Err(bad(
+                    w.span(),
+                    format!("embedded document {:?} has no end", documents[i].id),
+                    "add end = \"…\" quoting the beginning of the line after the embedded text",
+                ));
+            }
+            documents[i].within = Some(parent);
+        }
+        Ok(Corpus {
+            dir: dir.to_path_buf(),
+            title: raw.corpus.title,
+            description: raw.corpus.description,
+            base_iri: base.clone(),
+            gazetteer_path,
+            files,
+            documents,
+            manifest_path,
+        })
+    }
+
+    /// The manifest's path.
+    pub fn manifest_path(&self) -> &Path {
+        &self.manifest_path
+    }
+
+    /// The absolute path of file `i`.
+    pub fn file_path(&self, i: usize) -> PathBuf {
+        self.dir.join(&self.files[i].path)
+    }
+
+    /// Checks that every author and recipient is an entity id for which
+    /// `exists` returns true.
+    pub fn check_entities(&self, exists: impl Fn(&str) -> bool) -> Result<()> {
+        for d in &self.documents {
+            for (role, list) in [("author", &d.authors), ("recipient", &d.recipients)] {
+                let mut seen = Vec::new();
+                for r in list {
+                    if !exists(&r.id) {
+                        return Err(InputError::new(
+                            &self.manifest_path,
+                            format!("{role} {:?} of document {:?} is not in the gazetteer", r.id, d.id),
+                            "use the id of a gazetteer row, or add a row for this entity to the gazetteer",
+                        )
+                        .at(r.position)
+                        .into());
+                    }
+                    if seen.contains(&&r.id) {
+                        return Err(InputError::new(
+                            &self.manifest_path,
+                            format!("{role} {:?} is listed twice for document {:?}", r.id, d.id),
+                            "list each entity once",
+                        )
+                        .at(r.position)
+                        .into());
+                    }
+                    seen.push(&r.id);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds the documents of file `file` in its `text`. Segments come out
+    /// sorted by start; embedded documents follow their parent.
+    pub fn segment(&self, file: usize, text: &str) -> Result<Vec<Segment>> {
+        let path = self.file_path(file);
+        let lines = line_starts(text);
+        let find = |quote: &str, pos: Position, what: &str, id: &str| -> Result<usize> {
+            let hits: Vec<usize> = lines
+                .iter()
+                .filter_map(|&ls| {
+                    let line = &text[ls..];
+                    let line = &line[..line.find('\n').unwrap_or(line.len())];
+                    let trimmed = line.trim_start();
+                    trimmed
+                        .starts_with(quote)
+                        .then_some(ls + line.len() - trimmed.len())
+                })
+                .collect();
+            match hits.as_slice() {
+                [one] => Ok(*one),
+                [] => Err(InputError::new(
+                    &self.manifest_path,
+                    format!(
+                        "{what} of document {id:?} ({quote:?}) begins no line of {}",
+                        path.display()
+                    ),
+                    match nearest_line(text, quote) {
+                        Some((n, l)) => format!(
+                            "quote the beginning of a line exactly; the nearest is line {n}: {l:?}"
+                        ),
+                        None => "quote the beginning of a line of the file exactly".into(),
+                    },
+                )
+                .at(pos)
+                .into()),
+                many => Err(InputError::new(
+                    &self.manifest_path,
+                    format!(
+                        "{what} of document {id:?} ({quote:?}) begins {} lines of {} (lines {})",
+                        many.len(),
+                        path.display(),
+                        many.iter()
+                            .map(|&b| Position::of_byte(text, b).line.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    "quote more of the line, so that exactly one line begins with it",
+                )
+                .at(pos)
+                .into()),
+            }
+        };
+
+        let mut top = Vec::new();
+        let mut embedded = Vec::new();
+        for (i, d) in self
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.file == file)
+        {
+            let start = find(&d.start, d.start_pos, "start", &d.id)?;
+            let end = match (&d.end, d.end_pos) {
+                (Some(q), Some(pos)) => {
+                    let e = find(q, pos, "end", &d.id)?;
+                    if e <= start {
+                        return Err(InputError::new(
+                            &self.manifest_path,
+                            format!("end of document {:?} comes before its start", d.id),
+                            "quote a line that follows the document's first line",
+                        )
+                        .at(pos)
+                        .into());
+                    }
+                    Some(e)
+                }
+                _ => None,
+            };
+            if d.within.is_some() {
+                embedded.push((i, start, end.unwrap_or(text.len())));
+            } else {
+                top.push((i, start, end));
+            }
+        }
+        top.sort_by_key(|t| t.1);
+        let mut segments = Vec::new();
+        for (k, &(i, start, end)) in top.iter().enumerate() {
+            let next = top.get(k + 1).map_or(text.len(), |t| t.1);
+            let end = match end {
+                Some(e) if e > next => {
+                    return Err(InputError::new(
+                        &self.manifest_path,
+                        format!(
+                            "document {:?} ends after the next document {:?} begins",
+                            self.documents[i].id, self.documents[top[k + 1].0].id
+                        ),
+                        "move the end quote before the next document's start, or embed the inner document with `within`",
+                    )
+                    .at(self.documents[i].end_pos.unwrap_or(self.documents[i].start_pos))
+                    .into())
+                }
+                Some(e) => e,
+                None => next,
+            };
+            segments.push(Segment {
+                doc: i,
+                start,
+                end: trim_end(text, start, end),
+            });
+        }
+        for (i, start, end) in embedded {
+            let parent = self.documents[i].within.expect("embedded");
+            let seg = Segment {
+                doc: i,
+                start,
+                end: trim_end(text, start, end),
+            };
+            let Some(p) = segments.iter().find(|s| s.doc == parent).copied() else {
+                continue;
+            };
+            if seg.start < p.start || seg.end > p.end {
+                return Err(InputError::new(
+                    &self.manifest_path,
+                    format!(
+                        "embedded document {:?} does not lie inside {:?}",
+                        self.documents[i].id, self.documents[parent].id
+                    ),
+                    "quote start and end lines that lie inside the enclosing document",
+                )
+                .at(self.documents[i].start_pos)
+                .into());
+            }
+            segments.push(seg);
+        }
+        segments.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        Ok(segments)
+    }
+}
+
+/// Reads a UTF-8 text file, refusing empty and non-UTF-8 files with the
+/// place of the first bad byte. A leading byte-order mark is dropped.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let good = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            return Err(InputError::new(
+                path,
+                format!("not UTF-8: invalid byte 0x{:02X}", bytes[valid]),
+                "save the file as UTF-8 (e.g. `iconv -f WINDOWS-1252 -t UTF-8`)",
+            )
+            .at(Position::of_byte(good, good.len()))
+            .into());
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    };
+    if text.trim().is_empty() {
+        return Err(InputError::new(
+            path,
+            "the file is empty",
+            "put the text in the file, or remove it from the manifest",
+        )
+        .into());
+    }
+    Ok(text)
+}
+
+fn file_id(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    stem.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect()
+}
+
+fn trim_end(text: &str, start: usize, end: usize) -> usize {
+    start + text[start..end].trim_end().len()
+}
+
+/// The line (number, text) that shares the longest prefix with `quote`,
+/// ignoring case, for error messages.
+fn nearest_line(text: &str, quote: &str) -> Option<(usize, String)> {
+    let q: Vec<char> = quote.to_lowercase().chars().collect();
+    text.lines()
+        .enumerate()
+        .map(|(n, l)| {
+            let t = l.trim_start();
+            let common = t
+                .to_lowercase()
+                .chars()
+                .zip(q.iter())
+                .take_while(|(a, b)| a == *b)
+                .count();
+            let contained = t.to_lowercase().contains(&quote.to_lowercase());
+            (common + if contained { q.len() } else { 0 }, n + 1, t)
+        })
+        .filter(|(score, _, _)| *score >= 3)
+        .max_by_key(|(score, n, _)| (*score, std::cmp::Reverse(*n)))
+        .map(|(_, n, t)| (n, t.chars().take(80).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_keep_their_precision_and_check_the_calendar() {
+        let d = PartialDate::parse("1953-07-15").unwrap();
+        assert_eq!((d.precision(), d.to_string()), ("day", "1953-07-15".into()));
+        assert_eq!(PartialDate::parse("1947-05").unwrap().precision(), "month");
+        assert_eq!(PartialDate::parse("1941").unwrap().precision(), "year");
+        assert!(PartialDate::parse("1953-02-29").is_none());
+        assert!(PartialDate::parse("1952-02-29").is_some());
+        assert!(PartialDate::parse("1953-13").is_none());
+        assert!(PartialDate::parse("15 July 1953").is_none());
+        assert!(PartialDate::parse("1953-7-1").is_none());
+    }
+
+    #[test]
+    fn ids_are_iri_safe() {
+        assert!(is_valid_id("joseph-stalin"));
+        assert!(is_valid_id("Q1.x_2"));
+        assert!(!is_valid_id("-x"));
+        assert!(!is_valid_id("a b"));
+        assert!(!is_valid_id("a/b"));
+        assert!(!is_valid_id(""));
+    }
+}

@@ -1,0 +1,301 @@
+//! The gazetteer: one CSV row per person, organisation, place, event or work.
+//!
+//! Columns: `id,type,label,aliases,wikidata,wikidata_source,description`
+//! (`aliases` separated by `|`). The file is meant to be edited in a
+//! spreadsheet, so it is plain RFC 4180 CSV in UTF-8 (a byte-order mark is
+//! accepted).
+//!
+//! Invariants after [`Gazetteer::load`]: ids are unique and IRI-safe; every
+//! Wikidata id is `Q` followed by digits and carries the source that
+//! verified it; every alias has at least two letters or digits.
+
+use crate::corpus::{is_valid_id, read_text};
+use crate::error::{InputError, Position, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The kind of an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityType {
+    Person,
+    Organisation,
+    Place,
+    Event,
+    Work,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 5] = [
+        EntityType::Person,
+        EntityType::Organisation,
+        EntityType::Place,
+        EntityType::Event,
+        EntityType::Work,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityType::Person => "Person",
+            EntityType::Organisation => "Organisation",
+            EntityType::Place => "Place",
+            EntityType::Event => "Event",
+            EntityType::Work => "Work",
+        }
+    }
+
+    fn parse(s: &str) -> Option<EntityType> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|t| {
+            t.name().eq_ignore_ascii_case(s)
+                || (*t == EntityType::Organisation && s.eq_ignore_ascii_case("Organization"))
+        })
+    }
+}
+
+/// One gazetteer row.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    pub kind: EntityType,
+    pub label: String,
+    /// Other spellings, without the label and without repeats.
+    pub aliases: Vec<String>,
+    /// A Wikidata item id such as `Q855`.
+    pub wikidata: Option<String>,
+    /// Where the Wikidata id was verified.
+    pub wikidata_source: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Entity {
+    /// The label followed by the aliases: every name the tagger looks for.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.label.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// All entities, in file order, with an index by id.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    pub entities: Vec<Entity>,
+    index: HashMap<String, usize>,
+}
+
+const COLUMNS: [&str; 7] = [
+    "id",
+    "type",
+    "label",
+    "aliases",
+    "wikidata",
+    "wikidata_source",
+    "description",
+];
+
+impl Gazetteer {
+    /// Reads and checks a gazetteer CSV.
+    pub fn load(path: &Path) -> Result<Gazetteer> {
+        let text = read_text(path)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let bad_csv = |e: csv::Error| -> crate::Error {
+            let (pos, msg) = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    pos,
+                    expected_len,
+                    len,
+                } => (
+                    pos.clone(),
+                    format!("row has {len} fields, the header has {expected_len}"),
+                ),
+                csv::ErrorKind::Utf8 { pos, err } => (pos.clone(), format!("not UTF-8: {err}")),
+                _ => (None, e.to_string()),
+            };
+            let mut err = InputError::new(
+                path,
+                msg,
+                "every row needs one cell per header column; quote cells that contain commas with \"…\"",
+            );
+            err.position = pos.map(|p| Position::of_byte(&text, p.byte() as usize));
+            err.into()
+        };
+        let headers = reader.headers().map_err(bad_csv)?.clone();
+        let mut col = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            let h = h.trim();
+            if !COLUMNS.contains(&h) {
+                return Err(InputError::new(
+                    path,
+                    format!("unknown column {h:?}"),
+                    format!("the columns are: {}", COLUMNS.join(",")),
+                )
+                .at(field_position(&text, 0, i))
+                .into());
+            }
+            if col.insert(h.to_string(), i).is_some() {
+                return Err(InputError::new(
+                    path,
+                    format!("column {h:?} appears twice"),
+                    "keep one column of each name",
+                )
+                .at(field_position(&text, 0, i))
+                .into());
+            }
+        }
+        for required in ["id", "type", "label"] {
+            if !col.contains_key(required) {
+                return Err(InputError::new(
+                    path,
+                    format!("the header has no {required:?} column"),
+                    format!("the first row must name the columns: {}", COLUMNS.join(",")),
+                )
+                .at(Position { line: 1, column: 1 })
+                .into());
+            }
+        }
+
+        let mut gazetteer = Gazetteer::default();
+        for record in reader.records() {
+            let record = record.map_err(bad_csv)?;
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            let cell = |name: &str| -> (String, Position) {
+                let i = col.get(name).copied();
+                let value = i
+                    .and_then(|i| record.get(i))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                let pos = field_position(&text, start, i.unwrap_or(0));
+                (value, pos)
+            };
+            let fail = |pos: Position, msg: String, fix: &str| -> crate::Error {
+                InputError::new(path, msg, fix).at(pos).into()
+            };
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let (id, id_pos) = cell("id");
+            if !is_valid_id(&id) {
+                return Err(fail(
+                    id_pos,
+                    format!("entity id {id:?} is not a valid id"),
+                    "use letters, digits, '.', '_' and '-', starting with a letter or digit (e.g. joseph-stalin)",
+                ));
+            }
+            if gazetteer.index.contains_key(&id) {
+                return Err(fail(
+                    id_pos,
+                    format!("duplicate entity id {id:?}"),
+                    "give every row its own id, or merge the two rows",
+                ));
+            }
+            let (kind, kind_pos) = cell("type");
+            let kind = EntityType::parse(&kind).ok_or_else(|| {
+                fail(
+                    kind_pos,
+                    format!("unknown entity type {kind:?}"),
+                    "use Person, Organisation, Place, Event or Work",
+                )
+            })?;
+            let (label, label_pos) = cell("label");
+            check_name(&label)
+                .map_err(|m| fail(label_pos, m, "give the entity a label with letters"))?;
+            let (aliases_cell, aliases_pos) = cell("aliases");
+            let mut aliases: Vec<String> = Vec::new();
+            for a in aliases_cell
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+            {
+                check_name(a).map_err(|m| {
+                    fail(
+                        aliases_pos,
+                        m,
+                        "separate aliases with | and give each at least two letters",
+                    )
+                })?;
+                if a != label && !aliases.iter().any(|x| x == a) {
+                    aliases.push(a.to_string());
+                }
+            }
+            let (wikidata, wd_pos) = cell("wikidata");
+            let wikidata = if wikidata.is_empty() {
+                None
+            } else {
+                let ok = wikidata.len() > 1
+                    && wikidata.starts_with('Q')
+                    && wikidata[1..].bytes().all(|b| b.is_ascii_digit())
+                    && !wikidata[1..].starts_with('0');
+                if !ok {
+                    return Err(fail(
+                        wd_pos,
+                        format!("wikidata id {wikidata:?} is not Q followed by digits"),
+                        "write the item id as Wikidata shows it (e.g. Q855), or leave the cell empty",
+                    ));
+                }
+                Some(wikidata)
+            };
+            let (source, source_pos) = cell("wikidata_source");
+            let wikidata_source = (!source.is_empty()).then_some(source);
+            if wikidata.is_some() && wikidata_source.is_none() {
+                return Err(fail(
+                    source_pos,
+                    format!("wikidata id of {id:?} has no wikidata_source"),
+                    "say where the id was verified (a URL or a citation), or leave the wikidata cell empty",
+                ));
+            }
+            let (description, _) = cell("description");
+            gazetteer.index.insert(id.clone(), gazetteer.entities.len());
+            gazetteer.entities.push(Entity {
+                id,
+                kind,
+                label,
+                aliases,
+                wikidata,
+                wikidata_source,
+                description: (!description.is_empty()).then_some(description),
+            });
+        }
+        Ok(gazetteer)
+    }
+
+    /// The index of the entity with this id.
+    pub fn get(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+}
+
+fn check_name(name: &str) -> Result<(), String> {
+    if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return Err(format!(
+            "name {name:?} has fewer than two letters or digits"
+        ));
+    }
+    Ok(())
+}
+
+/// The position of field `field` of the CSV record that starts at byte
+/// `record_start`, honouring quoted fields.
+fn field_position(text: &str, record_start: usize, field: usize) -> Position {
+    let bytes = text.as_bytes();
+    let (mut i, mut n, mut quoted) = (record_start, 0, false);
+    while n < field && i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => n += 1,
+            b'\n' if !quoted => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    Position::of_byte(text, i)
+}

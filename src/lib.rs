@@ -1,0 +1,35 @@
+//! annalist turns archival documents into a linked-data knowledge graph.
+//!
+//! The stages follow the data:
+//! [`corpus`] (manifest, texts, documents) → [`annotate`] (gazetteer names
+//! found in the text, with [`sentence`] boundaries) → [`graph`] (RDF quads,
+//! one named graph per document) → [`store`] (an on-disk Oxigraph store,
+//! built by [`pipeline`]) → [`query`] (SPARQL) and [`export`] (RDF, CSV).
+//! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
+//! typed errors every stage returns.
+//!
+//! ```no_run
+//! use annalist::pipeline::{build, BuildConfig};
+//! let summary = build(&BuildConfig {
+//!     corpus: "corpus".into(),
+//!     store: "corpus/.annalist".into(),
+//!     progress: false,
+//! })?;
+//! println!("{summary}");
+//! # Ok::<_, annalist::Error>(())
+//! ```
+
+pub mod annotate;
+pub mod corpus;
+pub mod error;
+pub mod export;
+pub mod gazetteer;
+pub mod graph;
+pub mod init;
+pub mod pipeline;
+pub mod query;
+pub mod sentence;
+pub mod store;
+pub mod vocab;
+
+pub use error::{Error, Result};

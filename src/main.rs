@@ -1,0 +1,45 @@
+//! The `annalist` binary: parse the command line, run the command, turn the
+//! outcome into an exit code (0 success, 1 an ASK answered false, 2 an
+//! error). A closed output pipe (`annalist … | head`) is a success.
+
+mod cli;
+mod cmd;
+
+use annalist::query::Outcome;
+use clap::Parser;
+use cli::{Cli, Command};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = cmd::Context::new(&cli);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match &cli.command {
+        Command::Build(args) => cmd::build::run(&ctx, args).map(|()| None),
+        Command::Query(args) => cmd::query::run(&ctx, args, &mut out).map(Some),
+        Command::Queries => cmd::queries::run(&ctx, &mut out).map(|()| None),
+        Command::Export(args) => cmd::export::run(&ctx, args, &mut out).map(|()| None),
+        Command::Init(args) => cmd::init::run(args).map(|()| None),
+    };
+    let flushed = out.flush();
+    match result {
+        Ok(Some(Outcome::Boolean(false))) => ExitCode::from(1),
+        Ok(_) => match flushed {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("error: cannot write output: {e}");
+                ExitCode::from(2)
+            }
+            _ => ExitCode::SUCCESS,
+        },
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(fix) = e.fix() {
+                eprintln!("  fix: {fix}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The on-disk store: Oxigraph (RocksDB) databases kept as generations.
+//!
+//! A store directory holds numbered generations `gen-000001/`, … and a file
+//! `CURRENT` naming the one in use, with a `gen-NNNNNN.build.toml` beside
+//! each finished one (what was built, from what). A build writes a new
+//! generation aside and then replaces `CURRENT` by an atomic rename, so a
+//! build that fails or is killed leaves the previous store readable, and
+//! readers never see a half-built store. A lock file keeps two builds from
+//! running at once; readers open generations read-only and need no lock.
+//!
+//! Invariant: `CURRENT` only ever names a generation whose build finished.
+
+use crate::error::{Error, Result};
+use oxigraph::store::Store;
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const CURRENT: &str = "CURRENT";
+const LOCK: &str = "build.lock";
+
+/// What a finished build recorded about itself.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// Hash of everything the build read; a different corpus has another.
+    pub fingerprint: String,
+    pub annalist_version: String,
+    pub base_iri: String,
+    pub files: usize,
+    pub documents: usize,
+    pub entities: usize,
+    pub linked_entities: usize,
+    pub mentions: usize,
+    pub ambiguous_mentions: usize,
+    pub quads: usize,
+}
+
+/// A store directory.
+#[derive(Debug, Clone)]
+pub struct StoreDir {
+    path: PathBuf,
+}
+
+impl StoreDir {
+    pub fn new(path: impl Into<PathBuf>) -> StoreDir {
+        StoreDir { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The generation in use and its build record, if a build finished.
+    pub fn current(&self) -> Result<Option<(PathBuf, BuildInfo)>> {
+        let current = self.path.join(CURRENT);
+        let name = match fs::read_to_string(&current) {
+            Ok(n) => n.trim().to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(current, e)),
+        };
+        let info_path = self.path.join(format!("{name}.build.toml"));
+        let info = fs::read_to_string(&info_path).map_err(|e| Error::io(&info_path, e))?;
+        let info: BuildInfo = toml::from_str(&info).map_err(|e| {
+            Error::io(
+                &info_path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+            )
+        })?;
+        Ok(Some((self.path.join(name), info)))
+    }
+
+    /// Opens the generation in use, read-only.
+    pub fn open(&self) -> Result<(Store, BuildInfo)> {
+        let (path, info) = self.current()?.ok_or_else(|| Error::StoreMissing {
+            path: self.path.clone(),
+        })?;
+        let store = Store::open_read_only(&path).map_err(|e| Error::storage(&path, e))?;
+        Ok((store, info))
+    }
+
+    /// Starts a new generation. Fails with [`Error::StoreBusy`] while another
+    /// process builds into the same directory.
+    pub fn begin(&self) -> Result<Generation> {
+        if self.path.exists() && !self.path.is_dir() {
+            return Err(Error::Usage {
+                message: format!(
+                    "{}: the store path is a file, not a directory",
+                    self.path.display()
+                ),
+                fix: "pass --store with a directory (it is created if missing)".into(),
+            });
+        }
+        fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let lock_path = self.path.join(LOCK);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(Error::StoreBusy {
+                    path: self.path.clone(),
+                })
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        let current = self.current_name();
+        // Generations that no CURRENT names are leftovers of failed builds.
+        self.remove_generations(|n| Some(n) != current.as_deref())?;
+        let next = self
+            .generations()?
+            .into_iter()
+            .map(|(n, _)| n)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let name = format!("gen-{next:06}");
+        let path = self.path.join(&name);
+        Ok(Generation {
+            dir: self.clone(),
+            name,
+            path,
+            _lock: lock,
+            committed: false,
+        })
+    }
+
+    fn current_name(&self) -> Option<String> {
+        fs::read_to_string(self.path.join(CURRENT))
+            .ok()
+            .map(|s| s.trim().to_string())
+    }
+
+    fn generations(&self) -> Result<Vec<(u64, String)>> {
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&self.path) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(Error::io(&self.path, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&self.path, e))?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            if let Some(n) = name
+                .strip_prefix("gen-")
+                .filter(|n| n.len() == 6)
+                .and_then(|n| n.parse::<u64>().ok())
+            {
+                out.push((n, name));
+            }
+        }
+        Ok(out)
+    }
+
+    fn remove_generations(&self, doomed: impl Fn(&str) -> bool) -> Result<()> {
+        for (_, name) in self.generations()? {
+            if doomed(&name) {
+                let path = self.path.join(&name);
+                fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+                let _ = fs::remove_file(self.path.join(format!("{name}.build.toml")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A generation being built. Dropped without [`Generation::commit`], it is
+/// deleted and the previous generation stays in use.
+pub struct Generation {
+    dir: StoreDir,
+    name: String,
+    path: PathBuf,
+    _lock: File,
+    committed: bool,
+}
+
+impl Generation {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Opens the new generation's database for loading.
+    pub fn open(&self) -> Result<Store> {
+        Store::open(&self.path).map_err(|e| Error::storage(&self.path, e))
+    }
+
+    /// Records the build and makes this generation the current one. The
+    /// store opened by [`Generation::open`] must have been dropped.
+    pub fn commit(mut self, info: &BuildInfo) -> Result<()> {
+        let root = self.dir.path.clone();
+        let info_path = root.join(format!("{}.build.toml", self.name));
+        let text = toml::to_string(info).expect("a build record serialises");
+        write_synced(&info_path, text.as_bytes())?;
+        let tmp = root.join(format!("{CURRENT}.tmp"));
+        write_synced(&tmp, format!("{}\n", self.name).as_bytes())?;
+        let previous = self.dir.current_name();
+        fs::rename(&tmp, root.join(CURRENT)).map_err(|e| Error::io(root.join(CURRENT), e))?;
+        self.committed = true;
+        // Keep the previous generation for readers that still have it open.
+        let keep = [Some(self.name.clone()), previous];
+        self.dir
+            .remove_generations(|n| !keep.iter().any(|k| k.as_deref() == Some(n)))
+    }
+}
+
+impl Drop for Generation {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.sync_all().map_err(|e| Error::io(path, e))
+}

@@ -1,0 +1,174 @@
+//! The IRIs annalist writes: standard vocabularies first, then the few terms
+//! of its own, which `ontology/annalist.ttl` declares.
+//!
+//! Invariant: no other module spells out a vocabulary IRI; every term in
+//! [`ans`] is declared in the ontology (a unit test checks it).
+
+use oxigraph::model::NamedNodeRef;
+
+macro_rules! namespace {
+    ($(#[$doc:meta])* $module:ident, $ns:literal, { $($name:ident = $local:literal),* $(,)? }) => {
+        $(#[$doc])*
+        pub mod $module {
+            use super::NamedNodeRef;
+            pub const NS: &str = $ns;
+            $(pub const $name: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(concat!($ns, $local));)*
+        }
+    };
+}
+
+namespace!(
+    /// RDF itself.
+    rdf, "http://www.w3.org/1999/02/22-rdf-syntax-ns#", { TYPE = "type" }
+);
+
+namespace!(
+    /// XML Schema datatypes.
+    xsd, "http://www.w3.org/2001/XMLSchema#", {
+        NON_NEGATIVE_INTEGER = "nonNegativeInteger",
+    }
+);
+
+namespace!(
+    /// schema.org: documents, their metadata, and entity classes.
+    schema, "http://schema.org/", {
+        CREATIVE_WORK = "CreativeWork",
+        MESSAGE = "Message",
+        ARTICLE = "Article",
+        BLOG_POSTING = "BlogPosting",
+        COMMENT = "Comment",
+        REPORT = "Report",
+        DIGITAL_DOCUMENT = "DigitalDocument",
+        COLLECTION = "Collection",
+        PERSON = "Person",
+        ORGANIZATION = "Organization",
+        PLACE = "Place",
+        EVENT = "Event",
+        NAME = "name",
+        DESCRIPTION = "description",
+        AUTHOR = "author",
+        RECIPIENT = "recipient",
+        DATE_CREATED = "dateCreated",
+        IN_LANGUAGE = "inLanguage",
+        TRANSLATION_OF_WORK = "translationOfWork",
+        PUBLISHER = "publisher",
+        IS_PART_OF = "isPartOf",
+        HAS_PART = "hasPart",
+        ENCODING_FORMAT = "encodingFormat",
+    }
+);
+
+namespace!(
+    /// Dublin Core terms.
+    dcterms, "http://purl.org/dc/terms/", {
+        IDENTIFIER = "identifier",
+        TYPE = "type",
+        SOURCE = "source",
+    }
+);
+
+namespace!(
+    /// SKOS: labels and notes.
+    skos, "http://www.w3.org/2004/02/skos/core#", {
+        PREF_LABEL = "prefLabel",
+        ALT_LABEL = "altLabel",
+        NOTE = "note",
+    }
+);
+
+namespace!(
+    /// OWL: identity with Wikidata items.
+    owl, "http://www.w3.org/2002/07/owl#", { SAME_AS = "sameAs" }
+);
+
+namespace!(
+    /// W3C Web Annotation: where a document lies in its file.
+    oa, "http://www.w3.org/ns/oa#", {
+        HAS_SOURCE = "hasSource",
+        HAS_SELECTOR = "hasSelector",
+        TEXT_POSITION_SELECTOR = "TextPositionSelector",
+        START = "start",
+        END = "end",
+    }
+);
+
+namespace!(
+    /// NIF 2.0 Core: document texts, sentences and mentions (offsets in
+    /// Unicode code points).
+    nif, "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#", {
+        CONTEXT = "Context",
+        SENTENCE = "Sentence",
+        IS_STRING = "isString",
+        BEGIN_INDEX = "beginIndex",
+        END_INDEX = "endIndex",
+        ANCHOR_OF = "anchorOf",
+        REFERENCE_CONTEXT = "referenceContext",
+        SOURCE_URL = "sourceUrl",
+        SENTENCE_OF = "sentence",
+    }
+);
+
+namespace!(
+    /// ITS 2.0 in RDF: the entity a mention refers to.
+    itsrdf, "http://www.w3.org/2005/11/its/rdf#", { TA_IDENT_REF = "taIdentRef" }
+);
+
+namespace!(
+    /// annalist's own terms, declared in `ontology/annalist.ttl`.
+    ans, "https://w3id.org/annalist/ns#", {
+        WIKIDATA_SOURCE = "wikidataSource",
+        DOCUMENT_KINDS = "DocumentKinds",
+    }
+);
+
+/// The Wikidata entity namespace.
+pub const WIKIDATA_ENTITY: &str = "http://www.wikidata.org/entity/";
+
+/// The IRI of the ontology, also the name of the graph that holds it.
+pub const ONTOLOGY_IRI: &str = "https://w3id.org/annalist/ns";
+
+/// The ontology itself, loaded into every store.
+pub const ONTOLOGY_TTL: &str = include_str!("../ontology/annalist.ttl");
+
+/// The prefixes written into Turtle, TriG and JSON-LD exports.
+pub fn prefixes(base: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("rdf", rdf::NS.into()),
+        ("xsd", xsd::NS.into()),
+        ("schema", schema::NS.into()),
+        ("dcterms", dcterms::NS.into()),
+        ("skos", skos::NS.into()),
+        ("owl", owl::NS.into()),
+        ("oa", oa::NS.into()),
+        ("nif", nif::NS.into()),
+        ("itsrdf", itsrdf::NS.into()),
+        ("ans", ans::NS.into()),
+        ("wd", WIKIDATA_ENTITY.into()),
+        ("entity", format!("{base}entity/")),
+        ("doc", format!("{base}doc/")),
+        ("file", format!("{base}file/")),
+        ("graph", format!("{base}graph/")),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_minted_term_is_declared_in_the_ontology() {
+        for term in [ans::WIKIDATA_SOURCE, ans::DOCUMENT_KINDS] {
+            let local = term.as_str().strip_prefix(ans::NS).unwrap();
+            assert!(
+                ONTOLOGY_TTL.contains(&format!("\nans:{local}\n")),
+                "ans:{local} is not declared in ontology/annalist.ttl"
+            );
+        }
+        for kind in crate::corpus::KINDS {
+            assert!(
+                ONTOLOGY_TTL.contains(&format!("\nans:{kind}\n")),
+                "document kind ans:{kind} is not declared in ontology/annalist.ttl"
+            );
+        }
+    }
+}
