@@ -1,0 +1,220 @@
+//! Bad input: one clear message with file, line and column and a fix; exit
+//! code 2; the previous store still answers as before.
+
+use crate::util::*;
+
+const COUNT: &str = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }";
+
+/// Builds the fixture, breaks one file, checks the error, restores the file
+/// and checks that the store was never replaced (no rebuild, same answer).
+fn check(file: &str, from: &str, to: &str, expect: &[&str]) {
+    let w = Workdir::fixture("small");
+    w.ok(&["build", "--quiet"]);
+    let before = w.select(COUNT);
+    let current = std::fs::read_to_string(w.store().join("CURRENT")).unwrap();
+    let original = std::fs::read(w.corpus().join(file)).unwrap();
+    w.edit(file, from, to);
+    let err = w.fails(&["build"]);
+    for e in expect {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert!(err.contains("fix: "), "no fix in:\n{err}");
+    // Every command that reads the store refuses the same way.
+    let err2 = w.fails(&["query", "entities"]);
+    assert!(err2.contains(expect[0]), "{err2}");
+    assert_eq!(
+        std::fs::read_to_string(w.store().join("CURRENT")).unwrap(),
+        current
+    );
+    std::fs::write(w.corpus().join(file), original).unwrap();
+    let out = w.output(&["query", "--format", "csv", "--sparql", COUNT]);
+    assert!(out.status.success());
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("Built "),
+        "the old store was kept, not rebuilt"
+    );
+    assert_eq!(csv_rows(&String::from_utf8_lossy(&out.stdout)), before);
+}
+
+#[test]
+fn malformed_csv_row() {
+    check(
+        "gazetteer.csv",
+        "sofia,Place,Sofia,,Q472",
+        "sofia,Place,Sofia,Q472",
+        &["gazetteer.csv:10:", "fields"],
+    );
+}
+
+#[test]
+fn unknown_author_id() {
+    check(
+        "manifest.toml",
+        "authors = [\"razin\"]",
+        "authors = [\"razim\"]",
+        &["manifest.toml:32:12", "\"razim\"", "not in the gazetteer"],
+    );
+}
+
+#[test]
+fn duplicate_entity_id() {
+    check(
+        "gazetteer.csv",
+        "sofia,Place",
+        "sharett,Place",
+        &["gazetteer.csv:10:1", "duplicate entity id"],
+    );
+}
+
+#[test]
+fn duplicate_document_id() {
+    check(
+        "manifest.toml",
+        "id = \"letter-2\"",
+        "id = \"letter-1\"",
+        &["manifest.toml:26:6", "duplicate document id"],
+    );
+}
+
+#[test]
+fn wikidata_id_not_q_digits() {
+    check(
+        "gazetteer.csv",
+        "Q472",
+        "Q47x",
+        &["gazetteer.csv:10:", "\"Q47x\"", "not Q followed by digits"],
+    );
+}
+
+#[test]
+fn start_line_not_found() {
+    check(
+        "manifest.toml",
+        "start = \"TELEGRAM OF B. RAZIN\"",
+        "start = \"TELEGRAM OF B. RASIN\"",
+        &["manifest.toml:28:9", "begins no line", "nearest is line 10"],
+    );
+}
+
+#[test]
+fn start_line_found_twice() {
+    check(
+        "texts/letters.txt",
+        "April 1953",
+        "TELEGRAM OF B. RAZIN, again",
+        &["manifest.toml:28:9", "begins 2 lines", "lines 10, 12"],
+    );
+}
+
+#[test]
+fn text_not_utf8() {
+    let w = Workdir::fixture("small");
+    w.ok(&["build", "--quiet"]);
+    let before = w.select(COUNT);
+    let mut bytes = std::fs::read(w.corpus().join("texts/article.txt")).unwrap();
+    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 3;
+    bytes.insert(at, 0xE9);
+    std::fs::write(w.corpus().join("texts/article.txt"), &bytes).unwrap();
+    let err = w.fails(&["build"]);
+    assert!(err.contains("texts/article.txt:3:2: not UTF-8"), "{err}");
+    assert!(err.contains("iconv"), "{err}");
+    // The store built before still answers (read without the broken corpus).
+    let store = w.store();
+    let other = Workdir::fixture("small");
+    let out = other.output(&[
+        "query",
+        "--store",
+        store.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--sparql",
+        COUNT,
+    ]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("Built "));
+    assert_eq!(csv_rows(&String::from_utf8_lossy(&out.stdout)), before);
+}
+
+#[test]
+fn empty_text_file() {
+    let w = Workdir::fixture("small");
+    w.write("texts/article.txt", "  \n");
+    let err = w.fails(&["build"]);
+    assert!(
+        err.contains("texts/article.txt: the file is empty"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_corpus_directory() {
+    let w = Workdir::fixture("small");
+    let out = std::process::Command::new(bin())
+        .args(["build", "--corpus"])
+        .arg(w.path().join("nowhere"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nowhere: corpus directory not found") && err.contains("annalist init"),
+        "{err}"
+    );
+}
+
+#[test]
+fn manifest_syntax_error() {
+    check(
+        "manifest.toml",
+        "kind = \"telegram\"",
+        "kind = \"telegram",
+        &["manifest.toml:30:", "fix: "],
+    );
+}
+
+#[test]
+fn date_not_iso_8601() {
+    check(
+        "manifest.toml",
+        "date = \"1953-04\"",
+        "date = \"April 1953\"",
+        &["manifest.toml:31:8", "not an ISO 8601 date"],
+    );
+}
+
+#[test]
+fn unknown_document_kind() {
+    check(
+        "manifest.toml",
+        "kind = \"telegram\"",
+        "kind = \"telex\"",
+        &["manifest.toml:30:8", "unknown document kind", "telegram"],
+    );
+}
+
+#[test]
+fn store_held_by_another_process() {
+    let w = Workdir::fixture("small");
+    w.ok(&["build", "--quiet"]);
+    let before = w.select(COUNT);
+    w.edit(
+        "texts/article.txt",
+        "Tel Aviv greeted",
+        "Tel Aviv and Sofia greeted",
+    );
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(w.store().join("build.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let err = w.fails(&["build"]);
+    assert!(
+        err.contains("being built by another annalist process"),
+        "{err}"
+    );
+    assert!(err.contains("--store"), "{err}");
+    drop(lock);
+    // Once free, the build goes through and the store moves on.
+    w.ok(&["build", "--quiet"]);
+    assert_ne!(w.select(COUNT), before);
+}

@@ -1,0 +1,9 @@
+//! One integration binary: every test drives the real `annalist` binary
+//! through the harness in `util.rs` and checks what it wrote by parsing it
+//! back (CSV, SPARQL results, RDF through rdflib, pyoxigraph and rapper).
+
+mod bad_input;
+mod build;
+mod export;
+mod query;
+mod util;

@@ -1,0 +1,299 @@
+//! `annalist query` and `annalist queries`.
+
+use crate::util::*;
+use std::io::{Read, Write};
+use std::process::Stdio;
+
+#[test]
+fn every_library_query_runs_on_the_shipped_corpus() {
+    let w = Workdir::shipped();
+    let list = w.ok(&["queries"]);
+    let names: Vec<String> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    for required in [
+        "entities",
+        "concordance",
+        "documents",
+        "co-mentions",
+        "unlinked",
+    ] {
+        assert!(
+            names.iter().any(|n| n == required),
+            "no {required} in {list}"
+        );
+    }
+    for line in list.lines().skip(1) {
+        let purpose = line.split('\t').nth(1).unwrap_or_default();
+        assert!(purpose.len() > 20, "query without a purpose line: {line}");
+    }
+    for name in &names {
+        let out = w.ok(&["query", name, "--format", "csv"]);
+        assert!(!csv_rows(&out).is_empty(), "{name} answered nothing");
+    }
+}
+
+#[test]
+fn entities_query_gives_types_wikidata_ids_and_counts() {
+    let w = Workdir::shipped();
+    let rows = csv_rows(&w.ok(&["query", "entities", "--format", "csv"]));
+    let stalin = rows
+        .iter()
+        .find(|r| r[1] == "joseph-stalin")
+        .expect("Stalin is listed");
+    assert_eq!(stalin[0], "Person");
+    assert_eq!(stalin[3], "Q855");
+    let counted: usize = stalin[4].parse().unwrap();
+    let concordance = csv_rows(&w.ok(&[
+        "query",
+        "concordance",
+        "--bind",
+        "entity=joseph-stalin",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(concordance.len(), counted);
+    for row in &concordance {
+        assert!(row[4].to_lowercase().contains("stalin"), "{row:?}");
+        assert_eq!(row[6], "joseph-stalin");
+    }
+    // Unlinked entities are exactly those without an id in the entities list.
+    let unlinked = csv_rows(&w.ok(&["query", "unlinked", "--format", "csv"]));
+    let without: Vec<&String> = rows
+        .iter()
+        .filter(|r| r[3].is_empty())
+        .map(|r| &r[1])
+        .collect();
+    assert_eq!(unlinked.len(), without.len());
+    assert!(unlinked.iter().all(|r| without.contains(&&r[1])));
+}
+
+#[test]
+fn concordance_shows_the_words_around_each_mention() {
+    let w = Workdir::fixture("small");
+    let rows = csv_rows(&w.ok(&[
+        "query",
+        "concordance",
+        "--bind",
+        "entity=pravda",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0][3].ends_with("You can read today's \""),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(rows[0][4], "Truth");
+    assert!(
+        rows[0][5].starts_with("\" but not the Truth."),
+        "{:?}",
+        rows[0]
+    );
+}
+
+#[test]
+fn documents_and_co_mentions_answer_as_the_texts_say() {
+    let w = Workdir::fixture("small");
+    let docs = csv_rows(&w.ok(&["query", "documents", "--format", "csv"]));
+    let order: Vec<&str> = docs.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        order,
+        ["article", "letter-2", "letter-1", "greeting"],
+        "date order, undated last"
+    );
+    assert_eq!(docs[2][4], "Vyacheslav Molotov");
+    assert_eq!(docs[2][5], "Moshe Sharett");
+    let pairs = csv_rows(&w.ok(&["query", "co-mentions", "--format", "csv"]));
+    let has = |a: &str, b: &str| pairs.iter().any(|r| r[3] == a && r[4] == b);
+    // "Razin met Slansky and Slánský in Sofia." is one sentence.
+    assert!(has("razin", "slansky") && has("razin", "sofia"));
+    let slansky_sofia = pairs
+        .iter()
+        .find(|r| r[3] == "slansky" && r[4] == "sofia")
+        .unwrap();
+    assert_eq!(slansky_sofia[2], "1");
+    // Molotov and Stalin are in different sentences of letter-1.
+    assert!(!has("molotov", "stalin"));
+}
+
+#[test]
+fn results_come_in_every_w3c_format() {
+    let w = Workdir::fixture("small");
+    let q = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label WHERE { ?e skos:prefLabel ?label FILTER(STRSTARTS(?label, 'V') || STRSTARTS(?label, '=')) } ORDER BY ?label";
+    let mut answers = Vec::new();
+    for format in ["csv", "tsv", "json", "xml"] {
+        let out = w.ok(&["query", "--format", format, "--sparql", q]);
+        let path = w.path().join(format!("results.{format}"));
+        std::fs::write(&path, out).unwrap();
+        answers.push(client(&["results", format, path.to_str().unwrap()]));
+    }
+    assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
+    let labels: Vec<&str> = answers[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels.len(), 2);
+    assert!(labels[0].starts_with("=HYPERLINK(\"http://x\",\"<b>O'Brien & Co</b>\"), \"Jr\"\n"));
+    assert_eq!(labels[1], "Vyacheslav Molotov");
+    // A table for people: header, rule, aligned rows.
+    let table = w.ok(&["query", "--format", "table", "--sparql", q]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0], "label");
+    assert!(lines[1].chars().all(|c| c == '-'));
+}
+
+#[test]
+fn ask_answers_with_its_exit_code_and_construct_with_turtle() {
+    let w = Workdir::fixture("small");
+    let yes = w.output(&["query", "--sparql", "ASK { ?s ?p ?o }"]);
+    assert_eq!(
+        (
+            yes.status.code(),
+            String::from_utf8_lossy(&yes.stdout).trim()
+        ),
+        (Some(0), "true")
+    );
+    let no = w.output(&["query", "--sparql", "ASK { <urn:x:nothing> ?p ?o }"]);
+    assert_eq!(
+        (no.status.code(), String::from_utf8_lossy(&no.stdout).trim()),
+        (Some(1), "false")
+    );
+    let ttl = w.ok(&[
+        "query",
+        "--sparql",
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> CONSTRUCT { ?e skos:prefLabel ?l } WHERE { ?e skos:prefLabel ?l }",
+    ]);
+    let path = w.path().join("c.ttl");
+    std::fs::write(&path, ttl).unwrap();
+    let labels = w.select("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT (COUNT(*) AS ?n) WHERE { ?e skos:prefLabel ?l }");
+    assert_eq!(
+        client(&["rdflib-count", "turtle", path.to_str().unwrap()]).to_string(),
+        labels[0][0]
+    );
+}
+
+#[test]
+fn graph_names_the_document_that_says_so() {
+    let w = Workdir::fixture("small");
+    let rows = w.select(
+        "PREFIX schema: <http://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/>
+         SELECT ?g ?who WHERE { GRAPH ?g { ?d schema:recipient ?r } ?r dcterms:identifier ?who }",
+    );
+    assert_eq!(
+        rows,
+        vec![vec![
+            "https://example.org/fixture/doc/letter-1".to_string(),
+            "sharett".into()
+        ]]
+    );
+}
+
+#[test]
+fn queries_come_from_files_stdin_and_the_corpus() {
+    let w = Workdir::fixture("small");
+    let q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+    std::fs::write(w.path().join("count.rq"), q).unwrap();
+    let from_file = w.ok(&["query", "count.rq", "--format", "csv"]);
+    let mut child = w
+        .cmd(&["query", "-", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(q.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), from_file);
+    std::fs::create_dir_all(w.corpus().join("queries")).unwrap();
+    w.write("queries/mine.rq", format!("# My own count.\n{q}"));
+    assert_eq!(w.ok(&["query", "mine", "--format", "csv"]), from_file);
+    assert!(w.ok(&["queries"]).contains("mine\tMy own count."));
+    let err = w.fails(&["query", "no-such-query"]);
+    assert!(
+        err.contains("no-such-query") && err.contains("annalist queries"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_syntax_error_shows_line_and_column() {
+    let w = Workdir::fixture("small");
+    let err = w.fails(&[
+        "query",
+        "--sparql",
+        "SELECT ?s\nWHERE {\n  ?s ?p ?o .\n  ?s <a b> ?o\n}",
+    ]);
+    assert!(err.contains("--sparql:4:11:"), "{err}");
+    assert!(err.contains("  ?s <a b> ?o\n  |           ^"), "{err}");
+    assert!(err.contains("SPARQL syntax error"), "{err}");
+    std::fs::write(w.path().join("bad.rq"), "SELECT * WHERE { ?s ?p }").unwrap();
+    let err = w.fails(&["query", "bad.rq"]);
+    assert!(err.contains("bad.rq:1:"), "{err}");
+}
+
+#[test]
+fn a_runaway_query_is_stopped_by_its_timeout() {
+    let w = Workdir::shipped();
+    w.ok(&["build", "--quiet"]);
+    let started = std::time::Instant::now();
+    let err = w.fails(&[
+        "query",
+        "--timeout",
+        "0.5",
+        "--sparql",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    ]);
+    assert!(err.contains("time limit"), "{err}");
+    assert!(started.elapsed().as_secs() < 30);
+}
+
+#[test]
+fn bad_bindings_and_formats_are_usage_errors() {
+    let w = Workdir::fixture("small");
+    assert!(w
+        .fails(&["query", "entities", "--bind", "entity"])
+        .contains("--bind"));
+    assert!(w
+        .fails(&["query", "entities", "--format", "yaml"])
+        .contains("unknown format"));
+    assert!(w
+        .fails(&["query", "entities", "--format", "turtle"])
+        .contains("SELECT"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let w = Workdir::shipped();
+    w.ok(&["build", "--quiet"]);
+    let mut child = w
+        .cmd(&["export", "--format", "ntriples"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
