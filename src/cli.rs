@@ -43,7 +43,8 @@ pub enum Command {
     ///
     /// The new store is written aside and replaces the previous one only when
     /// it is complete: a failed or interrupted build leaves the previous store
-    /// as it was. A summary goes to standard error.
+    /// as it was. A summary goes to standard error, and a progress bar while
+    /// a large corpus is tagged.
     Build(BuildArgs),
 
     /// Run a SPARQL query: a name from the library, a file, or - for stdin.

@@ -94,8 +94,10 @@ impl Sink<'_> {
     }
 }
 
+/// An offset or index: NIF asks for values castable to xsd:nonNegativeInteger;
+/// the store keeps integers as xsd:integer, so that is what is written.
 fn index(n: usize) -> Literal {
-    Literal::new_typed_literal(n.to_string(), xsd::NON_NEGATIVE_INTEGER)
+    Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
 }
 
 /// The quads of the ontology, in its own graph.

@@ -153,7 +153,8 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
     let total_bytes: u64 = (0..corpus.files.len())
         .map(|i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
         .sum();
-    let bar = if config.progress {
+    // Small corpora build faster than a bar can be read.
+    let bar = if config.progress && total_bytes >= 1 << 20 {
         ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()

@@ -303,15 +303,32 @@ fn cell(term: &Term) -> String {
     s.replace(['\n', '\r', '\t'], " ")
 }
 
+/// The widest a table cell gets; longer values end in `…` (CSV, TSV and
+/// JSON keep them whole).
+pub const TABLE_CELL_MAX: usize = 60;
+
 /// Writes an aligned table with a header rule.
 pub fn write_table(
     out: &mut dyn Write,
     header: &[String],
     rows: &[Vec<String>],
 ) -> std::io::Result<()> {
+    let shorten = |s: &String| -> String {
+        if s.chars().count() <= TABLE_CELL_MAX {
+            s.clone()
+        } else {
+            let mut t: String = s.chars().take(TABLE_CELL_MAX - 1).collect();
+            t.push('…');
+            t
+        }
+    };
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(shorten).collect())
+        .collect();
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
-    for r in rows {
+    for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(width(c));
         }
@@ -331,7 +348,7 @@ pub fn write_table(
     line(out, header)?;
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     line(out, &rule)?;
-    for r in rows {
+    for r in &rows {
         line(out, r)?;
     }
     Ok(())

@@ -25,7 +25,7 @@ namespace!(
 namespace!(
     /// XML Schema datatypes.
     xsd, "http://www.w3.org/2001/XMLSchema#", {
-        NON_NEGATIVE_INTEGER = "nonNegativeInteger",
+        INTEGER = "integer",
     }
 );
 
