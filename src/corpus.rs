@@ -192,7 +192,7 @@ struct RawDocument {
 }
 
 /// A text file of the corpus, as the manifest describes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     /// The path relative to the corpus directory, with `/` separators.
     pub path: String,
@@ -375,12 +375,7 @@ impl Corpus {
                         files.push(SourceFile {
                             path,
                             id,
-                            title: None,
-                            publisher: None,
-                            source: None,
-                            language: None,
-                            original_language: None,
-                            note: None,
+                            ..SourceFile::default()
                         });
                         files.len() - 1
                     }

@@ -55,8 +55,7 @@ fn shipped_corpus_builds_and_its_summary_matches_the_store() {
 #[test]
 fn every_mention_offset_selects_its_text_in_code_points() {
     for w in [Workdir::shipped(), Workdir::fixture("small")] {
-        let csv = w.path().join("csv");
-        w.ok(&["export", "--format", "csv", "-o", csv.to_str().unwrap()]);
+        let csv = w.export_csv();
         let report = client(&[
             "check-spans",
             w.corpus().to_str().unwrap(),
@@ -79,8 +78,7 @@ fn every_mention_offset_selects_its_text_in_code_points() {
 #[test]
 fn fixture_mentions_are_found_linked_and_spanned_as_written() {
     let w = Workdir::fixture("small");
-    let csv = w.path().join("csv");
-    w.ok(&["export", "--format", "csv", "-o", csv.to_str().unwrap()]);
+    let csv = w.export_csv();
     let (header, rows) = csv_file(&csv.join("mentions.csv"));
     assert_eq!(
         header,
@@ -145,8 +143,7 @@ fn fixture_mentions_are_found_linked_and_spanned_as_written() {
 #[test]
 fn documents_carry_their_metadata_and_place_in_the_file() {
     let w = Workdir::fixture("small");
-    let csv = w.path().join("csv");
-    w.ok(&["export", "--format", "csv", "-o", csv.to_str().unwrap()]);
+    let csv = w.export_csv();
     let (header, rows) = csv_file(&csv.join("documents.csv"));
     assert_eq!(
         header,

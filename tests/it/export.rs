@@ -153,8 +153,7 @@ fn a_hostile_label_survives_every_export_intact() {
             "{format} lost the label"
         );
     }
-    let csv = w.path().join("csv");
-    w.ok(&["export", "--format", "csv", "-o", csv.to_str().unwrap()]);
+    let csv = w.export_csv();
     let entities = csv_file(&csv.join("entities.csv")).1;
     let odd = entities.iter().find(|r| r[0] == "odd").unwrap();
     // The spreadsheet guard: shown as text, never run; the rest is intact.
@@ -165,8 +164,7 @@ fn a_hostile_label_survives_every_export_intact() {
 #[test]
 fn csv_tables_have_the_documented_columns() {
     let w = Workdir::shipped();
-    let csv = w.path().join("csv");
-    w.ok(&["export", "--format", "csv", "-o", csv.to_str().unwrap()]);
+    let csv = w.export_csv();
     let (header, entities) = csv_file(&csv.join("entities.csv"));
     assert_eq!(
         header,

@@ -94,6 +94,22 @@ impl Workdir {
         stderr
     }
 
+    /// Exports the CSV tables into a fresh directory and returns it.
+    pub fn export_csv(&self) -> PathBuf {
+        let dir = tempfile::tempdir_in(self.path())
+            .expect("a directory")
+            .keep();
+        self.ok(&[
+            "export",
+            "--format",
+            "csv",
+            "-o",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        dir
+    }
+
     /// Runs a SELECT and parses its CSV result.
     pub fn select(&self, sparql: &str) -> Vec<Vec<String>> {
         let out = self.ok(&["query", "--format", "csv", "--sparql", sparql]);
