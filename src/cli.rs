@@ -104,18 +104,66 @@ pub struct QueryArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// turtle, ntriples, nquads, trig, jsonld, rdfxml, or csv.
+    /// RDF: turtle, ntriples, nquads, trig, jsonld, rdfxml. Tables: csv.
+    /// Networks: gexf, graphml, gephi-csv, neo4j-csv, cypher, svg.
     #[arg(long, short, value_name = "FORMAT")]
     pub format: String,
 
     /// Export one named graph only: an IRI, or a path under the corpus base
-    /// IRI such as doc/ID or graph/gazetteer.
+    /// IRI such as doc/ID or graph/gazetteer (RDF formats).
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
 
-    /// The output file (a directory for csv) [default: standard output].
+    /// The output file, or directory for csv, gephi-csv and neo4j-csv
+    /// [default: standard output].
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Options of the network formats.
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    /// Network edges: relations (who wrote to whom), comentions, or both.
+    #[arg(long, value_enum, default_value = "both", help_heading = "Network")]
+    pub edges: EdgesArg,
+
+    /// Where two mentions count as a co-mention: sentence, paragraph, or a
+    /// number of characters between their starts.
+    #[arg(
+        long,
+        value_name = "UNIT",
+        default_value = "sentence",
+        help_heading = "Network"
+    )]
+    pub window: String,
+
+    /// Leave out edges lighter than this (sentences or sources).
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Network")]
+    pub min_weight: usize,
+
+    /// Keep only these entity types, e.g. Person,Organisation.
+    #[arg(
+        long,
+        value_name = "TYPES",
+        value_delimiter = ',',
+        help_heading = "Network"
+    )]
+    pub types: Vec<String>,
+
+    /// Add documents as nodes, with authored, addressed-to and mentioned-in
+    /// edges.
+    #[arg(long, help_heading = "Network")]
+    pub include_documents: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum EdgesArg {
+    Relations,
+    Comentions,
+    Both,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,8 @@
 //! [`corpus`] (manifest, texts, documents) → [`annotate`] (gazetteer names
 //! found in the text, with [`sentence`] boundaries) → [`graph`] (RDF quads,
 //! one named graph per document) → [`store`] (an on-disk Oxigraph store,
-//! built by [`pipeline`]) → [`query`] (SPARQL) and [`export`] (RDF, CSV).
+//! built by [`pipeline`]) → [`query`] (SPARQL), [`export`] (RDF, CSV) and
+//! [`network`] (Gephi, Neo4j, GraphML, pictures).
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
 //! typed errors every stage returns.
 //!
@@ -26,6 +27,7 @@ pub mod export;
 pub mod gazetteer;
 pub mod graph;
 pub mod init;
+pub mod network;
 pub mod pipeline;
 pub mod query;
 pub mod sentence;

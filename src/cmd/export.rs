@@ -1,57 +1,153 @@
-//! `annalist export`: write the store as RDF or CSV.
+//! `annalist export`: write the store as RDF, CSV tables or a network.
 
 use super::Context;
-use crate::cli::ExportArgs;
+use crate::cli::{EdgesArg, ExportArgs, NetworkArgs};
+use annalist::gazetteer::EntityType;
+use annalist::network::{self, EdgeSet, Network, NetworkConfig, Window};
 use annalist::query::{graph_iri, rdf_format};
 use annalist::{export, Error, Result};
 use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<()> {
     let format = args.format.to_ascii_lowercase();
-    if format == "csv" {
-        let dir = args.output.as_ref().ok_or_else(|| Error::Usage {
-            message: "--format csv writes several files and needs a directory".into(),
-            fix: "add -o DIR".into(),
-        })?;
-        let (store, _) = ctx.store()?;
-        for path in export::write_csv(&store, dir)? {
-            if !ctx.quiet {
-                eprintln!("wrote {}", path.display());
-            }
+    match format.as_str() {
+        "csv" => {
+            let dir = directory(args)?;
+            let (store, _) = ctx.store()?;
+            report(ctx, &export::write_csv(&store, dir)?);
+            Ok(())
         }
-        return Ok(());
+        "gephi-csv" | "neo4j-csv" => {
+            let dir = directory(args)?;
+            let net = network_of(ctx, &args.network)?;
+            let files = if format == "gephi-csv" {
+                network::gephi::write(&net, dir)?
+            } else {
+                network::neo4j::write(&net, dir)?
+            };
+            report(ctx, &files);
+            if format == "neo4j-csv" && !ctx.quiet {
+                eprintln!(
+                    "load into Neo4j (database stopped), from {}:\n  {}",
+                    dir.display(),
+                    network::neo4j::import_command(&files)
+                );
+            }
+            Ok(())
+        }
+        "gexf" | "graphml" | "cypher" | "svg" => {
+            let net = network_of(ctx, &args.network)?;
+            let (nodes, edges) = (net.nodes.len(), net.edges.len());
+            write_out(args.output.as_deref(), stdout, |w| match format.as_str() {
+                "gexf" => network::gexf::write(&net, w).map_err(Error::Output),
+                "graphml" => network::graphml::write(&net, w).map_err(Error::Output),
+                "cypher" => network::cypher::write(&net, w).map_err(Error::Output),
+                _ => network::svg::write_svg(&net, w),
+            })?;
+            if !ctx.quiet && args.output.is_some() {
+                eprintln!("{nodes} nodes, {edges} edges");
+            }
+            Ok(())
+        }
+        _ => {
+            let rdf = rdf_format(&format).ok_or_else(|| Error::Usage {
+                message: format!("unknown export format {:?}", args.format),
+                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
+            })?;
+            let (store, info) = ctx.store()?;
+            let graph = args
+                .graph
+                .as_deref()
+                .map(|g| graph_iri(g, &info.base_iri))
+                .transpose()?;
+            let mut n = 0;
+            write_out(args.output.as_deref(), stdout, |w| {
+                n = export::write_rdf(&store, rdf, graph.as_ref(), &info.base_iri, w)?;
+                Ok(())
+            })?;
+            if !ctx.quiet && args.output.is_some() {
+                eprintln!("{n} statements");
+            }
+            Ok(())
+        }
     }
-    let rdf = rdf_format(&format).ok_or_else(|| Error::Usage {
-        message: format!("unknown export format {:?}", args.format),
-        fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml or csv".into(),
+}
+
+fn directory(args: &ExportArgs) -> Result<&Path> {
+    args.output.as_deref().ok_or_else(|| Error::Usage {
+        message: format!(
+            "--format {} writes several files and needs a directory",
+            args.format
+        ),
+        fix: "add -o DIR".into(),
+    })
+}
+
+fn report(ctx: &Context, files: &[PathBuf]) {
+    if !ctx.quiet {
+        for path in files {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+}
+
+fn network_of(ctx: &Context, args: &NetworkArgs) -> Result<Network> {
+    let window = Window::parse(&args.window).ok_or_else(|| Error::Usage {
+        message: format!("--window {:?} is not a unit", args.window),
+        fix: "use sentence, paragraph, or a number of characters such as 200".into(),
     })?;
-    let (store, info) = ctx.store()?;
-    let graph = args
-        .graph
-        .as_deref()
-        .map(|g| graph_iri(g, &info.base_iri))
-        .transpose()?;
-    match &args.output {
+    let types = args
+        .types
+        .iter()
+        .map(|t| {
+            EntityType::ALL
+                .into_iter()
+                .find(|k| k.name().eq_ignore_ascii_case(t.trim()))
+                .ok_or_else(|| Error::Usage {
+                    message: format!("--types: unknown entity type {t:?}"),
+                    fix: "use Person, Organisation, Place, Event or Work, separated by commas"
+                        .into(),
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let config = NetworkConfig {
+        edges: match args.edges {
+            EdgesArg::Relations => EdgeSet::Relations,
+            EdgesArg::Comentions => EdgeSet::CoMentions,
+            EdgesArg::Both => EdgeSet::Both,
+        },
+        window,
+        min_weight: args.min_weight,
+        types,
+        include_documents: args.include_documents,
+    };
+    let (store, _) = ctx.store()?;
+    Network::from_store(&store, &config)
+}
+
+/// Writes to a file (aside, then renamed into place, so a failed export
+/// leaves no half file) or to standard output.
+fn write_out(
+    path: Option<&Path>,
+    stdout: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match path {
         Some(path) => {
-            // Write aside, then rename: a failed export leaves no half file.
             let tmp = path.with_extension("annalist-tmp");
             let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
             let mut w = BufWriter::new(file);
-            let n = export::write_rdf(&store, rdf, graph.as_ref(), &info.base_iri, &mut w)
-                .inspect_err(|_| {
-                    let _ = std::fs::remove_file(&tmp);
-                })?;
+            write(&mut w).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
             w.flush().map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
-            if !ctx.quiet {
-                eprintln!("wrote {n} statements to {}", path.display());
-            }
+            std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
         }
         None => {
             let mut w = BufWriter::new(stdout);
-            export::write_rdf(&store, rdf, graph.as_ref(), &info.base_iri, &mut w)?;
-            w.flush().map_err(Error::Output)?;
+            write(&mut w)?;
+            w.flush().map_err(Error::Output)
         }
     }
-    Ok(())
 }

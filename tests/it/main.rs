@@ -5,5 +5,6 @@
 mod bad_input;
 mod build;
 mod export;
+mod network;
 mod query;
 mod util;

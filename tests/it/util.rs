@@ -193,17 +193,87 @@ pub fn python() -> PathBuf {
 
 /// Runs `tests/clients/rdf_clients.py ARGS` and parses its JSON answer.
 pub fn client(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(python())
-        .arg(repo().join("tests/clients/rdf_clients.py"))
-        .args(args)
-        .output()
-        .expect("python runs");
+    run_json(
+        Command::new(python())
+            .arg(repo().join("tests/clients/rdf_clients.py"))
+            .args(args),
+    )
+}
+
+/// Runs `tests/clients/graph_clients.py ARGS` (networkx, Kùzu).
+pub fn graph_client(args: &[&str]) -> serde_json::Value {
+    run_json(
+        Command::new(python())
+            .arg(repo().join("tests/clients/graph_clients.py"))
+            .args(args),
+    )
+}
+
+/// Runs `tests/clients/falkordb_client.py ARGS` in the Python 3.12 venv.
+pub fn falkordb(args: &[&str]) -> serde_json::Value {
+    let python = installed("ANNALIST_PYTHON312", ".cache/annalist/venv312/bin/python");
+    run_json(
+        Command::new(python)
+            .arg(repo().join("tests/clients/falkordb_client.py"))
+            .args(args),
+    )
+}
+
+/// Lints a Cypher file with Neo4j's own parser (`@neo4j-cypher/language-support`).
+pub fn cypher_lint(path: &Path) -> serde_json::Value {
+    let dir = std::env::var_os("ANNALIST_NODE_CLIENTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("tests/clients"));
+    assert!(
+        dir.join("node_modules").is_dir(),
+        "{} has no node_modules: run scripts/test, which installs the Cypher linter",
+        dir.display()
+    );
+    run_json(
+        Command::new("node")
+            .arg(dir.join("cypher_lint.mjs"))
+            .arg(path),
+    )
+}
+
+fn installed(var: &str, default: &str) -> PathBuf {
+    let p = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        home.join(default)
+    });
+    assert!(
+        p.exists(),
+        "{} not found: run scripts/test, which installs it",
+        p.display()
+    );
+    p
+}
+
+fn run_json(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().expect("the client runs");
     assert!(
         out.status.success(),
-        "rdf_clients.py {args:?} failed:\n{}",
+        "{cmd:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).expect("JSON from rdf_clients.py")
+    serde_json::from_slice(&out.stdout).expect("JSON from the client")
+}
+
+/// Validates an XML file against a RELAX NG schema with xmllint.
+pub fn relaxng_valid(schema: &Path, file: &Path) -> Result<(), String> {
+    let out = Command::new("xmllint")
+        .args(["--noout", "--relaxng"])
+        .arg(schema)
+        .arg(file)
+        .output()
+        .expect("xmllint (libxml2-utils) is installed by scripts/test");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).to_string())
+    }
 }
 
 /// Counts the statements `rapper` (raptor2) parses, or panics.

@@ -1,0 +1,672 @@
+//! The entity network, for Gephi, Neo4j and pictures.
+//!
+//! Nodes are entities (and, on request, documents). Edges are of two
+//! families:
+//! - **relations**, typed and directed: `WROTE_TO` from each author of a
+//!   document to each of its recipients (the correspondence network), with
+//!   the number of source documents, their dates and one of their titles as
+//!   evidence; with documents included, also `AUTHORED`, `ADDRESSED_TO` and
+//!   `MENTIONED_IN`;
+//! - **co-mentions**, undirected: two entities named in the same sentence
+//!   (or paragraph, or within a window of characters), weighted by the number
+//!   of such units, with the first and last date and one sentence as
+//!   evidence.
+//!
+//! [`Network::from_store`] reads everything from the store with SPARQL, so
+//! the network always agrees with what `annalist query` answers. The writers
+//! for each format live in the submodules.
+//!
+//! Invariants: node ids are unique (documents are `doc:ID`, entities their
+//! gazetteer id), edge ids are unique and stable, and nodes and edges are
+//! sorted by id, so the same store always gives the same files.
+
+pub mod cypher;
+pub mod gephi;
+pub mod gexf;
+pub mod graphml;
+pub mod neo4j;
+pub mod svg;
+
+use crate::error::{Error, Result};
+use crate::export::select;
+use crate::gazetteer::EntityType;
+use oxigraph::store::Store;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Which edges to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeSet {
+    Relations,
+    CoMentions,
+    Both,
+}
+
+/// The unit within which two mentions count as a co-mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Sentence,
+    Paragraph,
+    /// Mentions whose starts are at most this many code points apart.
+    Characters(usize),
+}
+
+impl Window {
+    pub fn parse(s: &str) -> Option<Window> {
+        match s {
+            "sentence" => Some(Window::Sentence),
+            "paragraph" => Some(Window::Paragraph),
+            n => n.parse().ok().filter(|&n| n > 0).map(Window::Characters),
+        }
+    }
+}
+
+/// What the network holds.
+#[derive(Debug, Clone)]
+pub struct NetworkConfig {
+    pub edges: EdgeSet,
+    pub window: Window,
+    /// Edges lighter than this are left out.
+    pub min_weight: usize,
+    /// Entity types to keep (all when empty).
+    pub types: Vec<EntityType>,
+    pub include_documents: bool,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            edges: EdgeSet::Both,
+            window: Window::Sentence,
+            min_weight: 1,
+            types: Vec::new(),
+            include_documents: false,
+        }
+    }
+}
+
+/// A node: an entity or a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub id: String,
+    pub label: String,
+    /// `Person`, `Organisation`, `Place`, `Event`, `Work` or `Document`.
+    pub kind: String,
+    pub iri: String,
+    pub wikidata: Option<String>,
+    pub aliases: Vec<String>,
+    /// Mentions of the entity (of all entities, for a document).
+    pub mentions: usize,
+    /// Earliest and latest date of the documents that name it (ISO 8601,
+    /// at their own precision).
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// An edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub id: String,
+    pub source: String,
+    pub target: String,
+    /// Upper-case relationship type: `WROTE_TO`, `CO_MENTIONED`, …
+    pub kind: String,
+    /// Readable name of the type: "wrote to", "co-mentioned", …
+    pub label: String,
+    pub directed: bool,
+    pub weight: usize,
+    /// Number of documents that support the edge.
+    pub sources: usize,
+    /// A sentence or title from one of them.
+    pub evidence: Option<String>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// Nodes and edges, sorted by id.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+impl Network {
+    /// Whether any edge has a direction. GEXF and GraphML declare one
+    /// direction for the whole graph (networkx and igraph accept no mixture),
+    /// so such a graph is written as directed, its undirected edges running
+    /// from the smaller id and marked `directed=false`.
+    pub fn is_directed(&self) -> bool {
+        self.edges.iter().any(|e| e.directed)
+    }
+}
+
+const PREFIXES: &str = "
+PREFIX schema: <http://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+";
+
+const ENTITIES: &str = "
+SELECT ?id ?class ?label ?entity ?wikidata WHERE {
+  ?entity dcterms:identifier ?id ; skos:prefLabel ?label ; a ?class .
+  OPTIONAL { ?entity owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), 'http://www.wikidata.org/entity/'))
+             BIND(STRAFTER(STR(?wd), 'http://www.wikidata.org/entity/') AS ?wikidata) }
+}";
+
+const ALIASES: &str =
+    "SELECT ?id ?alias WHERE { ?e dcterms:identifier ?id ; skos:altLabel ?alias }";
+
+const DOCUMENTS: &str = "
+SELECT ?id ?doc ?title ?date ?text WHERE {
+  ?doc a schema:CreativeWork ; dcterms:identifier ?id ; oa:hasSource ?file .
+  OPTIONAL { ?doc schema:name ?title }
+  OPTIONAL { ?doc schema:dateCreated ?date }
+  OPTIONAL { ?context nif:sourceUrl ?doc ; a nif:Context ; nif:isString ?text }
+}";
+
+const PARTIES: &str = "
+SELECT ?doc ?role ?who WHERE {
+  ?d dcterms:identifier ?doc ; oa:hasSource ?f .
+  { ?d schema:author ?e BIND('author' AS ?role) } UNION { ?d schema:recipient ?e BIND('recipient' AS ?role) }
+  ?e dcterms:identifier ?who .
+}";
+
+const MENTIONS: &str = "
+SELECT ?doc ?start ?end ?entity ?sstart ?send WHERE {
+  ?m itsrdf:taIdentRef ?e ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:referenceContext ?c .
+  ?c nif:sourceUrl ?d . ?d dcterms:identifier ?doc .
+  ?e dcterms:identifier ?entity .
+  OPTIONAL { ?m nif:sentence ?s . ?s nif:beginIndex ?sstart ; nif:endIndex ?send }
+}";
+
+struct Doc {
+    title: String,
+    date: Option<String>,
+    text: Vec<char>,
+    authors: Vec<String>,
+    recipients: Vec<String>,
+}
+
+struct Mention {
+    doc: String,
+    start: usize,
+    end: usize,
+    entity: String,
+    sentence: Option<(usize, usize)>,
+}
+
+fn kind_of(class: &str) -> Option<&'static str> {
+    Some(match class.strip_prefix("http://schema.org/")? {
+        "Person" => "Person",
+        "Organization" => "Organisation",
+        "Place" => "Place",
+        "Event" => "Event",
+        "CreativeWork" => "Work",
+        _ => return None,
+    })
+}
+
+fn num(s: &str) -> usize {
+    s.parse().unwrap_or(0)
+}
+
+/// Widens a date range with another partial date (ISO strings compare in
+/// time order at equal precision and put a year before its months).
+fn widen(first: &mut Option<String>, last: &mut Option<String>, date: &Option<String>) {
+    if let Some(d) = date {
+        if first.as_ref().is_none_or(|f| d < f) {
+            *first = Some(d.clone());
+        }
+        if last.as_ref().is_none_or(|l| d > l) {
+            *last = Some(d.clone());
+        }
+    }
+}
+
+impl Network {
+    /// Reads the network out of a built store.
+    pub fn from_store(store: &Store, config: &NetworkConfig) -> Result<Network> {
+        let q = |body: &str| select(store, &format!("{PREFIXES}{body}"));
+        let mut docs: BTreeMap<String, Doc> = BTreeMap::new();
+        let mut doc_iris: HashMap<String, String> = HashMap::new();
+        for r in q(DOCUMENTS)? {
+            doc_iris.insert(r[0].clone(), r[1].clone());
+            docs.insert(
+                r[0].clone(),
+                Doc {
+                    title: r[2].clone(),
+                    date: (!r[3].is_empty()).then(|| r[3].clone()),
+                    text: r[4].chars().collect(),
+                    authors: Vec::new(),
+                    recipients: Vec::new(),
+                },
+            );
+        }
+        for r in q(PARTIES)? {
+            if let Some(d) = docs.get_mut(&r[0]) {
+                if r[1] == "author" {
+                    &mut d.authors
+                } else {
+                    &mut d.recipients
+                }
+                .push(r[2].clone());
+            }
+        }
+        for d in docs.values_mut() {
+            d.authors.sort();
+            d.recipients.sort();
+        }
+        let mut mentions: Vec<Mention> = q(MENTIONS)?
+            .into_iter()
+            .map(|r| Mention {
+                doc: r[0].clone(),
+                start: num(&r[1]),
+                end: num(&r[2]),
+                entity: r[3].clone(),
+                sentence: (!r[4].is_empty()).then(|| (num(&r[4]), num(&r[5]))),
+            })
+            .collect();
+        mentions.sort_by(|a, b| (&a.doc, a.start).cmp(&(&b.doc, b.start)));
+
+        let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
+        for r in q(ALIASES)? {
+            aliases.entry(r[0].clone()).or_default().push(r[1].clone());
+        }
+        let keep_type =
+            |kind: &str| config.types.is_empty() || config.types.iter().any(|t| t.name() == kind);
+        let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
+        for r in q(ENTITIES)? {
+            let Some(kind) = kind_of(&r[1]) else { continue };
+            if !keep_type(kind) {
+                continue;
+            }
+            let mut a = aliases.remove(&r[0]).unwrap_or_default();
+            a.sort();
+            nodes.insert(
+                r[0].clone(),
+                Node {
+                    id: r[0].clone(),
+                    label: r[2].clone(),
+                    kind: kind.into(),
+                    iri: r[3].clone(),
+                    wikidata: (!r[4].is_empty()).then(|| r[4].clone()),
+                    aliases: a,
+                    mentions: 0,
+                    first: None,
+                    last: None,
+                },
+            );
+        }
+        for m in &mentions {
+            if let Some(n) = nodes.get_mut(&m.entity) {
+                n.mentions += 1;
+                let date = &docs[&m.doc].date;
+                widen(&mut n.first, &mut n.last, date);
+            }
+        }
+
+        let mut edges: BTreeMap<String, Edge> = BTreeMap::new();
+        // The documents behind each edge; their number is the edge's sources.
+        let mut edge_docs: HashMap<String, BTreeSet<String>> = HashMap::new();
+        let mut add = |edges: &mut BTreeMap<String, Edge>,
+                       kind: &str,
+                       label: &str,
+                       directed: bool,
+                       (source, target): (&str, &str),
+                       weight: usize,
+                       doc: &str,
+                       evidence: Option<String>| {
+            let id = format!(
+                "{}:{source}:{target}",
+                kind.to_lowercase().replace('_', "-")
+            );
+            let e = edges.entry(id.clone()).or_insert_with(|| Edge {
+                id,
+                source: source.into(),
+                target: target.into(),
+                kind: kind.into(),
+                label: label.into(),
+                directed,
+                weight: 0,
+                sources: 0,
+                evidence: None,
+                first: None,
+                last: None,
+            });
+            e.weight += weight;
+            edge_docs
+                .entry(e.id.clone())
+                .or_default()
+                .insert(doc.to_string());
+            let d = &docs[doc];
+            // Keep the evidence of the earliest source.
+            let earlier = match (&d.date, &e.first) {
+                (Some(a), Some(b)) => a < b,
+                (_, None) => e.evidence.is_none(),
+                (None, Some(_)) => false,
+            };
+            if earlier || e.evidence.is_none() {
+                e.evidence = evidence;
+            }
+            widen(&mut e.first, &mut e.last, &d.date);
+        };
+
+        if config.edges != EdgeSet::CoMentions {
+            for (id, d) in &docs {
+                for a in &d.authors {
+                    for r in &d.recipients {
+                        if a != r && nodes.contains_key(a) && nodes.contains_key(r) {
+                            add(
+                                &mut edges,
+                                "WROTE_TO",
+                                "wrote to",
+                                true,
+                                (a, r),
+                                1,
+                                id,
+                                Some(d.title.clone()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if config.edges != EdgeSet::Relations {
+            let mut start = 0;
+            while start < mentions.len() {
+                let doc = &mentions[start].doc;
+                let end = start
+                    + mentions[start..]
+                        .iter()
+                        .take_while(|m| &m.doc == doc)
+                        .count();
+                let in_doc = &mentions[start..end];
+                let text = &docs[doc].text;
+                let mut seen: BTreeSet<(String, String, (usize, usize))> = BTreeSet::new();
+                for (i, a) in in_doc.iter().enumerate() {
+                    for b in &in_doc[i + 1..] {
+                        let unit = match config.window {
+                            Window::Sentence => match (a.sentence, b.sentence) {
+                                (Some(x), Some(y)) if x == y => Some(x),
+                                _ => None,
+                            },
+                            Window::Paragraph => {
+                                let (pa, pb) = (paragraph(text, a.start), paragraph(text, b.start));
+                                (pa == pb).then_some(pa)
+                            }
+                            Window::Characters(n) => {
+                                (b.start - a.start <= n).then_some((a.start, b.end))
+                            }
+                        };
+                        let Some(unit) = unit else {
+                            if matches!(config.window, Window::Characters(_)) {
+                                break;
+                            }
+                            continue;
+                        };
+                        if a.entity == b.entity
+                            || !nodes.contains_key(&a.entity)
+                            || !nodes.contains_key(&b.entity)
+                        {
+                            continue;
+                        }
+                        let (x, y) = if a.entity < b.entity {
+                            (&a.entity, &b.entity)
+                        } else {
+                            (&b.entity, &a.entity)
+                        };
+                        if seen.insert((x.clone(), y.clone(), unit)) {
+                            let evidence: String = text
+                                [unit.0.min(text.len())..unit.1.min(text.len())]
+                                .iter()
+                                .collect();
+                            let evidence =
+                                evidence.split_whitespace().collect::<Vec<_>>().join(" ");
+                            add(
+                                &mut edges,
+                                "CO_MENTIONED",
+                                "co-mentioned",
+                                false,
+                                (x, y),
+                                1,
+                                doc,
+                                Some(evidence),
+                            );
+                        }
+                    }
+                }
+                start = end;
+            }
+        }
+
+        if config.include_documents {
+            for (id, d) in &docs {
+                let node_id = format!("doc:{id}");
+                let count = mentions.iter().filter(|m| &m.doc == id).count();
+                nodes.insert(
+                    node_id.clone(),
+                    Node {
+                        id: node_id.clone(),
+                        label: d.title.clone(),
+                        kind: "Document".into(),
+                        iri: doc_iris[id].clone(),
+                        wikidata: None,
+                        aliases: Vec::new(),
+                        mentions: count,
+                        first: d.date.clone(),
+                        last: d.date.clone(),
+                    },
+                );
+                for a in d.authors.iter().filter(|a| nodes.contains_key(*a)) {
+                    add(
+                        &mut edges,
+                        "AUTHORED",
+                        "authored",
+                        true,
+                        (a, &node_id),
+                        1,
+                        id,
+                        Some(d.title.clone()),
+                    );
+                }
+                for r in d.recipients.iter().filter(|r| nodes.contains_key(*r)) {
+                    add(
+                        &mut edges,
+                        "ADDRESSED_TO",
+                        "addressed to",
+                        true,
+                        (&node_id, r),
+                        1,
+                        id,
+                        Some(d.title.clone()),
+                    );
+                }
+            }
+            for m in &mentions {
+                if nodes.contains_key(&m.entity) {
+                    let text: String = docs[&m.doc].text
+                        [m.start.min(docs[&m.doc].text.len())..m.end.min(docs[&m.doc].text.len())]
+                        .iter()
+                        .collect();
+                    let doc_node = format!("doc:{}", m.doc);
+                    add(
+                        &mut edges,
+                        "MENTIONED_IN",
+                        "mentioned in",
+                        true,
+                        (&m.entity, &doc_node),
+                        1,
+                        &m.doc,
+                        Some(text),
+                    );
+                }
+            }
+        }
+
+        let edges: Vec<Edge> = edges
+            .into_values()
+            .map(|mut e| {
+                e.sources = edge_docs.get(&e.id).map_or(0, BTreeSet::len);
+                e
+            })
+            .filter(|e| e.weight >= config.min_weight)
+            .collect();
+        // Keep entities that are mentioned or take part in a kept edge.
+        let linked: BTreeSet<&str> = edges
+            .iter()
+            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
+            .collect();
+        let nodes: Vec<Node> = nodes
+            .into_values()
+            .filter(|n| n.kind == "Document" || n.mentions > 0 || linked.contains(n.id.as_str()))
+            .collect();
+        if nodes.is_empty() && edges.is_empty() && !docs.is_empty() && config.types.is_empty() {
+            return Err(Error::Query("the store holds no entities".into()));
+        }
+        Ok(Network { nodes, edges })
+    }
+}
+
+/// The paragraph (code-point range between blank lines) around `at`.
+fn paragraph(text: &[char], at: usize) -> (usize, usize) {
+    let blank_before = |i: usize| -> bool {
+        // A blank line ends at i: "\n", optional spaces, "\n" just before i.
+        let mut j = i;
+        if j == 0 || text[j - 1] != '\n' {
+            return false;
+        }
+        j -= 1;
+        while j > 0 && text[j - 1] != '\n' && text[j - 1].is_whitespace() {
+            j -= 1;
+        }
+        j > 0 && text[j - 1] == '\n'
+    };
+    let at = at.min(text.len());
+    let mut s = at;
+    while s > 0 && !blank_before(s) {
+        s -= 1;
+    }
+    let mut e = at;
+    while e < text.len() && !blank_before(e + 1) {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// Expands a partial ISO date to the first day it covers.
+pub fn first_day(date: &str) -> String {
+    match date.len() {
+        4 => format!("{date}-01-01"),
+        7 => format!("{date}-01"),
+        _ => date.to_string(),
+    }
+}
+
+/// Expands a partial ISO date to the last day it covers.
+pub fn last_day(date: &str) -> String {
+    match date.len() {
+        4 => format!("{date}-12-31"),
+        7 => {
+            let (y, m): (i32, u32) = (
+                date[..4].parse().unwrap_or(0),
+                date[5..7].parse().unwrap_or(1),
+            );
+            let days = match m {
+                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            format!("{date}-{days:02}")
+        }
+        _ => date.to_string(),
+    }
+}
+
+/// The colour of a node kind (Tableau 10), as (r, g, b).
+pub fn colour(kind: &str) -> (u8, u8, u8) {
+    match kind {
+        "Person" => (78, 121, 167),
+        "Organisation" => (242, 142, 43),
+        "Place" => (89, 161, 79),
+        "Event" => (225, 87, 89),
+        "Work" => (176, 122, 161),
+        _ => (156, 156, 156),
+    }
+}
+
+/// Escapes text for an XML attribute value. Line breaks and tabs become
+/// character references, because XML parsers turn literal ones in attributes
+/// into spaces; characters XML 1.0 cannot carry become U+FFFD.
+pub fn xml_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(xml_char(c)),
+        }
+    }
+    out
+}
+
+/// Escapes text for XML element content.
+pub fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' | '\t' => out.push(c),
+            c => out.push(xml_char(c)),
+        }
+    }
+    out
+}
+
+fn xml_char(c: char) -> char {
+    let ok =
+        matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
+    if ok {
+        c
+    } else {
+        '\u{FFFD}'
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_dates_expand_to_the_days_they_cover() {
+        assert_eq!(
+            (first_day("1953"), last_day("1953")),
+            ("1953-01-01".into(), "1953-12-31".into())
+        );
+        assert_eq!(last_day("1952-02"), "1952-02-29");
+        assert_eq!(last_day("1953-02"), "1953-02-28");
+        assert_eq!(
+            (first_day("1953-04-04"), last_day("1953-04-04")),
+            ("1953-04-04".into(), "1953-04-04".into())
+        );
+    }
+
+    #[test]
+    fn paragraphs_are_separated_by_blank_lines() {
+        let text: Vec<char> = "One two.\nthree\n\n  \nFour five.".chars().collect();
+        assert_eq!(paragraph(&text, 0), paragraph(&text, 10));
+        assert_ne!(paragraph(&text, 0), paragraph(&text, 22));
+    }
+}
