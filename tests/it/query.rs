@@ -139,7 +139,8 @@ fn results_come_in_every_w3c_format() {
         .map(|r| r["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels.len(), 2);
-    assert!(labels[0].starts_with("=HYPERLINK(\"http://x\",\"<b>O'Brien & Co</b>\"), \"Jr\"\n"));
+    assert!(labels[0]
+        .starts_with("=HYPERLINK(\"http://x\",\"<b>O'Brien & Co</b>\"), \"Jr\"; C:\\temp\\ 😀\n"));
     assert_eq!(labels[1], "Vyacheslav Molotov");
     // A table for people: header, rule, aligned rows.
     let table = w.ok(&["query", "--format", "table", "--sparql", q]);
