@@ -374,3 +374,43 @@ fn network_exports_are_byte_identical_from_run_to_run() {
         assert_eq!(a, b, "{format}");
     }
 }
+
+#[test]
+fn the_picture_is_well_formed_svg_with_every_node_once() {
+    let w = Workdir::fixture("small");
+    let svg = export_file(&w, "svg", &[]);
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<?xml") && text.contains("<svg"));
+    // One circle per node, each naming its node.
+    let (_, nodes) = csv_file(&export_dir(&w, "gephi-csv").join("nodes.csv"));
+    let mut circles: Vec<&str> = text
+        .split("<circle ")
+        .skip(1)
+        .filter_map(|tag| tag.split("data-id=\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    circles.sort();
+    let mut ids: Vec<&str> = nodes.iter().map(|n| n[0].as_str()).collect();
+    ids.sort();
+    assert_eq!(circles, ids);
+    // The hostile label is text, never markup.
+    assert!(!text.contains("<b>"));
+    assert!(
+        text.contains("&lt;b&gt;O&apos;Brien &amp; Co&lt;/b&gt;")
+            || text.contains("&lt;b&gt;O'Brien &amp; Co&lt;/b&gt;")
+    );
+    assert_eq!(
+        std::fs::read(export_file(&w, "svg", &["--min-weight", "1"])).unwrap(),
+        text.as_bytes()
+    );
+}
