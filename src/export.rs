@@ -15,7 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::query::write_table;
-use crate::vocab;
+use crate::vocab::{self, SPARQL_PREFIXES};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNodeRef, Quad, Term};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -122,16 +122,6 @@ pub fn select(store: &Store, query: &str) -> Result<Vec<Vec<String>>> {
     Ok(rows)
 }
 
-const PREFIXES: &str = "
-PREFIX schema: <http://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
-";
-
 /// The documents in reading order: file, then place in the file.
 const DOCUMENTS: &str = "
 SELECT ?id ?file ?start ?end ?title ?kind ?date WHERE {
@@ -153,10 +143,10 @@ SELECT ?doc ?role ?who WHERE {
 const ENTITIES: &str = "
 SELECT ?id ?type ?label ?wikidata (COUNT(?m) AS ?mentions) WHERE {
   ?e dcterms:identifier ?id ; a ?t ; skos:prefLabel ?label .
-  BIND(STRAFTER(STR(?t), 'http://schema.org/') AS ?type0)
+  BIND(STRAFTER(STR(?t), STR(schema:)) AS ?type0)
   BIND(IF(?type0 = 'Organization', 'Organisation', IF(?type0 = 'CreativeWork', 'Work', ?type0)) AS ?type)
-  OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), 'http://www.wikidata.org/entity/'))
-             BIND(STRAFTER(STR(?wd), 'http://www.wikidata.org/entity/') AS ?wikidata) }
+  OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
+             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
   OPTIONAL { ?m itsrdf:taIdentRef ?e }
 } GROUP BY ?id ?type ?label ?wikidata ORDER BY ?id";
 
@@ -170,14 +160,14 @@ SELECT ?doc ?start ?end ?text ?entity ?wikidata WHERE {
   ?ctx nif:sourceUrl ?d . ?d dcterms:identifier ?doc ; oa:hasSource ?f ; oa:hasSelector [ oa:start ?ds ] .
   ?f dcterms:identifier ?file .
   ?e dcterms:identifier ?entity .
-  OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), 'http://www.wikidata.org/entity/'))
-             BIND(STRAFTER(STR(?wd), 'http://www.wikidata.org/entity/') AS ?wikidata) }
+  OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
+             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
 } ORDER BY ?file (?ds + ?start) ?doc";
 
 /// Writes `documents.csv`, `entities.csv` and `mentions.csv` into `dir`.
 pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let q = |body: &str| select(store, &format!("{PREFIXES}{body}"));
+    let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
 
     let parties = q(PARTIES)?;
     let join = |doc: &str, role: &str| -> String {

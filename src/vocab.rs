@@ -130,6 +130,18 @@ pub const ONTOLOGY_IRI: &str = "https://w3id.org/annalist/ns";
 /// The ontology itself, loaded into every store.
 pub const ONTOLOGY_TTL: &str = include_str!("../ontology/annalist.ttl");
 
+/// The PREFIX lines of the queries annalist runs itself.
+pub const SPARQL_PREFIXES: &str = "
+PREFIX schema: <http://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+PREFIX wd: <http://www.wikidata.org/entity/>
+";
+
 /// The prefixes written into Turtle, TriG and JSON-LD exports.
 pub fn prefixes(base: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -154,6 +166,21 @@ pub fn prefixes(base: &str) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sparql_prefixes_agree_with_the_namespaces() {
+        for line in SPARQL_PREFIXES.lines().filter(|l| !l.is_empty()) {
+            let (prefix, iri) = line
+                .strip_prefix("PREFIX ")
+                .and_then(|l| l.split_once(": <"))
+                .expect("a PREFIX line");
+            let want = prefixes("http://example.org/")
+                .into_iter()
+                .find(|(p, _)| *p == prefix)
+                .map(|(_, i)| i);
+            assert_eq!(want.as_deref(), iri.strip_suffix('>'), "{prefix}");
+        }
+    }
 
     #[test]
     fn every_minted_term_is_declared_in_the_ontology() {

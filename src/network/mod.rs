@@ -30,6 +30,7 @@ pub mod svg;
 use crate::error::{Error, Result};
 use crate::export::select;
 use crate::gazetteer::EntityType;
+use crate::vocab::{schema, SPARQL_PREFIXES};
 use oxigraph::store::Store;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -139,21 +140,11 @@ impl Network {
     }
 }
 
-const PREFIXES: &str = "
-PREFIX schema: <http://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
-";
-
 const ENTITIES: &str = "
 SELECT ?id ?class ?label ?entity ?wikidata WHERE {
   ?entity dcterms:identifier ?id ; skos:prefLabel ?label ; a ?class .
-  OPTIONAL { ?entity owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), 'http://www.wikidata.org/entity/'))
-             BIND(STRAFTER(STR(?wd), 'http://www.wikidata.org/entity/') AS ?wikidata) }
+  OPTIONAL { ?entity owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
+             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
 }";
 
 const ALIASES: &str =
@@ -199,7 +190,7 @@ struct Mention {
 }
 
 fn kind_of(class: &str) -> Option<&'static str> {
-    Some(match class.strip_prefix("http://schema.org/")? {
+    Some(match class.strip_prefix(schema::NS)? {
         "Person" => "Person",
         "Organization" => "Organisation",
         "Place" => "Place",
@@ -229,7 +220,7 @@ fn widen(first: &mut Option<String>, last: &mut Option<String>, date: &Option<St
 impl Network {
     /// Reads the network out of a built store.
     pub fn from_store(store: &Store, config: &NetworkConfig) -> Result<Network> {
-        let q = |body: &str| select(store, &format!("{PREFIXES}{body}"));
+        let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
         let mut docs: BTreeMap<String, Doc> = BTreeMap::new();
         let mut doc_iris: HashMap<String, String> = HashMap::new();
         for r in q(DOCUMENTS)? {
