@@ -5,7 +5,11 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+    // Read at run time: a compiled build script is reused by every checkout
+    // that shares the target directory, so a compile-time path could name
+    // another checkout's queries.
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&root).join("queries");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<(String, String)> = std::fs::read_dir(&dir)
         .map(|entries| {
