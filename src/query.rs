@@ -303,8 +303,8 @@ fn cell(term: &Term) -> String {
     s.replace(['\n', '\r', '\t'], " ")
 }
 
-/// The widest a table cell gets; longer values end in `…` (CSV, TSV and
-/// JSON keep them whole).
+/// The widest a table cell gets, but in the last column; longer values end
+/// in `…` (CSV, TSV and JSON keep them whole).
 pub const TABLE_CELL_MAX: usize = 60;
 
 /// Writes an aligned table with a header rule.
@@ -322,9 +322,16 @@ pub fn write_table(
             t
         }
     };
+    // The last column sets no alignment, so it stays whole.
     let rows: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(shorten).collect())
+        .map(|r| {
+            let last = r.len().saturating_sub(1);
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| if i == last { c.clone() } else { shorten(c) })
+                .collect()
+        })
         .collect();
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
