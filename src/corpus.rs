@@ -141,6 +141,8 @@ struct RawCorpus {
     base_iri: Spanned<String>,
     #[serde(default)]
     gazetteer: Option<Spanned<String>>,
+    #[serde(default)]
+    relations: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +256,8 @@ pub struct Corpus {
     pub description: Option<String>,
     pub base_iri: String,
     pub gazetteer_path: PathBuf,
+    /// The claims file, if the corpus has one.
+    pub relations_path: Option<PathBuf>,
     pub files: Vec<SourceFile>,
     pub documents: Vec<DocumentSpec>,
     manifest_path: PathBuf,
@@ -304,6 +308,21 @@ impl Corpus {
         let gazetteer_path = match &raw.corpus.gazetteer {
             Some(g) => dir.join(g.get_ref()),
             None => dir.join("gazetteer.csv"),
+        };
+        let relations_path = match &raw.corpus.relations {
+            Some(r) if dir.join(r.get_ref()).is_file() => Some(dir.join(r.get_ref())),
+            Some(r) => {
+                return Err(bad(
+                    r.span(),
+                    format!(
+                        "relations file {:?} not found in {}",
+                        r.get_ref(),
+                        dir.display()
+                    ),
+                    "give the path relative to the corpus directory, or remove the line",
+                ))
+            }
+            None => Some(dir.join("relations.csv")).filter(|p| p.is_file()),
         };
 
         let mut files = Vec::new();
@@ -480,6 +499,7 @@ impl Corpus {
             description: raw.corpus.description,
             base_iri: base.clone(),
             gazetteer_path,
+            relations_path,
             files,
             documents,
             manifest_path,

@@ -285,7 +285,7 @@ fn check_name(name: &str) -> Result<(), String> {
 
 /// The position of field `field` of the CSV record that starts at byte
 /// `record_start`, honouring quoted fields.
-fn field_position(text: &str, record_start: usize, field: usize) -> Position {
+pub(crate) fn field_position(text: &str, record_start: usize, field: usize) -> Position {
     let bytes = text.as_bytes();
     let (mut i, mut n, mut quoted) = (record_start, 0, false);
     while n < field && i < bytes.len() {

@@ -18,13 +18,18 @@
 //! store's size.
 
 use crate::annotate::{Ambiguous, Tagger};
-use crate::corpus::{Corpus, DocumentSpec, Segment};
+use crate::corpus::{Corpus, DocumentSpec, PartialDate, Segment};
+use crate::dates;
 use crate::error::{Error, InputError, Result};
 use crate::gazetteer::{EntityType, Gazetteer};
+use crate::relations::{self, Claim, ClaimDate, Relations};
 use crate::sentence;
 use crate::vocab::*;
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{
+    BlankNode, GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+};
+use std::collections::HashMap;
 
 /// Mints the IRIs of one corpus.
 #[derive(Debug, Clone)]
@@ -69,6 +74,17 @@ impl Iris {
         self.node(&format!("file/{id}"))
     }
 
+    /// A claim, named by a hash of what it states and where.
+    pub fn claim(&self, key: &str) -> NamedNode {
+        let hash = blake3::hash(key.as_bytes()).to_hex();
+        self.node(&format!("claim/{}", &hash[..16]))
+    }
+
+    /// The instant a normalised date names, `{base}time/1953-07-15`.
+    pub fn instant(&self, date: &PartialDate) -> NamedNode {
+        self.node(&format!("time/{date}"))
+    }
+
     /// A string of a document, `{doc}#char=b,e` (RFC 5147, code points).
     pub fn span(&self, doc: &str, begin: usize, end: usize) -> NamedNode {
         self.node(&format!("doc/{doc}#char={begin},{end}"))
@@ -100,16 +116,34 @@ fn index(n: usize) -> Literal {
     Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
 }
 
-/// The quads of the ontology, in its own graph.
+/// The quads of the ontology, in its own graph. The parser names blank
+/// nodes at random; they are renamed in order of appearance, so every build
+/// (and so every export) names them the same.
 pub fn ontology_quads() -> Result<Vec<Quad>> {
     let graph = NamedNode::new_unchecked(ONTOLOGY_IRI);
-    RdfParser::from_format(RdfFormat::Turtle)
-        .for_slice(ONTOLOGY_TTL.as_bytes())
-        .map(|t| {
-            t.map(|q| Quad::new(q.subject, q.predicate, q.object, graph.clone()))
-                .map_err(|e| Error::Query(format!("the built-in ontology does not parse: {e}")))
-        })
-        .collect()
+    let mut names: HashMap<BlankNode, BlankNode> = HashMap::new();
+    let mut rename = |b: BlankNode| -> BlankNode {
+        let next = names.len();
+        names
+            .entry(b)
+            .or_insert_with(|| BlankNode::new_unchecked(format!("ontology{next}")))
+            .clone()
+    };
+    let mut quads = Vec::new();
+    for t in RdfParser::from_format(RdfFormat::Turtle).for_slice(ONTOLOGY_TTL.as_bytes()) {
+        let q =
+            t.map_err(|e| Error::Query(format!("the built-in ontology does not parse: {e}")))?;
+        let subject = match q.subject {
+            NamedOrBlankNode::BlankNode(b) => NamedOrBlankNode::BlankNode(rename(b)),
+            s => s,
+        };
+        let object = match q.object {
+            Term::BlankNode(b) => Term::BlankNode(rename(b)),
+            o => o,
+        };
+        quads.push(Quad::new(subject, q.predicate, object, graph.clone()));
+    }
+    Ok(quads)
 }
 
 /// The quads describing the corpus and its files.
@@ -219,17 +253,31 @@ pub struct FileGraph {
     /// Names shared by several entities, found in this file, with the
     /// document they were found in.
     pub ambiguous: Vec<(usize, Ambiguous)>,
+    /// Claims of `relations.csv` made by documents of this file.
+    pub claims: usize,
+    /// Date expressions found in the text.
+    pub dates: usize,
+    /// Lines of `relations.csv` whose subject and object are not mentioned
+    /// near the quote (a pronoun, or an event the text does not name).
+    pub far_claims: Vec<usize>,
+}
+
+/// What a build reads besides the texts.
+pub struct Sources<'a> {
+    pub corpus: &'a Corpus,
+    pub gazetteer: &'a Gazetteer,
+    pub relations: &'a Relations,
 }
 
 /// Segments, tags and describes one file of the corpus.
 pub fn file_graph(
-    corpus: &Corpus,
-    gazetteer: &Gazetteer,
+    sources: &Sources<'_>,
     tagger: &Tagger,
     iris: &Iris,
     file: usize,
     text: &str,
 ) -> Result<FileGraph> {
+    let (corpus, gazetteer) = (sources.corpus, sources.gazetteer);
     let segments = corpus.segment(file, text)?;
     let tagged = tagger.tag(text);
     let mut out = FileGraph {
@@ -270,6 +318,50 @@ pub fn file_graph(
     for a in tagged.ambiguous {
         if let Some(k) = innermost(&segments, a.start, a.end) {
             out.ambiguous.push((segments[k].doc, a));
+        }
+    }
+    // Each claim's quote, found in its source document.
+    let mut located: Vec<Vec<(&Claim, usize, usize)>> = vec![Vec::new(); segments.len()];
+    for (k, seg) in segments.iter().enumerate() {
+        for claim in sources.relations.of(seg.doc) {
+            let (qs, qe) = relations::locate(text, seg.start, seg.end, &claim.quote).ok_or_else(|| {
+                let doc = &corpus.documents[seg.doc].id;
+                InputError::new(
+                    &sources.relations.path,
+                    format!("the quote is not in document {doc:?}"),
+                    match relations::nearest(text, seg.start, seg.end, &claim.quote) {
+                        Some(p) => format!("copy the passage exactly; the nearest in {doc} is: {p:?}"),
+                        None => format!("copy the passage exactly from document {doc}, or name the document that says it"),
+                    },
+                )
+                .at(claim.quote_position)
+            })?;
+            let near = |e: usize| {
+                per_doc[k]
+                    .iter()
+                    .any(|&(s, end, entity, _)| entity == e && s + 300 >= qs && end <= qe + 300)
+            };
+            if !near(claim.subject) && !claim.object.is_some_and(near) {
+                out.far_claims.push(claim.quote_position.line);
+            }
+            offsets.extend([qs, qe]);
+            located[k].push((claim, qs, qe));
+        }
+    }
+    // Date expressions, each in the innermost document that holds it.
+    type Dated = (usize, usize, Option<PartialDate>, bool);
+    let mut dated: Vec<Vec<Dated>> = vec![Vec::new(); segments.len()];
+    for (k, seg) in segments.iter().enumerate() {
+        let year = corpus.documents[seg.doc].date.map(|d| d.year);
+        for (a, b) in own_ranges(seg, &segments) {
+            for d in dates::find(&text[a..b], year) {
+                let (s, e) = (a + d.start, a + d.end);
+                offsets.extend([s, e]);
+                let value = d
+                    .value
+                    .map(|(year, month, day)| PartialDate { year, month, day });
+                dated[k].push((s, e, value, d.year_inferred));
+            }
         }
     }
     let cps = CodePoints::new(text, offsets);
@@ -339,9 +431,146 @@ pub fn file_graph(
             out.mentions += 1;
             out.mentions_per_entity[entity] += 1;
         }
+        for &(s, e, value, inferred) in &dated[k] {
+            let span = iris.span(&spec.id, cps.get(s) - fs, cps.get(e) - fs);
+            g.add(span.clone(), nif::REFERENCE_CONTEXT, context.clone());
+            g.add(span.clone(), nif::BEGIN_INDEX, index(cps.get(s) - fs));
+            g.add(span.clone(), nif::END_INDEX, index(cps.get(e) - fs));
+            g.add(
+                span.clone(),
+                nif::ANCHOR_OF,
+                Literal::new_simple_literal(&text[s..e]),
+            );
+            g.add(span.clone(), itsrdf::TA_CLASS_REF, time::TEMPORAL_ENTITY);
+            if let Some(date) = value {
+                let instant = iris.instant(&date);
+                let property = match date.precision() {
+                    "day" => time::IN_XSD_DATE,
+                    "month" => time::IN_XSD_G_YEAR_MONTH,
+                    _ => time::IN_XSD_G_YEAR,
+                };
+                g.add(span.clone(), itsrdf::TA_IDENT_REF, instant.clone());
+                g.add(instant.clone(), rdf::TYPE, time::INSTANT);
+                g.add(
+                    instant,
+                    property,
+                    Literal::new_typed_literal(
+                        date.to_string(),
+                        NamedNodeRef::new_unchecked(date.xsd_type()),
+                    ),
+                );
+                if inferred {
+                    g.add(
+                        span,
+                        skos::EDITORIAL_NOTE,
+                        Literal::new_simple_literal(
+                            "the text gives no year: the year is the document's",
+                        ),
+                    );
+                }
+            }
+            out.dates += 1;
+        }
+        for &(claim, qs, qe) in &located[k] {
+            let (b, e) = (cps.get(qs) - fs, cps.get(qe) - fs);
+            claim_quads(
+                &mut g,
+                iris,
+                gazetteer,
+                &spec.id,
+                claim,
+                (b, e),
+                &text[qs..qe],
+                &context,
+            );
+            out.claims += 1;
+        }
     }
     drop_repeated_quads(&mut out.quads);
     Ok(out)
+}
+
+/// The quads of one claim: the statement itself, so that `GRAPH ?g` names
+/// its source, and a reified `rdf:Statement` that carries the source, the
+/// evidence passage, the date and the role through triple-only exports.
+#[allow(clippy::too_many_arguments)]
+fn claim_quads(
+    g: &mut Sink<'_>,
+    iris: &Iris,
+    gazetteer: &Gazetteer,
+    doc_id: &str,
+    claim: &Claim,
+    (b, e): (usize, usize),
+    passage: &str,
+    context: &NamedNode,
+) {
+    let entity = |i: usize| iris.entity(&gazetteer.entities[i].id);
+    let subject = entity(claim.subject);
+    let property = NamedNode::new_unchecked(format!("{}{}", ans::NS, claim.relation.local));
+    let object = claim.object.map(entity);
+    let date = |d: &PartialDate| {
+        Literal::new_typed_literal(d.to_string(), NamedNodeRef::new_unchecked(d.xsd_type()))
+    };
+    if let Some(o) = &object {
+        g.add(subject.clone(), property.as_ref(), o.clone());
+    }
+    if claim.relation.id == "occurred" {
+        // What the source says of the event's time, as schema.org says it.
+        match &claim.date {
+            Some(ClaimDate::On(d)) => g.add(subject.clone(), schema::START_DATE, date(d)),
+            Some(ClaimDate::Between(a, z)) => {
+                g.add(subject.clone(), schema::START_DATE, date(a));
+                g.add(subject.clone(), schema::END_DATE, date(z));
+            }
+            None => {}
+        }
+    }
+    let key = format!(
+        "{}|{}|{}|{:?}|{doc_id}|{}",
+        gazetteer.entities[claim.subject].id,
+        claim.relation.id,
+        claim
+            .object
+            .map_or("", |o| gazetteer.entities[o].id.as_str()),
+        claim.date,
+        claim.quote
+    );
+    let c = iris.claim(&key);
+    g.add(c.clone(), rdf::TYPE, rdf::STATEMENT);
+    g.add(c.clone(), rdf::SUBJECT, subject);
+    g.add(c.clone(), rdf::PREDICATE, property);
+    if let Some(o) = object {
+        g.add(c.clone(), rdf::OBJECT, o);
+    }
+    match &claim.date {
+        Some(ClaimDate::On(d)) => g.add(c.clone(), dcterms::DATE, date(d)),
+        Some(ClaimDate::Between(a, z)) => {
+            g.add(c.clone(), schema::START_DATE, date(a));
+            g.add(c.clone(), schema::END_DATE, date(z));
+        }
+        None => {}
+    }
+    if let Some(role) = &claim.role {
+        g.add(
+            c.clone(),
+            schema::ROLE_NAME,
+            Literal::new_simple_literal(role),
+        );
+    }
+    if let Some(note) = &claim.note {
+        g.add(c.clone(), skos::NOTE, Literal::new_simple_literal(note));
+    }
+    g.add(c.clone(), prov::HAD_PRIMARY_SOURCE, iris.document(doc_id));
+    let evidence = iris.span(doc_id, b, e);
+    g.add(c, prov::WAS_DERIVED_FROM, evidence.clone());
+    g.add(evidence.clone(), nif::REFERENCE_CONTEXT, context.clone());
+    g.add(evidence.clone(), nif::BEGIN_INDEX, index(b));
+    g.add(evidence.clone(), nif::END_INDEX, index(e));
+    g.add(
+        evidence,
+        nif::ANCHOR_OF,
+        Literal::new_simple_literal(passage),
+    );
 }
 
 /// Strings are named by their span, so a mention that is a whole sentence

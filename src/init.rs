@@ -19,6 +19,10 @@ title = "My corpus"
 # Every document and entity gets an IRI under this base: use one you control.
 base_iri = "https://example.org/my-corpus/"
 gazetteer = "gazetteer.csv"
+# Relations and events as claims, each with its source document and a quote
+# from it (subject,relation,object,date,source,quote,role,note). Optional: a
+# relations.csv beside this file is read when present.
+# relations = "relations.csv"
 
 # One [[file]] table per text file says what the file as a whole is. It is
 # optional; its language, original_language, publisher and source are

@@ -22,6 +22,7 @@
 
 pub mod annotate;
 pub mod corpus;
+pub mod dates;
 pub mod error;
 pub mod export;
 pub mod gazetteer;
@@ -30,6 +31,7 @@ pub mod init;
 pub mod network;
 pub mod pipeline;
 pub mod query;
+pub mod relations;
 pub mod sentence;
 pub mod store;
 pub mod vocab;

@@ -13,6 +13,7 @@ use crate::corpus::{read_text, Corpus};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::graph::{self, Iris};
+use crate::relations::Relations;
 use crate::store::{BuildInfo, StoreDir};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::model::Quad;
@@ -44,7 +45,7 @@ impl std::fmt::Display for Summary {
         write!(
             f,
             "Built {} from {} file{}: {} documents, {} entities ({} linked to Wikidata, {} unlinked), \
-             {} mentions{}, {} triples in {:.2} s.",
+             {} mentions{}, {} dates, {} claims, {} triples in {:.2} s.",
             self.store.display(),
             i.files,
             if i.files == 1 { "" } else { "s" },
@@ -58,6 +59,8 @@ impl std::fmt::Display for Summary {
             } else {
                 String::new()
             },
+            i.dates,
+            i.claims,
             i.quads,
             self.elapsed.as_secs_f64()
         )
@@ -68,6 +71,7 @@ impl std::fmt::Display for Summary {
 struct Inputs {
     corpus: Corpus,
     gazetteer: Gazetteer,
+    relations: Relations,
     fingerprint: String,
 }
 
@@ -75,10 +79,15 @@ fn load_inputs(corpus_dir: &Path) -> Result<Inputs> {
     let corpus = Corpus::load(corpus_dir)?;
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
     graph::check(&corpus, &gazetteer)?;
+    let relations = match &corpus.relations_path {
+        Some(path) => Relations::load(path, &corpus, &gazetteer)?,
+        None => Relations::default(),
+    };
     let fingerprint = fingerprint(&corpus)?;
     Ok(Inputs {
         corpus,
         gazetteer,
+        relations,
         fingerprint,
     })
 }
@@ -93,6 +102,7 @@ fn fingerprint(corpus: &Corpus) -> Result<String> {
         corpus.manifest_path().to_path_buf(),
         corpus.gazetteer_path.clone(),
     ];
+    paths.extend(corpus.relations_path.clone());
     paths.extend((0..corpus.files.len()).map(|i| corpus.file_path(i)));
     for p in paths {
         let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
@@ -130,6 +140,7 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
     let Inputs {
         corpus,
         gazetteer,
+        relations,
         fingerprint,
     } = inputs;
     let iris = Iris::new(&corpus.base_iri);
@@ -178,6 +189,8 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
             .count(),
         mentions: 0,
         ambiguous_mentions: 0,
+        claims: 0,
+        dates: 0,
         quads: 0,
     };
     let head: Vec<Quad> = graph::ontology_quads()?
@@ -187,9 +200,16 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
         .collect();
     info.quads += head.len();
     let mut ambiguous = Vec::new();
+    let mut far_claims: Vec<usize> = Vec::new();
     let files = (0..corpus.files.len()).flat_map(|i| {
-        let result = read_text(&corpus.file_path(i))
-            .and_then(|text| graph::file_graph(&corpus, &gazetteer, &tagger, &iris, i, &text));
+        let result = read_text(&corpus.file_path(i)).and_then(|text| {
+            let sources = graph::Sources {
+                corpus: &corpus,
+                gazetteer: &gazetteer,
+                relations: &relations,
+            };
+            graph::file_graph(&sources, &tagger, &iris, i, &text)
+        });
         bar.inc(std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()));
         let quads: Vec<Result<Quad>> = match result {
             Ok(fg) => {
@@ -197,7 +217,10 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
                 info.mentions += fg.mentions;
                 info.quads += fg.quads.len();
                 info.ambiguous_mentions += fg.ambiguous.len();
+                info.claims += fg.claims;
+                info.dates += fg.dates;
                 ambiguous.extend(fg.ambiguous);
+                far_claims.extend(fg.far_claims);
                 fg.quads.into_iter().map(Ok).collect()
             }
             Err(e) => vec![Err(e)],
@@ -229,6 +252,17 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
                 .first()
                 .map(|(d, _)| corpus.documents[*d].id.clone())
                 .unwrap_or_default()
+        ));
+    }
+    if !far_claims.is_empty() {
+        far_claims.sort_unstable();
+        let lines: Vec<String> = far_claims.iter().map(usize::to_string).collect();
+        warnings.push(format!(
+            "{}: in {} claims neither the subject nor the object is named near the quote \
+             (lines {}); check the quote and the ids, or name the entity in the gazetteer",
+            relations.path.display(),
+            far_claims.len(),
+            lines.join(", ")
         ));
     }
     generation.commit(&info)?;

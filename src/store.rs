@@ -33,6 +33,12 @@ pub struct BuildInfo {
     pub linked_entities: usize,
     pub mentions: usize,
     pub ambiguous_mentions: usize,
+    /// Relations and events stated in `relations.csv`.
+    #[serde(default)]
+    pub claims: usize,
+    /// Date expressions found in the texts.
+    #[serde(default)]
+    pub dates: usize,
     pub quads: usize,
 }
 

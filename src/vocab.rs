@@ -19,7 +19,13 @@ macro_rules! namespace {
 
 namespace!(
     /// RDF itself.
-    rdf, "http://www.w3.org/1999/02/22-rdf-syntax-ns#", { TYPE = "type" }
+    rdf, "http://www.w3.org/1999/02/22-rdf-syntax-ns#", {
+        TYPE = "type",
+        STATEMENT = "Statement",
+        SUBJECT = "subject",
+        PREDICATE = "predicate",
+        OBJECT = "object",
+    }
 );
 
 namespace!(
@@ -55,6 +61,9 @@ namespace!(
         IS_PART_OF = "isPartOf",
         HAS_PART = "hasPart",
         ENCODING_FORMAT = "encodingFormat",
+        START_DATE = "startDate",
+        END_DATE = "endDate",
+        ROLE_NAME = "roleName",
     }
 );
 
@@ -64,6 +73,7 @@ namespace!(
         IDENTIFIER = "identifier",
         TYPE = "type",
         SOURCE = "source",
+        DATE = "date",
     }
 );
 
@@ -73,6 +83,7 @@ namespace!(
         PREF_LABEL = "prefLabel",
         ALT_LABEL = "altLabel",
         NOTE = "note",
+        EDITORIAL_NOTE = "editorialNote",
     }
 );
 
@@ -109,8 +120,30 @@ namespace!(
 );
 
 namespace!(
+    /// PROV-O: where a claim comes from.
+    prov, "http://www.w3.org/ns/prov#", {
+        HAD_PRIMARY_SOURCE = "hadPrimarySource",
+        WAS_DERIVED_FROM = "wasDerivedFrom",
+    }
+);
+
+namespace!(
+    /// OWL-Time: the instants that dates in the text name.
+    time, "http://www.w3.org/2006/time#", {
+        INSTANT = "Instant",
+        TEMPORAL_ENTITY = "TemporalEntity",
+        IN_XSD_DATE = "inXSDDate",
+        IN_XSD_G_YEAR_MONTH = "inXSDgYearMonth",
+        IN_XSD_G_YEAR = "inXSDgYear",
+    }
+);
+
+namespace!(
     /// ITS 2.0 in RDF: the entity a mention refers to.
-    itsrdf, "http://www.w3.org/2005/11/its/rdf#", { TA_IDENT_REF = "taIdentRef" }
+    itsrdf, "http://www.w3.org/2005/11/its/rdf#", {
+        TA_IDENT_REF = "taIdentRef",
+        TA_CLASS_REF = "taClassRef",
+    }
 );
 
 namespace!(
@@ -140,6 +173,9 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
 PREFIX wd: <http://www.wikidata.org/entity/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX ans: <https://w3id.org/annalist/ns#>
 ";
 
 /// The prefixes written into Turtle, TriG and JSON-LD exports.
@@ -152,6 +188,8 @@ pub fn prefixes(base: &str) -> Vec<(&'static str, String)> {
         ("skos", skos::NS.into()),
         ("owl", owl::NS.into()),
         ("oa", oa::NS.into()),
+        ("prov", prov::NS.into()),
+        ("time", time::NS.into()),
         ("nif", nif::NS.into()),
         ("itsrdf", itsrdf::NS.into()),
         ("ans", ans::NS.into()),
@@ -160,6 +198,7 @@ pub fn prefixes(base: &str) -> Vec<(&'static str, String)> {
         ("doc", format!("{base}doc/")),
         ("file", format!("{base}file/")),
         ("graph", format!("{base}graph/")),
+        ("claim", format!("{base}claim/")),
     ]
 }
 
@@ -189,6 +228,13 @@ mod tests {
             assert!(
                 ONTOLOGY_TTL.contains(&format!("\nans:{local}\n")),
                 "ans:{local} is not declared in ontology/annalist.ttl"
+            );
+        }
+        for r in crate::relations::VOCABULARY {
+            assert!(
+                ONTOLOGY_TTL.contains(&format!("\nans:{}\n", r.local)),
+                "relation ans:{} is not declared in ontology/annalist.ttl",
+                r.local
             );
         }
         for kind in crate::corpus::KINDS {

@@ -30,7 +30,7 @@ pub mod svg;
 use crate::error::{Error, Result};
 use crate::export::select;
 use crate::gazetteer::EntityType;
-use crate::vocab::{schema, SPARQL_PREFIXES};
+use crate::vocab::{ans, schema, SPARQL_PREFIXES};
 use oxigraph::store::Store;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -123,6 +123,16 @@ pub struct Edge {
     pub last: Option<String>,
 }
 
+/// Where an edge's support comes from.
+struct Support<'a> {
+    doc: &'a str,
+    evidence: Option<String>,
+    /// Whether the evidence is a passage of the text (not a title).
+    quoted: bool,
+    /// The dates the source gives, when they are not the document's own.
+    when: Option<(Option<String>, Option<String>)>,
+}
+
 /// Nodes and edges, sorted by id.
 #[derive(Debug, Clone, Default)]
 pub struct Network {
@@ -163,6 +173,16 @@ SELECT ?doc ?role ?who WHERE {
   ?d dcterms:identifier ?doc ; oa:hasSource ?f .
   { ?d schema:author ?e BIND('author' AS ?role) } UNION { ?d schema:recipient ?e BIND('recipient' AS ?role) }
   ?e dcterms:identifier ?who .
+}";
+
+const CLAIMS: &str = "
+SELECT ?s ?p ?o ?doc ?quote ?date ?start ?end WHERE {
+  ?c a rdf:Statement ; rdf:subject ?se ; rdf:predicate ?p ; rdf:object ?oe ; prov:hadPrimarySource ?d .
+  ?se dcterms:identifier ?s . ?oe dcterms:identifier ?o . ?d dcterms:identifier ?doc .
+  OPTIONAL { ?c prov:wasDerivedFrom/nif:anchorOf ?quote }
+  OPTIONAL { ?c dcterms:date ?date }
+  OPTIONAL { ?c schema:startDate ?start }
+  OPTIONAL { ?c schema:endDate ?end }
 }";
 
 const MENTIONS: &str = "
@@ -302,14 +322,14 @@ impl Network {
         let mut edges: BTreeMap<String, Edge> = BTreeMap::new();
         // The documents behind each edge; their number is the edge's sources.
         let mut edge_docs: HashMap<String, BTreeSet<String>> = HashMap::new();
+        // How good each edge's evidence is: a quote beats a title, then the
+        // earlier source wins.
+        let mut evidence_rank: HashMap<String, (bool, String)> = HashMap::new();
         let mut add = |edges: &mut BTreeMap<String, Edge>,
-                       kind: &str,
-                       label: &str,
-                       directed: bool,
+                       (kind, label, directed): (&str, &str, bool),
                        (source, target): (&str, &str),
                        weight: usize,
-                       doc: &str,
-                       evidence: Option<String>| {
+                       support: Support| {
             let id = format!(
                 "{}:{source}:{target}",
                 kind.to_lowercase().replace('_', "-")
@@ -331,18 +351,24 @@ impl Network {
             edge_docs
                 .entry(e.id.clone())
                 .or_default()
-                .insert(doc.to_string());
-            let d = &docs[doc];
-            // Keep the evidence of the earliest source.
-            let earlier = match (&d.date, &e.first) {
-                (Some(a), Some(b)) => a < b,
-                (_, None) => e.evidence.is_none(),
-                (None, Some(_)) => false,
+                .insert(support.doc.to_string());
+            let doc_date = &docs[support.doc].date;
+            let (first, last) = match support.when {
+                Some(when) => when,
+                None => (doc_date.clone(), doc_date.clone()),
             };
-            if earlier || e.evidence.is_none() {
-                e.evidence = evidence;
+            // A quoted passage beats a title; among equals, the earliest source wins.
+            let rank = |quoted: bool, date: &Option<String>| {
+                (!quoted, date.clone().unwrap_or_else(|| "9999".into()))
+            };
+            let new_rank = rank(support.quoted, &first);
+            let better = evidence_rank.get(&e.id).is_none_or(|old| new_rank < *old);
+            if better {
+                e.evidence = support.evidence;
+                evidence_rank.insert(e.id.clone(), new_rank);
             }
-            widen(&mut e.first, &mut e.last, &d.date);
+            widen(&mut e.first, &mut e.last, &first);
+            widen(&mut e.first, &mut e.last, &last);
         };
 
         if config.edges != EdgeSet::CoMentions {
@@ -352,17 +378,58 @@ impl Network {
                         if a != r && nodes.contains_key(a) && nodes.contains_key(r) {
                             add(
                                 &mut edges,
-                                "WROTE_TO",
-                                "wrote to",
-                                true,
+                                ("WROTE_TO", "wrote to", true),
                                 (a, r),
                                 1,
-                                id,
-                                Some(d.title.clone()),
+                                Support {
+                                    doc: id,
+                                    evidence: Some(d.title.clone()),
+                                    quoted: false,
+                                    when: None,
+                                },
                             );
                         }
                     }
                 }
+            }
+        }
+        if config.edges != EdgeSet::CoMentions {
+            // Relations stated in relations.csv, typed by their property.
+            for r in q(CLAIMS)? {
+                let Some(local) = r[1].strip_prefix(ans::NS) else {
+                    continue;
+                };
+                let (s, o) = (r[0].as_str(), r[2].as_str());
+                if s == o
+                    || !nodes.contains_key(s)
+                    || !nodes.contains_key(o)
+                    || !docs.contains_key(&r[3])
+                {
+                    continue;
+                }
+                let kind = upper_snake(local);
+                let label = crate::relations::VOCABULARY
+                    .iter()
+                    .find(|k| k.local == local)
+                    .map_or(local, |k| k.label);
+                let some = |x: &String| (!x.is_empty()).then(|| x.clone());
+                let when = match (some(&r[5]), some(&r[6]), some(&r[7])) {
+                    (Some(d), _, _) => Some((Some(d.clone()), Some(d))),
+                    (None, Some(a), Some(z)) => Some((Some(a), Some(z))),
+                    _ => None,
+                };
+                add(
+                    &mut edges,
+                    (&kind, label, true),
+                    (s, o),
+                    1,
+                    Support {
+                        doc: &r[3],
+                        evidence: some(&r[4]),
+                        quoted: true,
+                        when,
+                    },
+                );
             }
         }
         if config.edges != EdgeSet::Relations {
@@ -418,13 +485,15 @@ impl Network {
                                 evidence.split_whitespace().collect::<Vec<_>>().join(" ");
                             add(
                                 &mut edges,
-                                "CO_MENTIONED",
-                                "co-mentioned",
-                                false,
+                                ("CO_MENTIONED", "co-mentioned", false),
                                 (x, y),
                                 1,
-                                doc,
-                                Some(evidence),
+                                Support {
+                                    doc,
+                                    evidence: Some(evidence),
+                                    quoted: true,
+                                    when: None,
+                                },
                             );
                         }
                     }
@@ -454,25 +523,29 @@ impl Network {
                 for a in d.authors.iter().filter(|a| nodes.contains_key(*a)) {
                     add(
                         &mut edges,
-                        "AUTHORED",
-                        "authored",
-                        true,
+                        ("AUTHORED", "authored", true),
                         (a, &node_id),
                         1,
-                        id,
-                        Some(d.title.clone()),
+                        Support {
+                            doc: id,
+                            evidence: Some(d.title.clone()),
+                            quoted: false,
+                            when: None,
+                        },
                     );
                 }
                 for r in d.recipients.iter().filter(|r| nodes.contains_key(*r)) {
                     add(
                         &mut edges,
-                        "ADDRESSED_TO",
-                        "addressed to",
-                        true,
+                        ("ADDRESSED_TO", "addressed to", true),
                         (&node_id, r),
                         1,
-                        id,
-                        Some(d.title.clone()),
+                        Support {
+                            doc: id,
+                            evidence: Some(d.title.clone()),
+                            quoted: false,
+                            when: None,
+                        },
                     );
                 }
             }
@@ -485,13 +558,15 @@ impl Network {
                     let doc_node = format!("doc:{}", m.doc);
                     add(
                         &mut edges,
-                        "MENTIONED_IN",
-                        "mentioned in",
-                        true,
+                        ("MENTIONED_IN", "mentioned in", true),
                         (&m.entity, &doc_node),
                         1,
-                        &m.doc,
-                        Some(text),
+                        Support {
+                            doc: &m.doc,
+                            evidence: Some(text),
+                            quoted: true,
+                            when: None,
+                        },
                     );
                 }
             }
@@ -501,6 +576,11 @@ impl Network {
             .into_values()
             .map(|mut e| {
                 e.sources = edge_docs.get(&e.id).map_or(0, BTreeSet::len);
+                // A relation weighs as many sources as state it; co-mentions and
+                // mentions weigh their occurrences.
+                if !matches!(e.kind.as_str(), "CO_MENTIONED" | "MENTIONED_IN") {
+                    e.weight = e.sources;
+                }
                 e
             })
             .filter(|e| e.weight >= config.min_weight)
@@ -519,6 +599,18 @@ impl Network {
         }
         Ok(Network { nodes, edges })
     }
+}
+
+/// `wroteTo` → `WROTE_TO`.
+fn upper_snake(local: &str) -> String {
+    let mut out = String::new();
+    for c in local.chars() {
+        if c.is_uppercase() && !out.is_empty() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
 }
 
 /// The paragraph (code-point range between blank lines) around `at`.

@@ -6,6 +6,7 @@ Usage:
   rdf_clients.py literals FORMAT FILE          JSON list of every literal value (rdflib)
   rdf_clients.py results FORMAT FILE           JSON rows of a SPARQL results file (pyoxigraph)
   rdf_clients.py check-spans CORPUS CSV_DIR    checks every mention's code-point offsets
+  rdf_clients.py query FORMAT FILE SPARQL      loads FILE into a fresh pyoxigraph store, runs a SELECT
 
 FORMAT is turtle, ntriples, nquads, trig, jsonld or rdfxml (results: csv, tsv, json, xml).
 Prints one JSON value on standard output.
@@ -67,6 +68,18 @@ def results(fmt, path):
     return [{n: (None if s[n] is None else s[n].value) for n in names} for s in parsed]
 
 
+def query(fmt, path, sparql):
+    import pyoxigraph as ox
+    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+               "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+               "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+    store = ox.Store()
+    store.load(path=path, format=formats[fmt])
+    solutions = store.query(sparql, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [{n: (None if s[n] is None else s[n].value) for n in names} for s in solutions]
+
+
 def unescape(cell):
     """Undo the spreadsheet guard annalist puts before =, +, -, @."""
     if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
@@ -103,6 +116,8 @@ def main(argv):
         out = literals(argv[2], argv[3])
     elif cmd == "results":
         out = results(argv[2], argv[3])
+    elif cmd == "query":
+        out = query(argv[2], argv[3], argv[4])
     elif cmd == "check-spans":
         out = check_spans(argv[2], argv[3])
     else:

@@ -218,3 +218,65 @@ fn store_held_by_another_process() {
     w.ok(&["build", "--quiet"]);
     assert_ne!(w.select(COUNT), before);
 }
+
+#[test]
+fn relation_with_an_unknown_id() {
+    check(
+        "relations.csv",
+        "razin,met,slansky",
+        "razin,met,slanski",
+        &["relations.csv:4:", "\"slanski\"", "not in the gazetteer"],
+    );
+}
+
+#[test]
+fn relation_quote_not_in_its_document() {
+    check(
+        "relations.csv",
+        "Razin met Slansky and Slánský in Sofia",
+        "Razin met Slansky and Slánský in Prague",
+        &[
+            "relations.csv:4:",
+            "the quote is not in document \"letter-2\"",
+            "the nearest in letter-2 is: \"Razin met Slansky and Slánský in Sofia.",
+        ],
+    );
+}
+
+#[test]
+fn relation_date_not_iso_8601() {
+    check(
+        "relations.csv",
+        "slansky,1953-04,letter-2",
+        "slansky,April 1953,letter-2",
+        &["relations.csv:4:", "not an ISO 8601 date"],
+    );
+}
+
+#[test]
+fn relation_not_in_the_vocabulary() {
+    check(
+        "relations.csv",
+        "razin,met,slansky",
+        "razin,dined-with,slansky",
+        &[
+            "relations.csv:4:",
+            "\"dined-with\" is not in the vocabulary",
+            "wrote-to",
+        ],
+    );
+}
+
+#[test]
+fn relation_subject_of_the_wrong_type() {
+    check(
+        "relations.csv",
+        "molotov,wrote-to,sharett",
+        "sofia,wrote-to,sharett",
+        &[
+            "relations.csv:2:1",
+            "a Place (sofia) cannot be the subject of wrote-to",
+            "Person or Organisation",
+        ],
+    );
+}

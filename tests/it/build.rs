@@ -35,7 +35,7 @@ fn shipped_corpus_builds_and_its_summary_matches_the_store() {
     let gazetteer_rows = w.read("gazetteer.csv").lines().count() - 1;
     assert!(summary_number(&stderr, "entities") <= gazetteer_rows);
     let mentions = w.select(
-        "PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#> SELECT (COUNT(*) AS ?n) WHERE { ?m itsrdf:taIdentRef ?e }",
+        "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#> SELECT (COUNT(*) AS ?n) WHERE { ?m itsrdf:taIdentRef ?e . ?e dcterms:identifier ?id }",
     );
     assert_eq!(
         summary_number(&stderr, "mentions").to_string(),
@@ -200,7 +200,7 @@ fn documents_carry_their_metadata_and_place_in_the_file() {
 #[test]
 fn commands_rebuild_when_the_corpus_changes_and_only_then() {
     let w = Workdir::fixture("small");
-    let count = "PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#> SELECT (COUNT(*) AS ?n) WHERE { ?m itsrdf:taIdentRef ?e }";
+    let count = "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#> SELECT (COUNT(*) AS ?n) WHERE { ?m itsrdf:taIdentRef ?e . ?e dcterms:identifier ?id }";
     let first = w.output(&["query", "--format", "csv", "--sparql", count]);
     assert!(
         String::from_utf8_lossy(&first.stderr).contains("Built "),

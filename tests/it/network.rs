@@ -10,22 +10,34 @@ use std::path::PathBuf;
 /// What the network should hold, computed independently with SPARQL.
 struct Expected {
     nodes: usize,
+    /// Typed relations: WROTE_TO from document metadata and every claim of
+    /// relations.csv, one edge per (subject, relation, object).
+    relations: usize,
     wrote_to: usize,
     co_mentioned: usize,
 }
 
 fn expected(w: &Workdir) -> Expected {
     let p = "PREFIX schema: <http://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/>
+             PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX ans: <https://w3id.org/annalist/ns#>
              PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#> PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>";
+    let pairs = "{ SELECT DISTINCT ?a ?p ?b WHERE {
+        { ?d schema:author ?a ; schema:recipient ?b BIND(ans:wroteTo AS ?p) }
+        UNION { ?c a rdf:Statement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b }
+        FILTER(?a != ?b) } }";
     let n = |q: &str| -> usize { w.select(&format!("{p} {q}"))[0][0].parse().unwrap() };
-    let wrote_to = n("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?r WHERE { ?d schema:author ?a ; schema:recipient ?r FILTER(?a != ?r) } }");
+    let relations = n(&format!("SELECT (COUNT(*) AS ?n) WHERE {pairs}"));
+    let wrote_to = n(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ {pairs} FILTER(?p = ans:wroteTo) }}"
+    ));
     let co_mentioned = n("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?b WHERE {
         ?m1 nif:sentence ?s ; itsrdf:taIdentRef ?a . ?m2 nif:sentence ?s ; itsrdf:taIdentRef ?b . FILTER(STR(?a) < STR(?b)) } }");
-    let nodes = n("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
-        { ?m itsrdf:taIdentRef ?e } UNION { ?d schema:author ?e ; schema:recipient ?x FILTER(?e != ?x) }
-        UNION { ?d schema:recipient ?e ; schema:author ?x FILTER(?e != ?x) } }");
+    let nodes = n(&format!(
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {{ ?m itsrdf:taIdentRef ?e . ?e dcterms:identifier ?id }} UNION {{ {pairs} BIND(?a AS ?e) }} UNION {{ {pairs} BIND(?b AS ?e) }} }}"
+    ));
     Expected {
         nodes,
+        relations,
         wrote_to,
         co_mentioned,
     }
@@ -102,7 +114,7 @@ fn gephi_csv_counts_agree_with_the_sparql_store() {
         );
         assert_eq!(
             e[2],
-            if e[7] == "WROTE_TO" {
+            if e[7] != "CO_MENTIONED" {
                 "Directed"
             } else {
                 "Undirected"
@@ -133,7 +145,7 @@ fn gexf_validates_against_the_schema_and_networkx_reads_it() {
     assert_eq!(nodes.len(), want.nodes);
     assert_eq!(
         g["edges"].as_array().unwrap().len(),
-        want.wrote_to + want.co_mentioned
+        want.relations + want.co_mentioned
     );
     let stalin = &nodes["joseph-stalin"];
     assert_eq!(stalin["label"], "Joseph Stalin");
@@ -160,7 +172,7 @@ fn graphml_reads_back_in_networkx_with_typed_attributes() {
     assert_eq!(g["nodes"].as_object().unwrap().len(), want.nodes);
     assert_eq!(
         g["edges"].as_array().unwrap().len(),
-        want.wrote_to + want.co_mentioned
+        want.relations + want.co_mentioned
     );
     let molotov = &g["nodes"]["vyacheslav-molotov"];
     assert_eq!(molotov["label"], "Vyacheslav Molotov");
@@ -188,7 +200,7 @@ fn the_cypher_script_runs_twice_in_falkordb_without_duplicating_anything() {
         assert_eq!(db["nodes"].as_u64(), Some(want.nodes as u64));
         assert_eq!(
             db["relationships"].as_u64(),
-            Some((want.wrote_to + want.co_mentioned) as u64)
+            Some((want.relations + want.co_mentioned) as u64)
         );
         assert_eq!(db["types"]["WROTE_TO"].as_u64(), Some(want.wrote_to as u64));
     }
@@ -258,7 +270,7 @@ fn neo4j_admin_csv_follows_the_header_syntax_and_loads_into_kuzu() {
     assert_eq!(db["nodes"].as_u64(), Some(want.nodes as u64));
     assert_eq!(
         db["relationships"].as_u64(),
-        Some((want.wrote_to + want.co_mentioned) as u64)
+        Some((want.relations + want.co_mentioned) as u64)
     );
     assert_eq!(
         db["by_type"]["CO_MENTIONED"].as_u64(),
@@ -333,7 +345,31 @@ fn network_options_shape_the_network() {
     let (nodes, _) = dir("people", &["--types", "Person"]);
     assert!(!nodes.is_empty() && nodes.iter().all(|n| n[2] == "Person"));
     let (_, edges) = dir("relations", &["--edges", "relations"]);
-    assert!(!edges.is_empty() && edges.iter().all(|e| e[7] == "WROTE_TO"));
+    assert!(edges
+        .iter()
+        .all(|e| e[7] != "CO_MENTIONED" && e[2] == "Directed"));
+    for kind in [
+        "WROTE_TO",
+        "MEMBER_OF",
+        "HELD_POSITION",
+        "SENT_AID_TO",
+        "OCCURRED_IN",
+    ] {
+        assert!(
+            edges.iter().any(|e| e[7] == kind),
+            "{kind} among the relations"
+        );
+    }
+    // A relation weighs its sources, and carries a passage of one of them.
+    let jafc = edges
+        .iter()
+        .find(|e| e[7] == "MEMBER_OF" && e[0] == "ilya-ehrenburg")
+        .expect("Ehrenburg's membership");
+    assert_eq!(
+        (jafc[1].as_str(), jafc[5].as_str(), jafc[8].as_str()),
+        ("jewish-anti-fascist-committee", "1", "1")
+    );
+    assert!(jafc[9].contains("writer Ilya Ehrenburg"), "{jafc:?}");
     let (_, edges) = dir("heavy", &["--edges", "comentions", "--min-weight", "3"]);
     assert!(
         !edges.is_empty()
