@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod build;
+mod claims;
 mod export;
 mod network;
 mod query;
