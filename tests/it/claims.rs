@@ -219,6 +219,41 @@ fn the_shipped_corpus_answers_every_question_of_the_library() {
         ]
     ));
 
+    // Documents in date order, undated last.
+    let r = rows(&w, "documents", &[]);
+    assert_eq!(r.len(), 31);
+    assert_eq!(r[0][1], "jac-greeting-to-league-v-congress-1942");
+    assert!(has(
+        &r,
+        &[
+            "1953-07-15",
+            "molotov-to-sharett-1953-07-15",
+            "letter",
+            "Vyacheslav Molotov",
+            "Moshe Sharett"
+        ]
+    ));
+    let dated: Vec<&String> = r
+        .iter()
+        .map(|x| &x[0])
+        .take_while(|d| !d.is_empty())
+        .collect();
+    assert!(dated.windows(2).all(|p| p[0] <= p[1]));
+
+    // Co-mentions: Israel and the Soviet Union share the most sentences.
+    let r = rows(&w, "co-mentions", &[]);
+    assert_eq!(&r[0][..3], ["Israel", "Soviet Union", "20"]);
+
+    // The named graphs: one per document, plus gazetteer, corpus and ontology.
+    let r = rows(&w, "graphs", &[]);
+    assert_eq!(r.len(), 31 + 3);
+    assert_eq!(r.iter().filter(|x| x[0].contains("/doc/")).count(), 31);
+    let total: usize = r.iter().map(|x| x[1].parse::<usize>().unwrap()).sum();
+    let quads = w.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0][0]
+        .parse::<usize>()
+        .unwrap();
+    assert_eq!(total, quads);
+
     // Places and what happened there.
     let r = rows(&w, "places", &[]);
     assert!(has(
