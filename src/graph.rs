@@ -508,22 +508,12 @@ fn claim_quads(
     let subject = entity(claim.subject);
     let property = NamedNode::new_unchecked(format!("{}{}", ans::NS, claim.relation.local));
     let object = claim.object.map(entity);
-    let date = |d: &PartialDate| {
-        Literal::new_typed_literal(d.to_string(), NamedNodeRef::new_unchecked(d.xsd_type()))
-    };
     if let Some(o) = &object {
         g.add(subject.clone(), property.as_ref(), o.clone());
     }
     if claim.relation.id == "occurred" {
         // What the source says of the event's time, as schema.org says it.
-        match &claim.date {
-            Some(ClaimDate::On(d)) => g.add(subject.clone(), schema::START_DATE, date(d)),
-            Some(ClaimDate::Between(a, z)) => {
-                g.add(subject.clone(), schema::START_DATE, date(a));
-                g.add(subject.clone(), schema::END_DATE, date(z));
-            }
-            None => {}
-        }
+        add_date(g, &subject, &claim.date, schema::START_DATE);
     }
     let key = format!(
         "{}|{}|{}|{:?}|{doc_id}|{}",
@@ -542,14 +532,7 @@ fn claim_quads(
     if let Some(o) = object {
         g.add(c.clone(), rdf::OBJECT, o);
     }
-    match &claim.date {
-        Some(ClaimDate::On(d)) => g.add(c.clone(), dcterms::DATE, date(d)),
-        Some(ClaimDate::Between(a, z)) => {
-            g.add(c.clone(), schema::START_DATE, date(a));
-            g.add(c.clone(), schema::END_DATE, date(z));
-        }
-        None => {}
-    }
+    add_date(g, &c, &claim.date, dcterms::DATE);
     if let Some(role) = &claim.role {
         g.add(
             c.clone(),
@@ -571,6 +554,27 @@ fn claim_quads(
         nif::ANCHOR_OF,
         Literal::new_simple_literal(passage),
     );
+}
+
+/// A claim's date on `node`: one date with `single`, a range with
+/// `schema:startDate` and `schema:endDate`.
+fn add_date(
+    g: &mut Sink<'_>,
+    node: &NamedNode,
+    date: &Option<ClaimDate>,
+    single: NamedNodeRef<'_>,
+) {
+    let literal = |d: &PartialDate| {
+        Literal::new_typed_literal(d.to_string(), NamedNodeRef::new_unchecked(d.xsd_type()))
+    };
+    match date {
+        Some(ClaimDate::On(d)) => g.add(node.clone(), single, literal(d)),
+        Some(ClaimDate::Between(a, z)) => {
+            g.add(node.clone(), schema::START_DATE, literal(a));
+            g.add(node.clone(), schema::END_DATE, literal(z));
+        }
+        None => {}
+    }
 }
 
 /// Strings are named by their span, so a mention that is a whole sentence
