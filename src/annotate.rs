@@ -9,7 +9,10 @@
 //! written in double quotes in the gazetteer (`"Truth"`) only matches where
 //! the text quotes it. Matches are whole words; where matches overlap, the
 //! leftmost, then the longest, wins. A possessive (`Stalin's`, `Stalin’s`)
-//! is a word boundary, so it needs no alias.
+//! is a word boundary, so it needs no alias. An alias written
+//! `name@doc-id` applies only in that document, and wins there over the same
+//! name of another entity: [`Tagger::resolve`] gives a match to its entity
+//! once the document is known, or reports it as shared.
 //!
 //! Invariant: a [`Mention`]'s `start..end` are byte offsets into the
 //! original text, on character boundaries, and the text there is the
@@ -20,7 +23,16 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
-/// A name found in a text.
+/// A name found in a text, before it is given to an entity: byte offsets
+/// into the original text, and the pattern that matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub pattern: usize,
+}
+
+/// A name found in a text and given to an entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mention {
     /// Byte offsets into the original text.
@@ -30,7 +42,7 @@ pub struct Mention {
     pub entity: usize,
 }
 
-/// A name shared by several entities, found in a text: left unlinked.
+/// A name that several entities share in this document: left unlinked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ambiguous {
     pub start: usize,
@@ -38,16 +50,26 @@ pub struct Ambiguous {
     pub entities: Vec<usize>,
 }
 
-/// What the tagger found in one text.
-#[derive(Debug, Default)]
-pub struct Tagged {
-    pub mentions: Vec<Mention>,
-    pub ambiguous: Vec<Ambiguous>,
+/// Whom a match belongs to in a given document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    One(usize),
+    Many(Vec<usize>),
+    /// The name only applies in other documents.
+    Nothing,
+}
+
+/// An entity a pattern may stand for, and the documents it is limited to
+/// (none: everywhere).
+#[derive(Debug)]
+struct Candidate {
+    entity: usize,
+    documents: Vec<String>,
 }
 
 #[derive(Debug)]
 struct Pattern {
-    entities: Vec<usize>,
+    candidates: Vec<Candidate>,
     quoted: bool,
     /// Whether the pattern's first and last characters are letters or
     /// digits, and so need a word boundary beside them.
@@ -68,7 +90,7 @@ impl Tagger {
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut by_key: HashMap<String, usize> = HashMap::new();
         for (i, entity) in gazetteer.entities.iter().enumerate() {
-            for name in entity.names() {
+            for (name, scope) in entity.scoped_names() {
                 let (quoted, bare) = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"'))
                 {
                     Some(inner) if !inner.is_empty() => (true, inner),
@@ -87,15 +109,24 @@ impl Tagger {
                     let idx = *by_key.entry(key.clone()).or_insert_with(|| {
                         keys.push(key);
                         patterns.push(Pattern {
-                            entities: Vec::new(),
+                            candidates: Vec::new(),
                             quoted,
                             word_start: first.is_alphanumeric(),
                             word_end: last.is_alphanumeric(),
                         });
                         patterns.len() - 1
                     });
-                    if !patterns[idx].entities.contains(&i) {
-                        patterns[idx].entities.push(i);
+                    let candidates = &mut patterns[idx].candidates;
+                    match candidates.iter_mut().find(|c| c.entity == i) {
+                        // A name both limited and not is not limited.
+                        Some(c) if scope.is_empty() || c.documents.is_empty() => {
+                            c.documents.clear()
+                        }
+                        Some(c) => c.documents.extend(scope.iter().cloned()),
+                        None => candidates.push(Candidate {
+                            entity: i,
+                            documents: scope.to_vec(),
+                        }),
                     }
                 }
             }
@@ -112,34 +143,66 @@ impl Tagger {
         }
     }
 
-    /// Names shared by more than one entity, with their entities.
+    /// Names that several entities share everywhere (not limited to
+    /// documents), with their entities: their mentions stay unlinked unless
+    /// an override decides them.
     pub fn shared_names(&self, gazetteer: &Gazetteer) -> Vec<(String, Vec<usize>)> {
         let mut out: Vec<(String, Vec<usize>)> = Vec::new();
-        for e in &gazetteer.entities {
-            for name in e.names() {
-                let key = fold(name).0;
-                if out.iter().any(|(n, _)| fold(n).0 == key) {
-                    continue;
-                }
-                let owners: Vec<usize> = gazetteer
-                    .entities
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| o.names().any(|n| fold(n).0 == key))
-                    .map(|(i, _)| i)
-                    .collect();
-                if owners.len() > 1 {
-                    out.push((name.to_string(), owners));
-                }
+        for p in &self.patterns {
+            let everywhere: Vec<usize> = p
+                .candidates
+                .iter()
+                .filter(|c| c.documents.is_empty())
+                .map(|c| c.entity)
+                .collect();
+            if everywhere.len() > 1 && !out.iter().any(|(_, e)| *e == everywhere) {
+                let e = &gazetteer.entities[everywhere[0]];
+                let name = e
+                    .names()
+                    .find(|n| {
+                        everywhere.iter().all(|&o| {
+                            gazetteer.entities[o]
+                                .names()
+                                .any(|m| fold(m).0 == fold(n).0)
+                        })
+                    })
+                    .unwrap_or(&e.label);
+                out.push((name.to_string(), everywhere));
             }
         }
         out
     }
 
-    /// Finds all mentions in `text`.
-    pub fn tag(&self, text: &str) -> Tagged {
+    /// Whom match pattern `pattern` belongs to in document `doc`: a name
+    /// limited to documents wins there over one that is not.
+    pub fn resolve(&self, pattern: usize, doc: &str) -> Resolution {
+        let candidates = &self.patterns[pattern].candidates;
+        let scoped: Vec<usize> = candidates
+            .iter()
+            .filter(|c| c.documents.iter().any(|d| d == doc))
+            .map(|c| c.entity)
+            .collect();
+        let chosen = if scoped.is_empty() {
+            candidates
+                .iter()
+                .filter(|c| c.documents.is_empty())
+                .map(|c| c.entity)
+                .collect()
+        } else {
+            scoped
+        };
+        match chosen.as_slice() {
+            [] => Resolution::Nothing,
+            [one] => Resolution::One(*one),
+            _ => Resolution::Many(chosen),
+        }
+    }
+
+    /// Finds all names in `text`; where matches overlap, the leftmost, then
+    /// the longest, wins.
+    pub fn tag(&self, text: &str) -> Vec<Match> {
         let Some(automaton) = &self.automaton else {
-            return Tagged::default();
+            return Vec::new();
         };
         let (folded, map) = fold(text);
         let fb = folded.as_bytes();
@@ -155,36 +218,27 @@ impl Tagger {
             })
             .collect();
         candidates.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-        let mut tagged = Tagged::default();
+        let mut matches = Vec::new();
         let mut last_end = 0;
         for (s, e, p) in candidates {
             if s < last_end {
                 continue;
             }
             last_end = e;
-            let pattern = &self.patterns[p];
-            let (s, e) = if pattern.quoted {
+            let (s, e) = if self.patterns[p].quoted {
                 (s + 1, e - 1)
             } else {
                 (s, e)
             };
             let (start, end) = (map[s] as usize, map[e] as usize);
             let end = start + text[start..end].trim_end().len();
-            if pattern.entities.len() == 1 {
-                tagged.mentions.push(Mention {
-                    start,
-                    end,
-                    entity: pattern.entities[0],
-                });
-            } else {
-                tagged.ambiguous.push(Ambiguous {
-                    start,
-                    end,
-                    entities: pattern.entities.clone(),
-                });
-            }
+            matches.push(Match {
+                start,
+                end,
+                pattern: p,
+            });
         }
-        tagged
+        matches
     }
 }
 
@@ -263,6 +317,8 @@ mod tests {
                 kind: EntityType::Person,
                 label: label.to_string(),
                 aliases: aliases.iter().map(|a| a.to_string()).collect(),
+                alias_scopes: vec![Vec::new(); aliases.len()],
+                line: 0,
                 wikidata: None,
                 wikidata_source: None,
                 description: None,
@@ -274,9 +330,11 @@ mod tests {
     fn found(tagger: &Tagger, text: &str) -> Vec<(String, usize)> {
         tagger
             .tag(text)
-            .mentions
             .iter()
-            .map(|m| (text[m.start..m.end].to_string(), m.entity))
+            .filter_map(|m| match tagger.resolve(m.pattern, "doc") {
+                Resolution::One(e) => Some((text[m.start..m.end].to_string(), e)),
+                _ => None,
+            })
             .collect()
     }
 
@@ -326,12 +384,19 @@ mod tests {
     }
 
     #[test]
-    fn shared_names_are_not_given_to_either_entity() {
-        let g = gazetteer(&[("Communist Party", &[]), ("CPGB", &["Communist Party"])]);
+    fn shared_names_are_not_given_to_either_entity_unless_limited_to_a_document() {
+        let mut g = gazetteer(&[("Communist Party", &[]), ("CPGB", &["Communist Party"])]);
         let t = Tagger::new(&g);
-        let tagged = t.tag("the Communist Party said");
-        assert!(tagged.mentions.is_empty());
-        assert_eq!(tagged.ambiguous.len(), 1);
-        assert_eq!(tagged.ambiguous[0].entities, vec![0, 1]);
+        let m = t.tag("the Communist Party said");
+        assert_eq!(m.len(), 1);
+        assert_eq!(t.resolve(m[0].pattern, "any"), Resolution::Many(vec![0, 1]));
+        assert_eq!(t.shared_names(&g).len(), 1);
+        // Limited to a document, the alias decides there, and only there.
+        g.entities[1].alias_scopes[0] = vec!["letter".into()];
+        let t = Tagger::new(&g);
+        let m = t.tag("the Communist Party said");
+        assert_eq!(t.resolve(m[0].pattern, "letter"), Resolution::One(1));
+        assert_eq!(t.resolve(m[0].pattern, "other"), Resolution::One(0));
+        assert!(t.shared_names(&g).is_empty());
     }
 }

@@ -68,6 +68,57 @@ pub enum Command {
 
     /// Create a new, empty corpus with a commented manifest.
     Init(InitArgs),
+
+    /// List mentions in their context (keyword in context), for review.
+    ///
+    /// Each row: document, span in code points, left context, the mention,
+    /// right context, and the entity (or the candidates of a name several
+    /// entities share). Fix what is wrong in the corpus's overrides.csv.
+    Mentions(MentionsArgs),
+
+    /// Score the tagger against a gold standard: precision, recall and F1.
+    ///
+    /// Scores per type and per document, strict (same span and type), exact
+    /// span, and overlap, with linking accuracy, then every miss, false hit
+    /// and wrong link in context.
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MentionsArgs {
+    /// Only mentions of this entity (a gazetteer id).
+    #[arg(long, value_name = "ID")]
+    pub entity: Option<String>,
+
+    /// Only mentions in this document.
+    #[arg(long = "doc", value_name = "ID")]
+    pub document: Option<String>,
+
+    /// Only mentions without a Wikidata link: of unlinked entities, and of
+    /// names several entities share.
+    #[arg(long)]
+    pub unlinked: bool,
+
+    /// table or tsv [default: table on a terminal, tsv otherwise].
+    #[arg(long, short, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The gold standard (document,start,end,text,type,entity) [default:
+    /// CORPUS/gold.csv].
+    #[arg(long, value_name = "FILE")]
+    pub gold: Option<PathBuf>,
+
+    /// Score this prediction file (same columns) instead of the store's
+    /// mentions, e.g. another tagger's output.
+    #[arg(long, value_name = "FILE")]
+    pub predicted: Option<PathBuf>,
+
+    /// Exit with code 1 when the strict F1 over all types is below this.
+    #[arg(long, value_name = "F1")]
+    pub min_f1: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +156,7 @@ pub struct QueryArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// RDF: turtle, ntriples, nquads, trig, jsonld, rdfxml. Tables: csv.
+    /// Annotations: webanno (W3C Web Annotation JSON-LD), brat, tei.
     /// Networks: gexf, graphml, gephi-csv, neo4j-csv, cypher, svg.
     #[arg(long, short, value_name = "FORMAT")]
     pub format: String,
@@ -114,8 +166,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
 
-    /// The output file, or directory for csv, gephi-csv and neo4j-csv
-    /// [default: standard output].
+    /// The output file, or directory for csv, brat, tei, gephi-csv and
+    /// neo4j-csv [default: standard output].
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
 

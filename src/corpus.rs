@@ -143,6 +143,8 @@ struct RawCorpus {
     gazetteer: Option<Spanned<String>>,
     #[serde(default)]
     relations: Option<Spanned<String>>,
+    #[serde(default)]
+    overrides: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -258,6 +260,8 @@ pub struct Corpus {
     pub gazetteer_path: PathBuf,
     /// The claims file, if the corpus has one.
     pub relations_path: Option<PathBuf>,
+    /// The reviewers' overrides, if the corpus has them.
+    pub overrides_path: Option<PathBuf>,
     pub files: Vec<SourceFile>,
     pub documents: Vec<DocumentSpec>,
     manifest_path: PathBuf,
@@ -323,6 +327,21 @@ impl Corpus {
                 ))
             }
             None => Some(dir.join("relations.csv")).filter(|p| p.is_file()),
+        };
+        let overrides_path = match &raw.corpus.overrides {
+            Some(r) if dir.join(r.get_ref()).is_file() => Some(dir.join(r.get_ref())),
+            Some(r) => {
+                return Err(bad(
+                    r.span(),
+                    format!(
+                        "overrides file {:?} not found in {}",
+                        r.get_ref(),
+                        dir.display()
+                    ),
+                    "give the path relative to the corpus directory, or remove the line",
+                ))
+            }
+            None => Some(dir.join("overrides.csv")).filter(|p| p.is_file()),
         };
 
         let mut files = Vec::new();
@@ -500,6 +519,7 @@ impl Corpus {
             base_iri: base.clone(),
             gazetteer_path,
             relations_path,
+            overrides_path,
             files,
             documents,
             manifest_path,

@@ -60,6 +60,11 @@ pub struct Entity {
     pub label: String,
     /// Other spellings, without the label and without repeats.
     pub aliases: Vec<String>,
+    /// For each alias, the documents it is limited to (written
+    /// `name@doc-id@…` in the CSV); empty when it applies everywhere.
+    pub alias_scopes: Vec<Vec<String>>,
+    /// The line of the row, for messages.
+    pub line: usize,
     /// A Wikidata item id such as `Q855`.
     pub wikidata: Option<String>,
     /// Where the Wikidata id was verified.
@@ -71,6 +76,16 @@ impl Entity {
     /// The label followed by the aliases: every name the tagger looks for.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.label.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Every name with the documents it is limited to (none: everywhere).
+    pub fn scoped_names(&self) -> impl Iterator<Item = (&str, &[String])> {
+        std::iter::once((self.label.as_str(), &[][..])).chain(
+            self.aliases
+                .iter()
+                .zip(&self.alias_scopes)
+                .map(|(a, s)| (a.as_str(), s.as_slice())),
+        )
     }
 }
 
@@ -203,11 +218,23 @@ impl Gazetteer {
                 .map_err(|m| fail(label_pos, m, "give the entity a label with letters"))?;
             let (aliases_cell, aliases_pos) = cell("aliases");
             let mut aliases: Vec<String> = Vec::new();
-            for a in aliases_cell
+            let mut alias_scopes: Vec<Vec<String>> = Vec::new();
+            for written in aliases_cell
                 .split('|')
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
             {
+                // "name@doc-a@doc-b" limits the alias to those documents.
+                let mut parts = written.split('@').map(str::trim);
+                let a = parts.next().unwrap_or_default();
+                let scope: Vec<String> = parts.map(str::to_string).collect();
+                if let Some(bad) = scope.iter().find(|d| !crate::corpus::is_valid_id(d)) {
+                    return Err(fail(
+                        aliases_pos,
+                        format!("alias {written:?} names {bad:?}, which is not a document id"),
+                        "write name@document-id to limit an alias to a document",
+                    ));
+                }
                 check_name(a).map_err(|m| {
                     fail(
                         aliases_pos,
@@ -215,8 +242,19 @@ impl Gazetteer {
                         "separate aliases with | and give each at least two letters",
                     )
                 })?;
-                if a != label && !aliases.iter().any(|x| x == a) {
-                    aliases.push(a.to_string());
+                if a == label {
+                    continue;
+                }
+                match aliases.iter().position(|x| x == a) {
+                    // The same name twice: it applies wherever either says.
+                    Some(i) if scope.is_empty() || alias_scopes[i].is_empty() => {
+                        alias_scopes[i].clear()
+                    }
+                    Some(i) => alias_scopes[i].extend(scope),
+                    None => {
+                        aliases.push(a.to_string());
+                        alias_scopes.push(scope);
+                    }
                 }
             }
             let (wikidata, wd_pos) = cell("wikidata");
@@ -252,6 +290,8 @@ impl Gazetteer {
                 kind,
                 label,
                 aliases,
+                alias_scopes,
+                line: id_pos.line,
                 wikidata,
                 wikidata_source,
                 description: (!description.is_empty()).then_some(description),

@@ -17,11 +17,12 @@
 //! the quads of one build contain no duplicates, so their count is the
 //! store's size.
 
-use crate::annotate::{Ambiguous, Tagger};
+use crate::annotate::{Ambiguous, Mention, Resolution, Tagger};
 use crate::corpus::{Corpus, DocumentSpec, PartialDate, Segment};
 use crate::dates;
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, InputError, Position, Result};
 use crate::gazetteer::{EntityType, Gazetteer};
+use crate::overrides::{self, Action, Override, Overrides};
 use crate::relations::{self, Claim, ClaimDate, Relations};
 use crate::sentence;
 use crate::vocab::*;
@@ -267,6 +268,7 @@ pub struct Sources<'a> {
     pub corpus: &'a Corpus,
     pub gazetteer: &'a Gazetteer,
     pub relations: &'a Relations,
+    pub overrides: &'a Overrides,
 }
 
 /// Segments, tags and describes one file of the corpus.
@@ -279,13 +281,40 @@ pub fn file_graph(
 ) -> Result<FileGraph> {
     let (corpus, gazetteer) = (sources.corpus, sources.gazetteer);
     let segments = corpus.segment(file, text)?;
-    let tagged = tagger.tag(text);
+    let matches = tagger.tag(text);
     let mut out = FileGraph {
         mentions_per_entity: vec![0; gazetteer.len()],
         documents: segments.len(),
         ..FileGraph::default()
     };
     let file_node = iris.file(&corpus.files[file].id);
+
+    // Each match goes to the innermost document holding it, and to the
+    // entity its name stands for there; the reviewers' overrides then add,
+    // reject or relink single mentions.
+    let mut found: Vec<Vec<Mention>> = vec![Vec::new(); segments.len()];
+    let mut shared: Vec<Vec<Ambiguous>> = vec![Vec::new(); segments.len()];
+    for m in matches {
+        let Some(k) = innermost(&segments, m.start, m.end) else {
+            continue;
+        };
+        match tagger.resolve(m.pattern, &corpus.documents[segments[k].doc].id) {
+            Resolution::One(entity) => found[k].push(Mention {
+                start: m.start,
+                end: m.end,
+                entity,
+            }),
+            Resolution::Many(entities) => shared[k].push(Ambiguous {
+                start: m.start,
+                end: m.end,
+                entities,
+            }),
+            Resolution::Nothing => {}
+        }
+    }
+    for (k, seg) in segments.iter().enumerate() {
+        apply_overrides(sources, text, seg, &mut found[k], &mut shared[k])?;
+    }
 
     // Every offset we will write, converted to code points in one pass.
     let mut offsets: Vec<usize> = Vec::new();
@@ -304,20 +333,20 @@ pub fn file_graph(
     // Per segment: (start, end, entity, sentence) of each mention in it.
     type Placed = (usize, usize, usize, Option<usize>);
     let mut per_doc: Vec<Vec<Placed>> = vec![Vec::new(); segments.len()];
-    for m in &tagged.mentions {
-        let Some(k) = innermost(&segments, m.start, m.end) else {
-            continue;
-        };
-        let sentence = containing(&sentences[k], m.start, m.end);
-        per_doc[k].push((m.start, m.end, m.entity, sentence));
-        offsets.extend([m.start, m.end]);
-        if let Some(i) = sentence {
-            offsets.extend([sentences[k][i].0, sentences[k][i].1]);
+    for (k, mentions) in found.iter().enumerate() {
+        for m in mentions {
+            let sentence = containing(&sentences[k], m.start, m.end);
+            per_doc[k].push((m.start, m.end, m.entity, sentence));
+            offsets.extend([m.start, m.end]);
+            if let Some(i) = sentence {
+                offsets.extend([sentences[k][i].0, sentences[k][i].1]);
+            }
         }
     }
-    for a in tagged.ambiguous {
-        if let Some(k) = innermost(&segments, a.start, a.end) {
-            out.ambiguous.push((segments[k].doc, a));
+    for (k, list) in shared.iter().enumerate() {
+        for a in list {
+            offsets.extend([a.start, a.end]);
+            out.ambiguous.push((segments[k].doc, a.clone()));
         }
     }
     // Each claim's quote, found in its source document.
@@ -430,6 +459,26 @@ pub fn file_graph(
             }
             out.mentions += 1;
             out.mentions_per_entity[entity] += 1;
+        }
+        for a in &shared[k] {
+            // A name several entities share here: its candidates, no link.
+            let (b, e) = (cps.get(a.start) - fs, cps.get(a.end) - fs);
+            let span = iris.span(&spec.id, b, e);
+            g.add(span.clone(), nif::REFERENCE_CONTEXT, context.clone());
+            g.add(span.clone(), nif::BEGIN_INDEX, index(b));
+            g.add(span.clone(), nif::END_INDEX, index(e));
+            g.add(
+                span.clone(),
+                nif::ANCHOR_OF,
+                Literal::new_simple_literal(&text[a.start..a.end]),
+            );
+            for &c in &a.entities {
+                g.add(
+                    span.clone(),
+                    ans::CANDIDATE,
+                    iris.entity(&gazetteer.entities[c].id),
+                );
+            }
         }
         for &(s, e, value, inferred) in &dated[k] {
             let span = iris.span(&spec.id, cps.get(s) - fs, cps.get(e) - fs);
@@ -554,6 +603,83 @@ fn claim_quads(
         nif::ANCHOR_OF,
         Literal::new_simple_literal(passage),
     );
+}
+
+/// Applies the overrides of one document to what the tagger found in it.
+fn apply_overrides(
+    sources: &Sources<'_>,
+    text: &str,
+    seg: &Segment,
+    found: &mut Vec<Mention>,
+    shared: &mut Vec<Ambiguous>,
+) -> Result<()> {
+    let doc_id = &sources.corpus.documents[seg.doc].id;
+    let path = &sources.overrides.path;
+    let mut taken: Vec<(usize, usize, &Override)> = Vec::new();
+    for o in sources.overrides.of(seg.doc) {
+        let (s, e) = overrides::locate(o, path, doc_id, text, seg.start, seg.end)?;
+        if let Some((_, _, other)) = taken.iter().find(|(ts, te, _)| s < *te && *ts < e) {
+            return Err(InputError::new(
+                path,
+                format!(
+                    "this override overlaps the one on line {} in document {doc_id:?}",
+                    other.position.line
+                ),
+                "keep one override per mention",
+            )
+            .at(o.position)
+            .into());
+        }
+        taken.push((s, e, o));
+        let at = found.iter().position(|m| (m.start, m.end) == (s, e));
+        let shared_at = shared.iter().position(|a| (a.start, a.end) == (s, e));
+        let missing = || -> crate::Error {
+            InputError::new(
+                path,
+                format!(
+                    "no mention of {:?} at that place in document {doc_id:?} to {}",
+                    o.quote,
+                    match o.action {
+                        Action::Reject => "reject",
+                        _ => "relink",
+                    }
+                ),
+                "the tagger finds nothing there: use add, or check the quote and occurrence",
+            )
+            .at(o.position)
+            .into()
+        };
+        match o.action {
+            Action::Reject => match (at, shared_at) {
+                (Some(i), _) => {
+                    found.remove(i);
+                }
+                (None, Some(i)) => {
+                    shared.remove(i);
+                }
+                (None, None) => return Err(missing()),
+            },
+            Action::Relink | Action::Add => {
+                if o.action == Action::Relink && at.is_none() && shared_at.is_none() {
+                    return Err(missing());
+                }
+                // What the tagger found over this span gives way.
+                found.retain(|m| m.end <= s || e <= m.start);
+                shared.retain(|a| a.end <= s || e <= a.start);
+                let entity = o.entity.expect("add and relink carry an entity");
+                let place = found.partition_point(|m| m.start < s);
+                found.insert(
+                    place,
+                    Mention {
+                        start: s,
+                        end: e,
+                        entity,
+                    },
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A claim's date on `node`: one date with `single`, a range with
@@ -715,6 +841,22 @@ impl CodePoints {
 /// Checks the corpus against the gazetteer before anything is written.
 pub fn check(corpus: &Corpus, gazetteer: &Gazetteer) -> Result<()> {
     corpus.check_entities(|id| gazetteer.get(id).is_some())?;
+    for e in &gazetteer.entities {
+        for (alias, scope) in e.aliases.iter().zip(&e.alias_scopes) {
+            if let Some(doc) = scope
+                .iter()
+                .find(|d| !corpus.documents.iter().any(|x| &x.id == *d))
+            {
+                return Err(InputError::new(
+                    &corpus.gazetteer_path,
+                    format!("alias {alias:?} of {:?} is limited to document {doc:?}, which the manifest does not have", e.id),
+                    "write name@document-id with the id of a document of the manifest",
+                )
+                .at(Position { line: e.line, column: 1 })
+                .into());
+            }
+        }
+    }
     if corpus.documents.is_empty() && !corpus.files.is_empty() {
         return Err(InputError::new(
             corpus.manifest_path(),

@@ -21,14 +21,17 @@
 //! ```
 
 pub mod annotate;
+pub mod annotations;
 pub mod corpus;
 pub mod dates;
 pub mod error;
+pub mod evaluate;
 pub mod export;
 pub mod gazetteer;
 pub mod graph;
 pub mod init;
 pub mod network;
+pub mod overrides;
 pub mod pipeline;
 pub mod query;
 pub mod relations;

@@ -1,6 +1,6 @@
 //! The `annalist` binary: parse the command line, run the command, turn the
-//! outcome into an exit code (0 success, 1 an ASK answered false, 2 an
-//! error). A closed output pipe (`annalist … | head`) is a success.
+//! outcome into an exit code (0 success, 1 an ASK answered false or an
+//! evaluation below --min-f1, 2 an error). A closed output pipe (`annalist … | head`) is a success.
 
 mod cli;
 mod cmd;
@@ -22,6 +22,9 @@ fn main() -> ExitCode {
         Command::Queries => cmd::queries::run(&ctx, &mut out).map(|()| None),
         Command::Export(args) => cmd::export::run(&ctx, args, &mut out).map(|()| None),
         Command::Init(args) => cmd::init::run(args).map(|()| None),
+        Command::Mentions(args) => cmd::mentions::run(&ctx, args, &mut out).map(|()| None),
+        Command::Evaluate(args) => cmd::evaluate::run(&ctx, args, &mut out)
+            .map(|pass| (!pass).then_some(Outcome::Boolean(false))),
     };
     let flushed = out.flush();
     match result {

@@ -13,6 +13,7 @@ use crate::corpus::{read_text, Corpus};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::graph::{self, Iris};
+use crate::overrides::Overrides;
 use crate::relations::Relations;
 use crate::store::{BuildInfo, StoreDir};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -72,6 +73,7 @@ struct Inputs {
     corpus: Corpus,
     gazetteer: Gazetteer,
     relations: Relations,
+    overrides: Overrides,
     fingerprint: String,
 }
 
@@ -83,11 +85,16 @@ fn load_inputs(corpus_dir: &Path) -> Result<Inputs> {
         Some(path) => Relations::load(path, &corpus, &gazetteer)?,
         None => Relations::default(),
     };
+    let overrides = match &corpus.overrides_path {
+        Some(path) => Overrides::load(path, &corpus, &gazetteer)?,
+        None => Overrides::default(),
+    };
     let fingerprint = fingerprint(&corpus)?;
     Ok(Inputs {
         corpus,
         gazetteer,
         relations,
+        overrides,
         fingerprint,
     })
 }
@@ -103,6 +110,7 @@ fn fingerprint(corpus: &Corpus) -> Result<String> {
         corpus.gazetteer_path.clone(),
     ];
     paths.extend(corpus.relations_path.clone());
+    paths.extend(corpus.overrides_path.clone());
     paths.extend((0..corpus.files.len()).map(|i| corpus.file_path(i)));
     for p in paths {
         let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
@@ -141,6 +149,7 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
         corpus,
         gazetteer,
         relations,
+        overrides,
         fingerprint,
     } = inputs;
     let iris = Iris::new(&corpus.base_iri);
@@ -207,6 +216,7 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
                 corpus: &corpus,
                 gazetteer: &gazetteer,
                 relations: &relations,
+                overrides: &overrides,
             };
             graph::file_graph(&sources, &tagger, &iris, i, &text)
         });

@@ -151,6 +151,7 @@ namespace!(
     ans, "https://w3id.org/annalist/ns#", {
         WIKIDATA_SOURCE = "wikidataSource",
         DOCUMENT_KINDS = "DocumentKinds",
+        CANDIDATE = "candidate",
     }
 );
 
@@ -223,7 +224,7 @@ mod tests {
 
     #[test]
     fn every_minted_term_is_declared_in_the_ontology() {
-        for term in [ans::WIKIDATA_SOURCE, ans::DOCUMENT_KINDS] {
+        for term in [ans::WIKIDATA_SOURCE, ans::DOCUMENT_KINDS, ans::CANDIDATE] {
             let local = term.as_str().strip_prefix(ans::NS).unwrap();
             assert!(
                 ONTOLOGY_TTL.contains(&format!("\nans:{local}\n")),

@@ -18,6 +18,28 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             report(ctx, &export::write_csv(&store, dir)?);
             Ok(())
         }
+        "brat" | "tei" => {
+            let dir = directory(args)?;
+            let (store, _) = ctx.store()?;
+            let annotated = annalist::annotations::Annotated::from_store(&store)?;
+            let files = if format == "brat" {
+                annalist::annotations::brat::write(&annotated, dir)?
+            } else {
+                annalist::annotations::tei::write(&annotated, dir)?
+            };
+            if !ctx.quiet {
+                eprintln!("wrote {} files into {}", files.len(), dir.display());
+            }
+            Ok(())
+        }
+        "webanno" => {
+            let (store, info) = ctx.store()?;
+            let annotated = annalist::annotations::Annotated::from_store(&store)?;
+            write_out(args.output.as_deref(), stdout, |w| {
+                annalist::annotations::webanno::write(&annotated, &info.base_iri, w)
+                    .map_err(Error::Output)
+            })
+        }
         "gephi-csv" | "neo4j-csv" => {
             let dir = directory(args)?;
             let net = network_of(ctx, &args.network)?;
@@ -53,7 +75,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         _ => {
             let rdf = rdf_format(&format).ok_or_else(|| Error::Usage {
                 message: format!("unknown export format {:?}", args.format),
-                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
+                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, webanno, brat, tei, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
             })?;
             let (store, info) = ctx.store()?;
             let graph = args

@@ -3,8 +3,10 @@
 //! the global options point at, and the auto-build before reading.
 
 pub mod build;
+pub mod evaluate;
 pub mod export;
 pub mod init;
+pub mod mentions;
 pub mod queries;
 pub mod query;
 
@@ -43,6 +45,19 @@ impl Context {
             self.report(&summary);
         }
         StoreDir::new(&self.build.store).open()
+    }
+
+    /// Whether to print a table: the format asked for, or a terminal.
+    pub fn table(format: &Option<String>) -> annalist::Result<bool> {
+        match format.as_deref() {
+            None => Ok(std::io::stdout().is_terminal()),
+            Some("table") => Ok(true),
+            Some("tsv") => Ok(false),
+            Some(f) => Err(annalist::Error::Usage {
+                message: format!("unknown format {f:?}"),
+                fix: "use table or tsv".into(),
+            }),
+        }
     }
 
     /// Prints a build summary and its warnings on standard error.

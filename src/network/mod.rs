@@ -209,7 +209,8 @@ struct Mention {
     sentence: Option<(usize, usize)>,
 }
 
-fn kind_of(class: &str) -> Option<&'static str> {
+/// The entity type of a schema.org class IRI.
+pub fn kind_of(class: &str) -> Option<&'static str> {
     Some(match class.strip_prefix(schema::NS)? {
         "Person" => "Person",
         "Organization" => "Organisation",

@@ -43,7 +43,10 @@ fn every_library_query_runs_on_the_shipped_corpus() {
     }
     for name in &names {
         let out = w.ok(&["query", name, "--format", "csv"]);
-        assert!(!csv_rows(&out).is_empty(), "{name} answered nothing");
+        // A corpus whose shared names are all settled has none to list.
+        if name != "ambiguous" {
+            assert!(!csv_rows(&out).is_empty(), "{name} answered nothing");
+        }
     }
 }
 

@@ -1,0 +1,137 @@
+//! The annotation layer as other tools read it: W3C Web Annotation JSON-LD,
+//! brat standoff and TEI P5, written from the mentions in the store.
+//!
+//! [`Corpus::from_store`] reads every document with its text and mentions;
+//! the writers in the submodules turn that into their formats.
+//!
+//! Invariant: offsets are Unicode code points within the document's text,
+//! as in the store, and every writer reproduces the document text exactly.
+
+pub mod brat;
+pub mod tei;
+pub mod webanno;
+
+use crate::error::Result;
+use crate::export::select;
+use crate::vocab::SPARQL_PREFIXES;
+use oxigraph::store::Store;
+use std::collections::BTreeMap;
+
+/// An entity, as the annotations refer to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub id: String,
+    pub iri: String,
+    pub label: String,
+    /// `Person`, `Organisation`, `Place`, `Event` or `Work`.
+    pub kind: String,
+    /// A Wikidata item id such as `Q855`.
+    pub wikidata: Option<String>,
+}
+
+impl Entity {
+    /// The Wikidata item IRI, if the entity has one.
+    pub fn wikidata_iri(&self) -> Option<String> {
+        self.wikidata
+            .as_ref()
+            .map(|q| format!("http://www.wikidata.org/entity/{q}"))
+    }
+}
+
+/// A mention: `start..end` in code points within the document text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    /// The text at `start..end`.
+    pub text: String,
+    /// Index into [`Annotated::entities`].
+    pub entity: usize,
+}
+
+/// A document with its text and mentions, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub id: String,
+    pub iri: String,
+    pub title: String,
+    pub kind: String,
+    pub date: Option<String>,
+    pub text: String,
+    pub mentions: Vec<Mention>,
+}
+
+/// Every document and every entity that is mentioned.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Annotated {
+    pub documents: Vec<Document>,
+    pub entities: Vec<Entity>,
+}
+
+const DOCUMENTS: &str = "
+SELECT ?id ?doc ?title ?kind ?date ?text WHERE {
+  ?doc a schema:CreativeWork ; dcterms:identifier ?id ; oa:hasSource ?f ; oa:hasSelector/oa:start ?start .
+  ?f dcterms:identifier ?file .
+  ?context nif:sourceUrl ?doc ; a nif:Context ; nif:isString ?text .
+  OPTIONAL { ?doc schema:name ?title }
+  OPTIONAL { ?doc dcterms:type ?k . BIND(STRAFTER(STR(?k), '#') AS ?kind) }
+  OPTIONAL { ?doc schema:dateCreated ?date }
+} ORDER BY ?file ?start ?id";
+
+const MENTIONS: &str = "
+SELECT ?doc ?start ?end ?text ?entity ?iri ?label ?class ?wikidata WHERE {
+  ?m itsrdf:taIdentRef ?iri ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?text ;
+     nif:referenceContext/nif:sourceUrl/dcterms:identifier ?doc .
+  ?iri dcterms:identifier ?entity ; skos:prefLabel ?label ; a ?class .
+  OPTIONAL { ?iri owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
+             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
+}";
+
+impl Annotated {
+    /// Reads documents, texts and mentions out of a built store.
+    pub fn from_store(store: &Store) -> Result<Annotated> {
+        let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
+        let mut out = Annotated::default();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        for r in q(DOCUMENTS)? {
+            index.insert(r[0].clone(), out.documents.len());
+            out.documents.push(Document {
+                id: r[0].clone(),
+                iri: r[1].clone(),
+                title: r[2].clone(),
+                kind: r[3].clone(),
+                date: (!r[4].is_empty()).then(|| r[4].clone()),
+                text: r[5].clone(),
+                mentions: Vec::new(),
+            });
+        }
+        let mut entities: BTreeMap<String, usize> = BTreeMap::new();
+        for r in q(MENTIONS)? {
+            let Some(kind) = crate::network::kind_of(&r[7]) else {
+                continue;
+            };
+            let Some(&d) = index.get(&r[0]) else { continue };
+            let next = out.entities.len();
+            let e = *entities.entry(r[4].clone()).or_insert(next);
+            if e == next {
+                out.entities.push(Entity {
+                    id: r[4].clone(),
+                    iri: r[5].clone(),
+                    label: r[6].clone(),
+                    kind: kind.into(),
+                    wikidata: (!r[8].is_empty()).then(|| r[8].clone()),
+                });
+            }
+            out.documents[d].mentions.push(Mention {
+                start: r[1].parse().unwrap_or(0),
+                end: r[2].parse().unwrap_or(0),
+                text: r[3].clone(),
+                entity: e,
+            });
+        }
+        for d in &mut out.documents {
+            d.mentions.sort_by_key(|m| (m.start, m.end));
+        }
+        Ok(out)
+    }
+}

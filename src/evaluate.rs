@@ -1,0 +1,555 @@
+//! The evaluator: the tagger (or any system) against a gold standard.
+//!
+//! Gold and predictions are CSV files of `document,start,end,text,type,entity`
+//! (code points within the document; `entity` a gazetteer id or empty), or,
+//! for predictions, the mentions of the store. Scores follow the CoNLL and
+//! nervaluate conventions, per type and per document:
+//! - **strict**: same span and same type;
+//! - **exact span**: same span, whatever the type;
+//! - **overlap**: the spans overlap and the types agree (each gold and each
+//!   predicted mention is matched at most once).
+//!
+//! Linking accuracy is the share of strict matches whose gold mention names
+//! an entity and whose prediction names the same one.
+//!
+//! Invariant: every gold row is checked against the text before anything is
+//! scored; a row whose text is not what the document says at its span is an
+//! error, so a gold file cannot silently drift from the corpus.
+
+use crate::annotations::Annotated;
+use crate::error::{InputError, Position, Result};
+use crate::gazetteer::field_position;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The types the evaluation scores.
+pub const TYPES: [&str; 3] = ["Person", "Organisation", "Place"];
+
+/// One annotated span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub kind: String,
+    pub entity: Option<String>,
+}
+
+/// True and false positives and negatives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Counts {
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    fn add(&mut self, o: Counts) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The result of an evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Per type, and `"all"` (micro-averaged).
+    pub strict: BTreeMap<String, Counts>,
+    pub exact_span: BTreeMap<String, Counts>,
+    pub overlap: BTreeMap<String, Counts>,
+    /// Strict counts per document.
+    pub per_document: BTreeMap<String, Counts>,
+    /// (right entity, strict matches whose gold names an entity).
+    pub linking: (usize, usize),
+    /// Gold mentions with no strict match, and predictions with none.
+    pub misses: Vec<Span>,
+    pub false_hits: Vec<Span>,
+    /// Strict matches given to another entity: (gold, predicted).
+    pub wrong_links: Vec<(Span, Span)>,
+}
+
+impl Report {
+    pub fn linking_accuracy(&self) -> f64 {
+        ratio(self.linking.0, self.linking.1)
+    }
+}
+
+/// Reads a gold or prediction CSV, checking every row against the texts.
+pub fn read(
+    path: &Path,
+    docs: &Annotated,
+    entity_exists: impl Fn(&str) -> bool,
+) -> Result<Vec<Span>> {
+    let text = crate::corpus::read_text(path)?;
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let bad_csv = |e: csv::Error| -> crate::Error {
+        let mut err = InputError::new(
+            path,
+            e.to_string(),
+            "every row needs the six cells document,start,end,text,type,entity",
+        );
+        err.position = e
+            .position()
+            .map(|p| Position::of_byte(&text, p.byte() as usize));
+        err.into()
+    };
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(bad_csv)?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header != ["document", "start", "end", "text", "type", "entity"] {
+        return Err(InputError::new(
+            path,
+            format!("the header is {:?}", header.join(",")),
+            "the first row must be: document,start,end,text,type,entity",
+        )
+        .at(Position { line: 1, column: 1 })
+        .into());
+    }
+    let texts: HashMap<&str, Vec<char>> = docs
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.chars().collect()))
+        .collect();
+    let mut spans: Vec<(Span, Position)> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(bad_csv)?;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let cell = |i: usize| {
+            (
+                record.get(i).unwrap_or_default().to_string(),
+                field_position(&text, start, i),
+            )
+        };
+        let fail = |pos: Position, msg: String, fix: &str| -> crate::Error {
+            InputError::new(path, msg, fix).at(pos).into()
+        };
+        let (doc, doc_pos) = cell(0);
+        let doc = doc.trim().to_string();
+        let chars = texts.get(doc.as_str()).ok_or_else(|| {
+            fail(
+                doc_pos,
+                format!("document {doc:?} is not in the store"),
+                "give the id of a document of the manifest",
+            )
+        })?;
+        let number = |i: usize| -> Result<usize> {
+            let (v, pos) = cell(i);
+            v.trim().parse().map_err(|_| {
+                fail(
+                    pos,
+                    format!("{v:?} is not a code-point offset"),
+                    "write a whole number",
+                )
+            })
+        };
+        let (s, e) = (number(1)?, number(2)?);
+        if s >= e || e > chars.len() {
+            return Err(fail(
+                cell(1).1,
+                format!(
+                    "span {s}..{e} is not inside document {doc:?} ({} code points)",
+                    chars.len()
+                ),
+                "give start < end within the document, in code points",
+            ));
+        }
+        let (written, text_pos) = cell(3);
+        let actual: String = chars[s..e].iter().collect();
+        if actual != written {
+            return Err(fail(
+                text_pos,
+                format!("document {doc:?} has {actual:?} at {s}..{e}, not {written:?}"),
+                "correct the offsets or the text (the document may have changed)",
+            ));
+        }
+        let (kind, kind_pos) = cell(4);
+        let kind = kind.trim().to_string();
+        if !TYPES.contains(&kind.as_str()) {
+            return Err(fail(
+                kind_pos,
+                format!("type {kind:?} is not scored"),
+                "use Person, Organisation or Place",
+            ));
+        }
+        let (entity, entity_pos) = cell(5);
+        let entity = entity.trim().to_string();
+        if !entity.is_empty() && !entity_exists(&entity) {
+            return Err(fail(
+                entity_pos,
+                format!("entity {entity:?} is not in the gazetteer"),
+                "use a gazetteer id, or leave the cell empty",
+            ));
+        }
+        spans.push((
+            Span {
+                doc,
+                start: s,
+                end: e,
+                text: written,
+                kind,
+                entity: (!entity.is_empty()).then_some(entity),
+            },
+            doc_pos,
+        ));
+    }
+    spans.sort_by(|a, b| (&a.0.doc, a.0.start, a.0.end).cmp(&(&b.0.doc, b.0.start, b.0.end)));
+    for w in spans.windows(2) {
+        if w[0].0.doc == w[1].0.doc && w[1].0.start < w[0].0.end {
+            return Err(InputError::new(
+                path,
+                format!(
+                    "{:?} overlaps {:?} in document {:?}",
+                    w[1].0.text, w[0].0.text, w[1].0.doc
+                ),
+                "annotate the longest name only (names do not nest)",
+            )
+            .at(w[1].1)
+            .into());
+        }
+    }
+    Ok(spans.into_iter().map(|(s, _)| s).collect())
+}
+
+/// The store's mentions of persons, organisations and places, as spans.
+pub fn predicted(docs: &Annotated) -> Vec<Span> {
+    let mut out = Vec::new();
+    for d in &docs.documents {
+        for m in &d.mentions {
+            let e = &docs.entities[m.entity];
+            if TYPES.contains(&e.kind.as_str()) {
+                out.push(Span {
+                    doc: d.id.clone(),
+                    start: m.start,
+                    end: m.end,
+                    text: m.text.clone(),
+                    kind: e.kind.clone(),
+                    entity: Some(e.id.clone()),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Scores `predicted` against `gold`.
+pub fn evaluate(gold: &[Span], predicted: &[Span]) -> Report {
+    let mut r = Report::default();
+    let key = |s: &Span| (s.doc.clone(), s.start, s.end);
+    let by_span: HashMap<_, &Span> = predicted.iter().map(|p| (key(p), p)).collect();
+    let gold_spans: HashMap<_, &Span> = gold.iter().map(|g| (key(g), g)).collect();
+    for t in TYPES
+        .iter()
+        .map(|t| t.to_string())
+        .chain(["all".to_string()])
+    {
+        r.strict.insert(t.clone(), Counts::default());
+        r.exact_span.insert(t.clone(), Counts::default());
+        r.overlap.insert(t, Counts::default());
+    }
+    let bump = |map: &mut BTreeMap<String, Counts>, kind: &str, c: Counts| {
+        for k in [kind, "all"] {
+            map.entry(k.to_string()).or_default().add(c);
+        }
+    };
+    const TP: Counts = Counts {
+        tp: 1,
+        fp: 0,
+        fn_: 0,
+    };
+    const FP: Counts = Counts {
+        tp: 0,
+        fp: 1,
+        fn_: 0,
+    };
+    const FN: Counts = Counts {
+        tp: 0,
+        fp: 0,
+        fn_: 1,
+    };
+    for g in gold {
+        r.per_document.entry(g.doc.clone()).or_default();
+        match by_span.get(&key(g)) {
+            Some(p) if p.kind == g.kind => {
+                bump(&mut r.strict, &g.kind, TP);
+                r.per_document.entry(g.doc.clone()).or_default().add(TP);
+                if let Some(ge) = &g.entity {
+                    r.linking.1 += 1;
+                    if p.entity.as_ref() == Some(ge) {
+                        r.linking.0 += 1;
+                    } else {
+                        r.wrong_links.push((g.clone(), (*p).clone()));
+                    }
+                }
+            }
+            _ => {
+                bump(&mut r.strict, &g.kind, FN);
+                r.per_document.entry(g.doc.clone()).or_default().add(FN);
+                r.misses.push(g.clone());
+            }
+        }
+        bump(
+            &mut r.exact_span,
+            &g.kind,
+            if by_span.contains_key(&key(g)) {
+                TP
+            } else {
+                FN
+            },
+        );
+    }
+    for p in predicted {
+        let strict = gold_spans.get(&key(p)).is_some_and(|g| g.kind == p.kind);
+        if !strict {
+            bump(&mut r.strict, &p.kind, FP);
+            r.per_document.entry(p.doc.clone()).or_default().add(FP);
+            r.false_hits.push(p.clone());
+        }
+        if !gold_spans.contains_key(&key(p)) {
+            bump(&mut r.exact_span, &p.kind, FP);
+        }
+    }
+    // Overlap: match each gold mention with the first unused prediction of
+    // its type that overlaps it.
+    let mut used = vec![false; predicted.len()];
+    for g in gold {
+        let hit = predicted.iter().enumerate().find(|(i, p)| {
+            !used[*i] && p.doc == g.doc && p.kind == g.kind && p.start < g.end && g.start < p.end
+        });
+        match hit {
+            Some((i, _)) => {
+                used[i] = true;
+                bump(&mut r.overlap, &g.kind, TP);
+            }
+            None => bump(&mut r.overlap, &g.kind, FN),
+        }
+    }
+    for (i, p) in predicted.iter().enumerate() {
+        if !used[i] {
+            bump(&mut r.overlap, &p.kind, FP);
+        }
+    }
+    r
+}
+
+/// Writes the report for people: scores by type, by document, then every
+/// miss, false hit and wrong link in context.
+pub fn write_report(
+    r: &Report,
+    docs: &Annotated,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let row = |name: &str, c: &[&Counts]| -> String {
+        let mut s = format!("{name:<14}");
+        for c in c {
+            s.push_str(&format!(
+                "  {:>5.3} {:>5.3} {:>5.3}",
+                c.precision(),
+                c.recall(),
+                c.f1()
+            ));
+        }
+        let support = c.first().map_or(0, |c| c.tp + c.fn_);
+        s.push_str(&format!("  {support:>7}"));
+        s
+    };
+    writeln!(
+        out,
+        "{:<14}  {:^17}  {:^17}  {:^17}",
+        "", "strict", "exact span", "overlap"
+    )?;
+    let prf = "    P     R    F1";
+    writeln!(out, "{:<14}  {prf}  {prf}  {prf}  {:>7}", "type", "support")?;
+    for t in TYPES.iter().copied().chain(["all"]) {
+        writeln!(
+            out,
+            "{}",
+            row(t, &[&r.strict[t], &r.exact_span[t], &r.overlap[t]])
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "linking accuracy: {:.3} ({} of {} strict matches with a gold entity)",
+        r.linking_accuracy(),
+        r.linking.0,
+        r.linking.1
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<52}  {:>5} {:>5} {:>5}  {:>4} {:>4} {:>4}",
+        "document (strict)", "P", "R", "F1", "tp", "fp", "fn"
+    )?;
+    for (doc, c) in &r.per_document {
+        writeln!(
+            out,
+            "{doc:<52}  {:>5.3} {:>5.3} {:>5.3}  {:>4} {:>4} {:>4}",
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            c.tp,
+            c.fp,
+            c.fn_
+        )?;
+    }
+    let texts: HashMap<&str, Vec<char>> = docs
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.chars().collect()))
+        .collect();
+    let context = |s: &Span| -> String {
+        let Some(t) = texts.get(s.doc.as_str()) else {
+            return s.text.clone();
+        };
+        let flat = |a: usize, b: usize| {
+            t[a.min(t.len())..b.min(t.len())]
+                .iter()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        format!(
+            "{} [{}] {}",
+            flat(s.start.saturating_sub(30), s.start),
+            flat(s.start, s.end),
+            flat(s.end, s.end + 30)
+        )
+    };
+    for (title, list) in [
+        ("misses (gold, not found)", &r.misses),
+        ("false hits (found, not gold)", &r.false_hits),
+    ] {
+        writeln!(out, "\n{title}: {}", list.len())?;
+        for s in list {
+            writeln!(
+                out,
+                "  {} {}..{} {:<12} {:<24} {}",
+                s.doc,
+                s.start,
+                s.end,
+                s.kind,
+                s.entity.as_deref().unwrap_or("-"),
+                context(s)
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\nwrong links (right span, other entity): {}",
+        r.wrong_links.len()
+    )?;
+    for (g, p) in &r.wrong_links {
+        writeln!(
+            out,
+            "  {} {}..{} gold {} predicted {}  {}",
+            g.doc,
+            g.start,
+            g.end,
+            g.entity.as_deref().unwrap_or("-"),
+            p.entity.as_deref().unwrap_or("-"),
+            context(g)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(doc: &str, start: usize, end: usize, kind: &str, entity: &str) -> Span {
+        Span {
+            doc: doc.into(),
+            start,
+            end,
+            text: String::new(),
+            kind: kind.into(),
+            entity: (!entity.is_empty()).then(|| entity.into()),
+        }
+    }
+
+    #[test]
+    fn strict_exact_span_and_overlap_count_as_nervaluate_does() {
+        let gold = vec![
+            span("d", 0, 6, "Person", "stalin"),
+            span("d", 10, 18, "Place", "tel-aviv"),
+            span("d", 20, 30, "Organisation", "un"),
+            span("d", 40, 45, "Person", "razin"),
+        ];
+        let predicted = vec![
+            span("d", 0, 6, "Person", "stalin"),     // strict hit, right link
+            span("d", 10, 18, "Person", "tel-aviv"), // right span, wrong type
+            span("d", 22, 30, "Organisation", "un"), // overlap only
+            span("d", 40, 45, "Person", "sharett"),  // strict hit, wrong link
+            span("d", 50, 55, "Place", "sofia"),     // false hit
+        ];
+        let r = evaluate(&gold, &predicted);
+        assert_eq!(
+            r.strict["all"],
+            Counts {
+                tp: 2,
+                fp: 3,
+                fn_: 2
+            }
+        );
+        assert_eq!(
+            r.exact_span["all"],
+            Counts {
+                tp: 3,
+                fp: 2,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            r.overlap["all"],
+            Counts {
+                tp: 3,
+                fp: 2,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            r.strict["Person"],
+            Counts {
+                tp: 2,
+                fp: 1,
+                fn_: 0
+            }
+        );
+        assert_eq!(r.linking, (1, 2));
+        assert_eq!(r.wrong_links.len(), 1);
+        assert_eq!(r.misses.len(), 2);
+        assert!((r.strict["all"].f1() - 0.444).abs() < 0.001);
+    }
+}
