@@ -8,4 +8,5 @@ mod claims;
 mod export;
 mod network;
 mod query;
+mod review;
 mod util;
