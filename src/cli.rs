@@ -82,6 +82,14 @@ pub enum Command {
     /// span, and overlap, with linking accuracy, then every miss, false hit
     /// and wrong link in context.
     Evaluate(EvaluateArgs),
+
+    /// List names the gazetteer lacks, and likely spellings of known names.
+    ///
+    /// Candidates are capitalised names and names after titles (Comrade,
+    /// Ambassador, Professor, …) that no mention covers, ranked by frequency
+    /// with their contexts; a candidate close to a known name (Charette ~
+    /// Sharett) is shown as its probable variant.
+    Discover(DiscoverArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +127,21 @@ pub struct EvaluateArgs {
     /// Exit with code 1 when the strict F1 over all types is below this.
     #[arg(long, value_name = "F1")]
     pub min_f1: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Leave out candidates seen fewer times (names after a title are kept).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_count: usize,
+
+    /// Also write the candidates as gazetteer rows, ready to paste, to FILE.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// table or tsv [default: table on a terminal, tsv otherwise].
+    #[arg(long, short, value_name = "FORMAT")]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Args)]

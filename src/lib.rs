@@ -24,6 +24,7 @@ pub mod annotate;
 pub mod annotations;
 pub mod corpus;
 pub mod dates;
+pub mod discover;
 pub mod error;
 pub mod evaluate;
 pub mod export;

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Mentions(args) => cmd::mentions::run(&ctx, args, &mut out).map(|()| None),
         Command::Evaluate(args) => cmd::evaluate::run(&ctx, args, &mut out)
             .map(|pass| (!pass).then_some(Outcome::Boolean(false))),
+        Command::Discover(args) => cmd::discover::run(&ctx, args, &mut out).map(|()| None),
     };
     let flushed = out.flush();
     match result {

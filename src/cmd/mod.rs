@@ -3,6 +3,7 @@
 //! the global options point at, and the auto-build before reading.
 
 pub mod build;
+pub mod discover;
 pub mod evaluate;
 pub mod export;
 pub mod init;

@@ -280,3 +280,148 @@ fn relation_subject_of_the_wrong_type() {
         ],
     );
 }
+
+/// Builds the fixture, adds a file that does not exist in it, checks the
+/// error of `args` and that removing the file brings the old store back.
+fn check_new(file: &str, content: &str, args: &[&str], expect: &[&str]) {
+    let w = Workdir::fixture("small");
+    w.ok(&["build", "--quiet"]);
+    let before = w.select(COUNT);
+    w.write(file, content);
+    let err = w.fails(args);
+    for e in expect {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert!(err.contains("fix: "), "no fix in:\n{err}");
+    std::fs::remove_file(w.corpus().join(file)).unwrap();
+    let out = w.output(&["query", "--format", "csv", "--sparql", COUNT]);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("Built "),
+        "the old store was kept"
+    );
+    assert_eq!(csv_rows(&String::from_utf8_lossy(&out.stdout)), before);
+}
+
+const OVERRIDES: &str = "document,action,quote,occurrence,start,end,entity,note\n";
+
+#[test]
+fn override_malformed_row() {
+    check_new(
+        "overrides.csv",
+        &format!("{OVERRIDES}letter-1,reject,Charette\n"),
+        &["build"],
+        &["overrides.csv:2:", "fields"],
+    );
+}
+
+#[test]
+fn override_unknown_document_and_entity() {
+    check_new(
+        "overrides.csv",
+        &format!("{OVERRIDES}letter-9,reject,Charette,,,,,\n"),
+        &["build"],
+        &["overrides.csv:2:1", "document \"letter-9\""],
+    );
+    check_new(
+        "overrides.csv",
+        &format!("{OVERRIDES}letter-1,relink,Charette,,,,sharet,\n"),
+        &["build"],
+        &[
+            "overrides.csv:2:",
+            "entity \"sharet\" is not in the gazetteer",
+        ],
+    );
+}
+
+#[test]
+fn override_quote_not_found_names_the_nearest() {
+    check_new(
+        "overrides.csv",
+        &format!("{OVERRIDES}letter-1,reject,Charete,,,,,\n"),
+        &["build"],
+        &[
+            "overrides.csv:2:1",
+            "\"Charete\" is not in document \"letter-1\"",
+            "the nearest is \"Charette\"",
+        ],
+    );
+}
+
+#[test]
+fn override_occurrence_beyond_the_count() {
+    check_new(
+        "overrides.csv",
+        &format!("{OVERRIDES}letter-1,reject,Charette,3,,,,\n"),
+        &["build"],
+        &[
+            "overrides.csv:2:1",
+            "occurrence 3 of \"Charette\", but document \"letter-1\" has 1",
+        ],
+    );
+}
+
+#[test]
+fn overlapping_overrides() {
+    check_new(
+        "overrides.csv",
+        &format!(
+            "{OVERRIDES}letter-1,reject,Charette,,,,,\nletter-1,add,Charette in Tel,,,,tel-aviv,\n"
+        ),
+        &["build"],
+        &["overrides.csv:3:1", "overlaps the one on line 2"],
+    );
+}
+
+#[test]
+fn override_whose_document_changed_under_it() {
+    check_new(
+        "overrides.csv",
+        &format!("{OVERRIDES}letter-1,reject,Charette,,100,108,,\n"),
+        &["build"],
+        &[
+            "overrides.csv:2:1",
+            "document \"letter-1\" changed under the override",
+            "\"Charette\" is now at 103..111",
+        ],
+    );
+}
+
+#[test]
+fn override_rejecting_nothing() {
+    check_new(
+        "overrides.csv",
+        &format!("{OVERRIDES}letter-1,reject,reply,,,,,\n"),
+        &["build"],
+        &["overrides.csv:2:1", "no mention of \"reply\""],
+    );
+}
+
+const GOLD_HEAD: &str = "document,start,end,text,type,entity\n";
+
+#[test]
+fn gold_malformed_row_unknown_document_and_entity() {
+    check_new(
+        "gold.csv",
+        &format!("{GOLD_HEAD}letter-1,12,24\n"),
+        &["evaluate"],
+        &["gold.csv:2:", "fields"],
+    );
+    check_new(
+        "gold.csv",
+        &format!("{GOLD_HEAD}letter-9,12,24,V.M. MOLOTOV,Person,molotov\n"),
+        &["evaluate"],
+        &["gold.csv:2:1", "document \"letter-9\""],
+    );
+    check_new(
+        "gold.csv",
+        &format!("{GOLD_HEAD}letter-1,12,24,V.M. MOLOTOV,Person,molotof\n"),
+        &["evaluate"],
+        &["gold.csv:2:", "entity \"molotof\""],
+    );
+    check_new(
+        "gold.csv",
+        &format!("{GOLD_HEAD}letter-1,12,24,V.M. MOLOTOV,Person,molotov\nletter-1,17,24,MOLOTOV,Person,molotov\n"),
+        &["evaluate"],
+        &["gold.csv:3:1", "overlaps"],
+    );
+}

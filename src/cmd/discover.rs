@@ -1,0 +1,116 @@
+//! `annalist discover`: names the gazetteer lacks, and likely spellings of
+//! names it knows.
+
+use super::Context;
+use crate::cli::DiscoverArgs;
+use annalist::annotations::Annotated;
+use annalist::corpus::Corpus;
+use annalist::discover::{self, KnownName, Text};
+use annalist::export::print_rows;
+use annalist::gazetteer::Gazetteer;
+use annalist::{Error, Result};
+use std::io::Write;
+
+pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()> {
+    let table = Context::table(&args.format)?;
+    let (store, _) = ctx.store()?;
+    let docs = Annotated::from_store(&store)?;
+    let corpus = Corpus::load(&ctx.build.corpus)?;
+    let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
+
+    // Every name the gazetteer knows, without the quotes of a quoted alias.
+    let mut known = Vec::new();
+    for e in &gazetteer.entities {
+        for name in e.names() {
+            let name = name
+                .strip_prefix('"')
+                .and_then(|n| n.strip_suffix('"'))
+                .unwrap_or(name);
+            known.push(KnownName {
+                name,
+                entity: &e.id,
+                kind: e.kind.name(),
+            });
+        }
+    }
+    // What the tagger found is no candidate: its spans, in bytes.
+    let covered: Vec<(&str, Vec<(usize, usize)>)> = docs
+        .documents
+        .iter()
+        .map(|d| {
+            let bytes: Vec<usize> = d
+                .text
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain([d.text.len()])
+                .collect();
+            let spans = d
+                .mentions
+                .iter()
+                .filter_map(|m| Some((*bytes.get(m.start)?, *bytes.get(m.end)?)))
+                .collect();
+            (d.id.as_str(), spans)
+        })
+        .collect();
+    let texts: Vec<Text<'_>> = docs
+        .documents
+        .iter()
+        .map(|d| Text {
+            doc: &d.id,
+            text: &d.text,
+        })
+        .collect();
+    let candidates = discover::candidates(&texts, &known, &covered, args.min_count);
+
+    let rows: Vec<Vec<String>> = candidates
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                c.kind.unwrap_or("").to_string(),
+                c.count.to_string(),
+                c.variant_of
+                    .as_ref()
+                    .map(|(name, id, score)| format!("{id} ({name}, {score:.2})"))
+                    .unwrap_or_default(),
+                c.occurrences
+                    .first()
+                    .map(|o| format!("{}: {}", o.doc, o.context))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_rows(
+        out,
+        &["name", "type", "count", "variant of", "first seen"],
+        &rows,
+        table,
+    )?;
+
+    if let Some(path) = &args.output {
+        let fail = |e: csv::Error| Error::io(path, e.into());
+        let mut w = csv::Writer::from_path(path).map_err(fail)?;
+        w.write_record([
+            "id",
+            "type",
+            "label",
+            "aliases",
+            "wikidata",
+            "wikidata_source",
+            "description",
+        ])
+        .map_err(fail)?;
+        for c in &candidates {
+            w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
+        }
+        w.flush().map_err(|e| Error::io(path, e))?;
+        if !ctx.quiet {
+            eprintln!(
+                "wrote {} candidate rows to {}",
+                candidates.len(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
