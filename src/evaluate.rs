@@ -17,8 +17,8 @@
 //! error, so a gold file cannot silently drift from the corpus.
 
 use crate::annotations::Annotated;
-use crate::error::{InputError, Position, Result};
-use crate::gazetteer::field_position;
+use crate::error::{Position, Result};
+use crate::table::Table;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -104,69 +104,27 @@ pub fn read(
     docs: &Annotated,
     entity_exists: impl Fn(&str) -> bool,
 ) -> Result<Vec<Span>> {
-    let text = crate::corpus::read_text(path)?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let bad_csv = |e: csv::Error| -> crate::Error {
-        let mut err = InputError::new(
-            path,
-            e.to_string(),
-            "every row needs the six cells document,start,end,text,type,entity",
-        );
-        err.position = e
-            .position()
-            .map(|p| Position::of_byte(&text, p.byte() as usize));
-        err.into()
-    };
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(bad_csv)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if header != ["document", "start", "end", "text", "type", "entity"] {
-        return Err(InputError::new(
-            path,
-            format!("the header is {:?}", header.join(",")),
-            "the first row must be: document,start,end,text,type,entity",
-        )
-        .at(Position { line: 1, column: 1 })
-        .into());
-    }
+    let table = Table::read(path)?;
     let texts: HashMap<&str, Vec<char>> = docs
         .documents
         .iter()
         .map(|d| (d.id.as_str(), d.text.chars().collect()))
         .collect();
     let mut spans: Vec<(Span, Position)> = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(bad_csv)?;
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        let cell = |i: usize| {
-            (
-                record.get(i).unwrap_or_default().to_string(),
-                field_position(&text, start, i),
-            )
-        };
-        let fail = |pos: Position, msg: String, fix: &str| -> crate::Error {
-            InputError::new(path, msg, fix).at(pos).into()
-        };
-        let (doc, doc_pos) = cell(0);
-        let doc = doc.trim().to_string();
+    for row in table.rows(&["document", "start", "end", "text", "type", "entity"])? {
+        let (doc, doc_pos) = row.cell(0);
         let chars = texts.get(doc.as_str()).ok_or_else(|| {
-            fail(
-                doc_pos,
+            row.fail(
+                0,
                 format!("document {doc:?} is not in the store"),
                 "give the id of a document of the manifest",
             )
         })?;
         let number = |i: usize| -> Result<usize> {
-            let (v, pos) = cell(i);
-            v.trim().parse().map_err(|_| {
-                fail(
-                    pos,
+            let (v, _) = row.cell(i);
+            v.parse().map_err(|_| {
+                row.fail(
+                    i,
                     format!("{v:?} is not a code-point offset"),
                     "write a whole number",
                 )
@@ -174,8 +132,8 @@ pub fn read(
         };
         let (s, e) = (number(1)?, number(2)?);
         if s >= e || e > chars.len() {
-            return Err(fail(
-                cell(1).1,
+            return Err(row.fail(
+                1,
                 format!(
                     "span {s}..{e} is not inside document {doc:?} ({} code points)",
                     chars.len()
@@ -183,29 +141,27 @@ pub fn read(
                 "give start < end within the document, in code points",
             ));
         }
-        let (written, text_pos) = cell(3);
+        let written = row.raw(3);
         let actual: String = chars[s..e].iter().collect();
         if actual != written {
-            return Err(fail(
-                text_pos,
+            return Err(row.fail(
+                3,
                 format!("document {doc:?} has {actual:?} at {s}..{e}, not {written:?}"),
                 "correct the offsets or the text (the document may have changed)",
             ));
         }
-        let (kind, kind_pos) = cell(4);
-        let kind = kind.trim().to_string();
+        let (kind, _) = row.cell(4);
         if !TYPES.contains(&kind.as_str()) {
-            return Err(fail(
-                kind_pos,
+            return Err(row.fail(
+                4,
                 format!("type {kind:?} is not scored"),
                 "use Person, Organisation or Place",
             ));
         }
-        let (entity, entity_pos) = cell(5);
-        let entity = entity.trim().to_string();
+        let (entity, _) = row.cell(5);
         if !entity.is_empty() && !entity_exists(&entity) {
-            return Err(fail(
-                entity_pos,
+            return Err(row.fail(
+                5,
                 format!("entity {entity:?} is not in the gazetteer"),
                 "use a gazetteer id, or leave the cell empty",
             ));
@@ -225,16 +181,14 @@ pub fn read(
     spans.sort_by(|a, b| (&a.0.doc, a.0.start, a.0.end).cmp(&(&b.0.doc, b.0.start, b.0.end)));
     for w in spans.windows(2) {
         if w[0].0.doc == w[1].0.doc && w[1].0.start < w[0].0.end {
-            return Err(InputError::new(
-                path,
+            return Err(table.fail(
+                w[1].1,
                 format!(
                     "{:?} overlaps {:?} in document {:?}",
                     w[1].0.text, w[0].0.text, w[1].0.doc
                 ),
                 "annotate the longest name only (names do not nest)",
-            )
-            .at(w[1].1)
-            .into());
+            ));
         }
     }
     Ok(spans.into_iter().map(|(s, _)| s).collect())

@@ -38,6 +38,7 @@ pub mod query;
 pub mod relations;
 pub mod sentence;
 pub mod store;
+pub mod table;
 pub mod vocab;
 
 pub use error::{Error, Result};

@@ -13,9 +13,10 @@
 //! finds the row's span in the current text or fails, naming the nearest
 //! match, so an override never silently drifts when a text is edited.
 
-use crate::corpus::{read_text, Corpus};
+use crate::corpus::Corpus;
 use crate::error::{InputError, Position, Result};
-use crate::gazetteer::{field_position, Gazetteer};
+use crate::gazetteer::Gazetteer;
+use crate::table::Table;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -67,34 +68,7 @@ const COLUMNS: [&str; 8] = [
 impl Overrides {
     /// Reads and checks `path`.
     pub fn load(path: &Path, corpus: &Corpus, gazetteer: &Gazetteer) -> Result<Overrides> {
-        let text = read_text(path)?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let bad_csv = |e: csv::Error| -> crate::Error {
-            let mut err = InputError::new(
-                path,
-                e.to_string(),
-                "every row needs one cell per header column; quote cells that contain commas with \"…\"",
-            );
-            err.position = e
-                .position()
-                .map(|p| Position::of_byte(&text, p.byte() as usize));
-            err.into()
-        };
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(bad_csv)?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        if headers != COLUMNS {
-            return Err(InputError::new(
-                path,
-                format!("the header is {:?}", headers.join(",")),
-                format!("the first row must be: {}", COLUMNS.join(",")),
-            )
-            .at(Position { line: 1, column: 1 })
-            .into());
-        }
+        let table = Table::read(path)?;
         let docs: HashMap<&str, usize> = corpus
             .documents
             .iter()
@@ -102,58 +76,44 @@ impl Overrides {
             .map(|(i, d)| (d.id.as_str(), i))
             .collect();
         let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(bad_csv)?;
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            let start = record.position().map_or(0, |p| p.byte() as usize);
-            let cell = |i: usize| {
-                (
-                    record.get(i).unwrap_or_default().trim().to_string(),
-                    field_position(&text, start, i),
-                )
-            };
-            let fail = |pos: Position, msg: String, fix: &str| -> crate::Error {
-                InputError::new(path, msg, fix).at(pos).into()
-            };
-            let (doc, doc_pos) = cell(0);
+        for row in table.rows(&COLUMNS)? {
+            let (doc, doc_pos) = row.cell(0);
             let doc = *docs.get(doc.as_str()).ok_or_else(|| {
-                fail(
-                    doc_pos,
+                row.fail(
+                    0,
                     format!("document {doc:?} is not in the manifest"),
                     "give the id of a document of the manifest",
                 )
             })?;
-            let (action, action_pos) = cell(1);
+            let (action, _) = row.cell(1);
             let action = match action.as_str() {
                 "add" => Action::Add,
                 "reject" => Action::Reject,
                 "relink" => Action::Relink,
                 _ => {
-                    return Err(fail(
-                        action_pos,
+                    return Err(row.fail(
+                        1,
                         format!("unknown action {action:?}"),
                         "use add, reject or relink",
                     ))
                 }
             };
-            let (quote, quote_pos) = cell(2);
+            let (quote, _) = row.cell(2);
             if quote.is_empty() {
-                return Err(fail(
-                    quote_pos,
+                return Err(row.fail(
+                    2,
                     "the quote is empty".into(),
                     "copy the mention as the text writes it",
                 ));
             }
             let number = |i: usize, what: &str| -> Result<Option<usize>> {
-                let (v, pos) = cell(i);
+                let (v, _) = row.cell(i);
                 if v.is_empty() {
                     return Ok(None);
                 }
                 v.parse::<usize>().map(Some).map_err(|_| {
-                    fail(
-                        pos,
+                    row.fail(
+                        i,
                         format!("{what} {v:?} is not a whole number"),
                         "write a number such as 2, or leave the cell empty",
                     )
@@ -161,8 +121,8 @@ impl Overrides {
             };
             let occurrence = number(3, "occurrence")?;
             if occurrence == Some(0) {
-                return Err(fail(
-                    cell(3).1,
+                return Err(row.fail(
+                    3,
                     "occurrence 0: occurrences are counted from 1".into(),
                     "write 1 for the first occurrence",
                 ));
@@ -171,33 +131,33 @@ impl Overrides {
                 (Some(s), Some(e)) if s < e => Some((s, e)),
                 (None, None) => None,
                 _ => {
-                    return Err(fail(
-                        cell(4).1,
+                    return Err(row.fail(
+                        4,
                         "start and end go together, start before end".into(),
                         "give both (code points within the document), or neither",
                     ))
                 }
             };
-            let (entity, entity_pos) = cell(6);
+            let (entity, _) = row.cell(6);
             let entity = if entity.is_empty() {
                 None
             } else {
                 Some(gazetteer.get(&entity).ok_or_else(|| {
-                    fail(
-                        entity_pos,
+                    row.fail(
+                        6,
                         format!("entity {entity:?} is not in the gazetteer"),
                         "use the id of a gazetteer row, or add the entity to the gazetteer",
                     )
                 })?)
             };
             if action != Action::Reject && entity.is_none() {
-                return Err(fail(
-                    entity_pos,
+                return Err(row.fail(
+                    6,
                     "add and relink need an entity".into(),
                     "name the gazetteer id the mention refers to",
                 ));
             }
-            let (note, _) = cell(7);
+            let (note, _) = row.cell(7);
             rows.push(Override {
                 doc,
                 action,

@@ -15,9 +15,10 @@
 //! passage.
 
 use crate::annotate::fold;
-use crate::corpus::{read_text, Corpus, PartialDate};
-use crate::error::{InputError, Position, Result};
-use crate::gazetteer::{field_position, EntityType, Gazetteer};
+use crate::corpus::{Corpus, PartialDate};
+use crate::error::{Position, Result};
+use crate::gazetteer::{EntityType, Gazetteer};
+use crate::table::Table;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -224,31 +225,7 @@ const COLUMNS: [&str; 8] = [
 impl Relations {
     /// Reads and checks `path` against the corpus and the gazetteer.
     pub fn load(path: &Path, corpus: &Corpus, gazetteer: &Gazetteer) -> Result<Relations> {
-        let text = read_text(path)?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let bad_csv = |e: csv::Error| -> crate::Error {
-            let pos = e
-                .position()
-                .map(|p| Position::of_byte(&text, p.byte() as usize));
-            let mut err = InputError::new(
-                path,
-                e.to_string(),
-                "every row needs one cell per header column; quote cells that contain commas with \"…\"",
-            );
-            err.position = pos;
-            err.into()
-        };
-        let headers = reader.headers().map_err(bad_csv)?.clone();
-        let columns: Vec<&str> = headers.iter().map(str::trim).collect();
-        if columns != COLUMNS {
-            return Err(InputError::new(
-                path,
-                format!("the header is {:?}", columns.join(",")),
-                format!("the first row must be: {}", COLUMNS.join(",")),
-            )
-            .at(Position { line: 1, column: 1 })
-            .into());
-        }
+        let table = Table::read(path)?;
         let docs: HashMap<&str, usize> = corpus
             .documents
             .iter()
@@ -256,47 +233,33 @@ impl Relations {
             .map(|(i, d)| (d.id.as_str(), i))
             .collect();
         let mut claims = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(bad_csv)?;
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            let start = record.position().map_or(0, |p| p.byte() as usize);
-            let cell = |i: usize| {
-                (
-                    record.get(i).unwrap_or_default().trim().to_string(),
-                    field_position(&text, start, i),
-                )
-            };
-            let fail = |pos: Position, msg: String, fix: &str| -> crate::Error {
-                InputError::new(path, msg, fix).at(pos).into()
-            };
+        for row in table.rows(&COLUMNS)? {
             let entity = |i: usize, what: &str| -> Result<usize> {
-                let (id, pos) = cell(i);
+                let (id, _) = row.cell(i);
                 gazetteer.get(&id).ok_or_else(|| {
-                    fail(
-                        pos,
+                    row.fail(
+                        i,
                         format!("{what} {id:?} is not in the gazetteer"),
                         "use the id of a gazetteer row, or add the entity to the gazetteer",
                     )
                 })
             };
-            let (rel, rel_pos) = cell(1);
+            let (rel, _) = row.cell(1);
             let relation = VOCABULARY.iter().find(|k| k.id == rel).ok_or_else(|| {
                 let ids: Vec<&str> = VOCABULARY.iter().map(|k| k.id).collect();
-                fail(
-                    rel_pos,
+                row.fail(
+                    1,
                     format!("relation {rel:?} is not in the vocabulary"),
                     &format!("use one of: {}", ids.join(", ")),
                 )
             })?;
             let subject = entity(0, "subject")?;
-            let (object_id, object_pos) = cell(2);
+            let (object_id, _) = row.cell(2);
             let object = if object_id.is_empty() && relation.object_optional {
                 None
             } else if object_id.is_empty() {
-                return Err(fail(
-                    object_pos,
+                return Err(row.fail(
+                    2,
                     format!("{rel} needs an object"),
                     "name the entity the relation points to",
                 ));
@@ -305,8 +268,8 @@ impl Relations {
             };
             let kind_of = |e: usize| gazetteer.entities[e].kind;
             if !relation.subjects.contains(&kind_of(subject)) {
-                return Err(fail(
-                    cell(0).1,
+                return Err(row.fail(
+                    0,
                     format!(
                         "a {} ({}) cannot be the subject of {rel}",
                         kind_of(subject).name(),
@@ -317,8 +280,8 @@ impl Relations {
             }
             if let Some(o) = object {
                 if !relation.objects.contains(&kind_of(o)) {
-                    return Err(fail(
-                        object_pos,
+                    return Err(row.fail(
+                        2,
                         format!(
                             "a {} ({}) cannot be the object of {rel}",
                             kind_of(o).name(),
@@ -328,36 +291,36 @@ impl Relations {
                     ));
                 }
             }
-            let (date, date_pos) = cell(3);
+            let (date, _) = row.cell(3);
             let date = if date.is_empty() {
                 None
             } else {
                 Some(ClaimDate::parse(&date).ok_or_else(|| {
-                    fail(
-                        date_pos,
+                    row.fail(
+                        3,
                         format!("date {date:?} is not an ISO 8601 date or range"),
                         "write YYYY-MM-DD, YYYY-MM or YYYY, or a range START/END such as 1947/1949",
                     )
                 })?)
             };
-            let (source, source_pos) = cell(4);
+            let (source, _) = row.cell(4);
             let source = *docs.get(source.as_str()).ok_or_else(|| {
-                fail(
-                    source_pos,
+                row.fail(
+                    4,
                     format!("source {source:?} is not a document of the manifest"),
                     "give the id of the document that makes the claim",
                 )
             })?;
-            let (quote, quote_position) = cell(5);
+            let (quote, quote_position) = row.cell(5);
             if quote.is_empty() {
-                return Err(fail(
-                    quote_position,
+                return Err(row.fail(
+                    5,
                     "the quote is empty".into(),
                     "copy the passage of the source that makes the claim",
                 ));
             }
-            let (role, _) = cell(6);
-            let (note, _) = cell(7);
+            let (role, _) = row.cell(6);
+            let (note, _) = row.cell(7);
             claims.push(Claim {
                 subject,
                 relation,

@@ -66,7 +66,7 @@ pub fn write(a: &Annotated, dir: &Path) -> Result<Vec<PathBuf>> {
     put("tools.conf", TOOLS_CONF.as_bytes(), &mut written)?;
     let mut stems = HashSet::new();
     for d in &a.documents {
-        let stem = file_stem(&d.id, &mut stems);
+        let stem = crate::annotations::file_stem(&d.id, &mut stems);
         put(&format!("{stem}.txt"), d.text.as_bytes(), &mut written)?;
         put(&format!("{stem}.ann"), ann(a, d).as_bytes(), &mut written)?;
     }
@@ -234,60 +234,12 @@ fn field(s: &str) -> String {
         .collect()
 }
 
-/// A file name stem for a document id: characters outside
-/// `[A-Za-z0-9._-]` become `_`, and a stem already taken gets `~2`, `~3`, …
-fn file_stem(id: &str, taken: &mut HashSet<String>) -> String {
-    let mut base: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if base.is_empty() {
-        base.push('_');
-    }
-    let mut stem = base.clone();
-    let mut n = 1;
-    while !taken.insert(stem.clone()) {
-        n += 1;
-        stem = format!("{base}~{n}");
-    }
-    stem
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::annotations::fixtures::{entity, mention};
 
     const HOSTILE: &str = "=HYPERLINK(\"x\")<b>O'Brien & Co</b>\n";
-
-    /// A mention of the unique occurrence of `needle` in `text`, in code
-    /// points.
-    fn mention(text: &str, needle: &str, entity: usize) -> Mention {
-        let byte = text.find(needle).expect("the needle is in the text");
-        assert_eq!(text.matches(needle).count(), 1, "{needle} is not unique");
-        let start = text[..byte].chars().count();
-        Mention {
-            start,
-            end: start + needle.chars().count(),
-            text: needle.to_string(),
-            entity,
-        }
-    }
-
-    fn entity(id: &str, label: &str, kind: &str, wikidata: Option<&str>) -> Entity {
-        Entity {
-            id: id.into(),
-            iri: format!("https://example.org/id/{id}"),
-            label: label.into(),
-            kind: kind.into(),
-            wikidata: wikidata.map(str::to_string),
-        }
-    }
 
     /// Two documents with multi-byte text before mentions, mentions across
     /// line breaks, a hostile label, linked and unlinked entities.
@@ -538,9 +490,12 @@ mod tests {
     #[test]
     fn file_names_stay_inside_the_directory_and_apart() {
         let mut taken = HashSet::new();
-        assert_eq!(file_stem("../etc/passwd", &mut taken), ".._etc_passwd");
-        assert_eq!(file_stem("a b", &mut taken), "a_b");
-        assert_eq!(file_stem("a_b", &mut taken), "a_b~2");
+        assert_eq!(
+            crate::annotations::file_stem("../etc/passwd", &mut taken),
+            ".._etc_passwd"
+        );
+        assert_eq!(crate::annotations::file_stem("a b", &mut taken), "a_b");
+        assert_eq!(crate::annotations::file_stem("a_b", &mut taken), "a_b~2");
         assert_eq!(field("a\tb\nc\u{2028}d"), "a b c d");
     }
 }

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::export::select;
 use crate::vocab::SPARQL_PREFIXES;
 use oxigraph::store::Store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// An entity, as the annotations refer to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,5 +133,60 @@ impl Annotated {
             d.mentions.sort_by_key(|m| (m.start, m.end));
         }
         Ok(out)
+    }
+}
+
+/// A file name stem for a document id: characters outside
+/// `[A-Za-z0-9._-]` become `_`, and a stem already taken gets `~2`, `~3`, …
+pub(crate) fn file_stem(id: &str, taken: &mut HashSet<String>) -> String {
+    let mut base: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if base.is_empty() {
+        base.push('_');
+    }
+    let mut stem = base.clone();
+    let mut n = 1;
+    while !taken.insert(stem.clone()) {
+        n += 1;
+        stem = format!("{base}~{n}");
+    }
+    stem
+}
+
+/// Builders for the writers' tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{Entity, Mention};
+
+    /// A mention of the unique occurrence of `needle` in `text`, in code
+    /// points.
+    pub(crate) fn mention(text: &str, needle: &str, entity: usize) -> Mention {
+        let byte = text.find(needle).expect("the needle is in the text");
+        assert_eq!(text.matches(needle).count(), 1, "{needle} is not unique");
+        let start = text[..byte].chars().count();
+        Mention {
+            start,
+            end: start + needle.chars().count(),
+            text: needle.to_string(),
+            entity,
+        }
+    }
+
+    pub(crate) fn entity(id: &str, label: &str, kind: &str, wikidata: Option<&str>) -> Entity {
+        Entity {
+            id: id.into(),
+            iri: format!("https://example.org/id/{id}"),
+            label: label.into(),
+            kind: kind.into(),
+            wikidata: wikidata.map(str::to_string),
+        }
     }
 }

@@ -53,7 +53,10 @@ pub fn write(a: &Annotated, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     let mut stems = HashSet::new();
     for d in &a.documents {
-        let path = dir.join(format!("{}.xml", file_stem(&d.id, &mut stems)));
+        let path = dir.join(format!(
+            "{}.xml",
+            crate::annotations::file_stem(&d.id, &mut stems)
+        ));
         std::fs::write(&path, document(a, d)).map_err(|e| Error::io(&path, e))?;
         written.push(path);
     }
@@ -350,61 +353,12 @@ fn is_word(s: &str) -> bool {
     !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// A file name stem for a document id: characters outside
-/// `[A-Za-z0-9._-]` become `_`, and a stem already taken gets `~2`, `~3`, …
-fn file_stem(id: &str, taken: &mut HashSet<String>) -> String {
-    let mut base: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if base.is_empty() {
-        base.push('_');
-    }
-    let mut stem = base.clone();
-    let mut n = 1;
-    while !taken.insert(stem.clone()) {
-        n += 1;
-        stem = format!("{base}~{n}");
-    }
-    stem
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::Mention;
+    use crate::annotations::fixtures::{entity, mention};
 
     const HOSTILE: &str = "=HYPERLINK(\"x\")<b>O'Brien & Co</b>\n";
-
-    /// A mention of the unique occurrence of `needle` in `text`, in code
-    /// points.
-    fn mention(text: &str, needle: &str, entity: usize) -> Mention {
-        let byte = text.find(needle).expect("the needle is in the text");
-        assert_eq!(text.matches(needle).count(), 1, "{needle} is not unique");
-        let start = text[..byte].chars().count();
-        Mention {
-            start,
-            end: start + needle.chars().count(),
-            text: needle.to_string(),
-            entity,
-        }
-    }
-
-    fn entity(id: &str, label: &str, kind: &str, wikidata: Option<&str>) -> Entity {
-        Entity {
-            id: id.into(),
-            iri: format!("https://example.org/id/{id}"),
-            label: label.into(),
-            kind: kind.into(),
-            wikidata: wikidata.map(str::to_string),
-        }
-    }
 
     /// Two documents with multi-byte text before mentions, a mention across
     /// a line break and one across a paragraph break, a hostile label and

@@ -269,33 +269,10 @@ fn string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::annotations::fixtures::{entity, mention};
     use serde_json::Value;
 
     const HOSTILE: &str = "=HYPERLINK(\"x\")<b>O'Brien & Co</b>\n";
-
-    /// A mention of the unique occurrence of `needle` in `text`, in code
-    /// points.
-    fn mention(text: &str, needle: &str, entity: usize) -> Mention {
-        let byte = text.find(needle).expect("the needle is in the text");
-        assert_eq!(text.matches(needle).count(), 1, "{needle} is not unique");
-        let start = text[..byte].chars().count();
-        Mention {
-            start,
-            end: start + needle.chars().count(),
-            text: needle.to_string(),
-            entity,
-        }
-    }
-
-    fn entity(id: &str, label: &str, kind: &str, wikidata: Option<&str>) -> Entity {
-        Entity {
-            id: id.into(),
-            iri: format!("https://example.org/id/{id}"),
-            label: label.into(),
-            kind: kind.into(),
-            wikidata: wikidata.map(str::to_string),
-        }
-    }
 
     /// Two documents with multi-byte text before mentions, a mention across
     /// a line break, a hostile label, linked and unlinked entities.

@@ -1,0 +1,113 @@
+//! CSV input files (relations, overrides, gold standards): reading them
+//! with a fixed header and reporting problems with file, line and column.
+//!
+//! Invariant: every error made here names the file and, where the problem
+//! has a place, the line and column (in characters) of the cell at fault.
+
+use crate::corpus::read_text;
+use crate::error::{Error, InputError, Position, Result};
+use crate::gazetteer::field_position;
+use std::path::{Path, PathBuf};
+
+/// A CSV file whose rows are read as records.
+pub struct Table {
+    pub path: PathBuf,
+    text: String,
+}
+
+/// One row: its cells, trimmed, and where each one is.
+pub struct Row<'a> {
+    table: &'a Table,
+    record: csv::StringRecord,
+    start: usize,
+}
+
+impl Table {
+    /// Reads `path` (UTF-8, not empty).
+    pub fn read(path: &Path) -> Result<Table> {
+        Ok(Table {
+            path: path.to_path_buf(),
+            text: read_text(path)?,
+        })
+    }
+
+    /// The data rows, after checking that the header is exactly `columns`.
+    /// Blank rows are skipped; a malformed row is an error with its place.
+    pub fn rows(&self, columns: &[&str]) -> Result<Vec<Row<'_>>> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(self.text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| self.csv_error(e, columns))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        if header != columns {
+            return Err(self.fail(
+                Position { line: 1, column: 1 },
+                format!("the header is {:?}", header.join(",")),
+                &format!("the first row must be: {}", columns.join(",")),
+            ));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| self.csv_error(e, columns))?;
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            rows.push(Row {
+                table: self,
+                record,
+                start,
+            });
+        }
+        Ok(rows)
+    }
+
+    /// An error about the file, at `position`.
+    pub fn fail(&self, position: Position, message: String, fix: &str) -> Error {
+        InputError::new(&self.path, message, fix)
+            .at(position)
+            .into()
+    }
+
+    fn csv_error(&self, e: csv::Error, columns: &[&str]) -> Error {
+        let mut err = InputError::new(
+            &self.path,
+            e.to_string(),
+            format!(
+                "every row needs the cells {}; quote cells that contain commas with \"…\"",
+                columns.join(",")
+            ),
+        );
+        err.position = e
+            .position()
+            .map(|p| Position::of_byte(&self.text, p.byte() as usize));
+        err.into()
+    }
+}
+
+impl Row<'_> {
+    /// Cell `i`, trimmed, and its place.
+    pub fn cell(&self, i: usize) -> (String, Position) {
+        (
+            self.record.get(i).unwrap_or_default().trim().to_string(),
+            self.position(i),
+        )
+    }
+
+    /// Cell `i` exactly as written (for text that must match a document).
+    pub fn raw(&self, i: usize) -> String {
+        self.record.get(i).unwrap_or_default().to_string()
+    }
+
+    /// The place of cell `i`.
+    pub fn position(&self, i: usize) -> Position {
+        field_position(&self.table.text, self.start, i)
+    }
+
+    /// An error about cell `i`.
+    pub fn fail(&self, i: usize, message: String, fix: &str) -> Error {
+        self.table.fail(self.position(i), message, fix)
+    }
+}
