@@ -16,7 +16,7 @@
 use crate::corpus::Corpus;
 use crate::error::{InputError, Position, Result};
 use crate::gazetteer::Gazetteer;
-use crate::table::Table;
+use crate::table::{ByDocument, Table};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -50,8 +50,7 @@ pub struct Override {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub path: PathBuf,
-    pub rows: Vec<Override>,
-    by_doc: HashMap<usize, Vec<usize>>,
+    pub rows: ByDocument<Override>,
 }
 
 const COLUMNS: [&str; 8] = [
@@ -169,24 +168,15 @@ impl Overrides {
                 position: doc_pos,
             });
         }
-        let mut by_doc: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, o) in rows.iter().enumerate() {
-            by_doc.entry(o.doc).or_default().push(i);
-        }
         Ok(Overrides {
             path: path.to_path_buf(),
-            rows,
-            by_doc,
+            rows: ByDocument::new(rows, |o| o.doc),
         })
     }
 
     /// The overrides of document `doc`.
     pub fn of(&self, doc: usize) -> impl Iterator<Item = &Override> {
-        self.by_doc
-            .get(&doc)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.rows[i])
+        self.rows.of(doc)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::annotate::fold;
 use crate::corpus::{Corpus, PartialDate};
 use crate::error::{Position, Result};
 use crate::gazetteer::{EntityType, Gazetteer};
-use crate::table::Table;
+use crate::table::{ByDocument, Table};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -213,9 +213,8 @@ pub struct Claim {
 #[derive(Debug, Clone, Default)]
 pub struct Relations {
     pub path: PathBuf,
-    pub claims: Vec<Claim>,
-    /// Claim indexes by source document.
-    by_source: HashMap<usize, Vec<usize>>,
+    /// The claims, indexed by their source document.
+    pub claims: ByDocument<Claim>,
 }
 
 const COLUMNS: [&str; 8] = [
@@ -333,24 +332,15 @@ impl Relations {
                 quote_position,
             });
         }
-        let mut by_source: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, c) in claims.iter().enumerate() {
-            by_source.entry(c.source).or_default().push(i);
-        }
         Ok(Relations {
             path: path.to_path_buf(),
-            claims,
-            by_source,
+            claims: ByDocument::new(claims, |c| c.source),
         })
     }
 
     /// The claims document `doc` makes.
     pub fn of(&self, doc: usize) -> impl Iterator<Item = &Claim> {
-        self.by_source
-            .get(&doc)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.claims[i])
+        self.claims.of(doc)
     }
 }
 

@@ -111,3 +111,39 @@ impl Row<'_> {
         self.table.fail(self.position(i), message, fix)
     }
 }
+
+/// Rows of a table, with their indexes by the document they concern.
+#[derive(Debug, Clone)]
+pub struct ByDocument<T> {
+    pub rows: Vec<T>,
+    index: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl<T> Default for ByDocument<T> {
+    fn default() -> Self {
+        ByDocument {
+            rows: Vec::new(),
+            index: Default::default(),
+        }
+    }
+}
+
+impl<T> ByDocument<T> {
+    /// Indexes `rows` by `doc(row)`, keeping their order.
+    pub fn new(rows: Vec<T>, doc: impl Fn(&T) -> usize) -> Self {
+        let mut index: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        for (i, r) in rows.iter().enumerate() {
+            index.entry(doc(r)).or_default().push(i);
+        }
+        ByDocument { rows, index }
+    }
+
+    /// The rows of document `doc`, in file order.
+    pub fn of(&self, doc: usize) -> impl Iterator<Item = &T> {
+        self.index
+            .get(&doc)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.rows[i])
+    }
+}
