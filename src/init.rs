@@ -23,6 +23,11 @@ gazetteer = "gazetteer.csv"
 # from it (subject,relation,object,date,source,quote,role,note). Optional: a
 # relations.csv beside this file is read when present.
 # relations = "relations.csv"
+# Reviewers' decisions about single mentions (document,action,quote,
+# occurrence,start,end,entity,note; action add, reject or relink), read from
+# overrides.csv when present; a gold standard for `annalist evaluate` goes in
+# gold.csv (document,start,end,text,type,entity).
+# overrides = "overrides.csv"
 
 # One [[file]] table per text file says what the file as a whole is. It is
 # optional; its language, original_language, publisher and source are
