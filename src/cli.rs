@@ -58,12 +58,15 @@ pub enum Command {
     /// List the query library, with what each query answers.
     Queries,
 
-    /// Export the store as RDF or as CSV tables.
+    /// Export the store: RDF, CSV tables, annotations or the entity network.
     ///
     /// Quad formats (nquads, trig, jsonld) keep one named graph per document;
     /// triple formats (turtle, ntriples, rdfxml) merge the graphs unless
     /// --graph picks one. csv writes documents.csv, entities.csv and
-    /// mentions.csv into the -o directory.
+    /// mentions.csv into the -o directory. webanno, brat and tei write the
+    /// mentions for annotation tools; gexf, graphml, gephi-csv, neo4j-csv,
+    /// cypher and svg write the network of entities, shaped by the Network
+    /// options.
     Export(ExportArgs),
 
     /// Create a new, empty corpus with a commented manifest.
