@@ -105,7 +105,8 @@ impl std::fmt::Display for PartialDate {
     }
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+/// The days `month` (1 to 12) has in `year`, Gregorian calendar.
+pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,

@@ -447,18 +447,10 @@ fn select(mut candidates: Vec<Candidate>) -> Vec<DateMention> {
     out
 }
 
-/// Whether `year` is a leap year of the Gregorian calendar.
-fn is_leap(year: i32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
 /// The days `month` has in `year`, or 0 for a month that does not exist.
 fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
+        1..=12 => crate::corpus::days_in_month(year, u32::from(month)) as u8,
         _ => 0,
     }
 }

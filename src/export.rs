@@ -141,14 +141,12 @@ SELECT ?doc ?role ?who WHERE {
 } ORDER BY ?doc ?role ?who";
 
 const ENTITIES: &str = "
-SELECT ?id ?type ?label ?wikidata (COUNT(?m) AS ?mentions) WHERE {
-  ?e dcterms:identifier ?id ; a ?t ; skos:prefLabel ?label .
-  BIND(STRAFTER(STR(?t), STR(schema:)) AS ?type0)
-  BIND(IF(?type0 = 'Organization', 'Organisation', IF(?type0 = 'CreativeWork', 'Work', ?type0)) AS ?type)
+SELECT ?id ?class ?label ?wikidata (COUNT(?m) AS ?mentions) WHERE {
+  ?e dcterms:identifier ?id ; a ?class ; skos:prefLabel ?label .
   OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
              BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
   OPTIONAL { ?m itsrdf:taIdentRef ?e }
-} GROUP BY ?id ?type ?label ?wikidata ORDER BY ?id";
+} GROUP BY ?id ?class ?label ?wikidata ORDER BY ?id";
 
 const ALIASES: &str = "
 SELECT ?id ?alias WHERE { ?e dcterms:identifier ?id ; skos:altLabel ?alias } ORDER BY ?id ?alias";
@@ -190,20 +188,21 @@ pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
     let aliases = q(ALIASES)?;
     let entities: Vec<Vec<String>> = q(ENTITIES)?
         .into_iter()
-        .map(|r| {
+        .filter_map(|r| {
+            let kind = crate::network::kind_of(&r[1])?;
             let names: Vec<&str> = aliases
                 .iter()
                 .filter(|a| a[0] == r[0])
                 .map(|a| a[1].as_str())
                 .collect();
-            vec![
+            Some(vec![
                 r[0].clone(),
-                r[1].clone(),
+                kind.to_string(),
                 r[2].clone(),
                 names.join("|"),
                 r[3].clone(),
                 r[4].clone(),
-            ]
+            ])
         })
         .collect();
     let mentions = q(MENTIONS)?;

@@ -170,9 +170,10 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
     let generation = dir.begin()?;
     let store = generation.open()?;
 
-    let total_bytes: u64 = (0..corpus.files.len())
+    let sizes: Vec<u64> = (0..corpus.files.len())
         .map(|i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
-        .sum();
+        .collect();
+    let total_bytes: u64 = sizes.iter().sum();
     // Small corpora build faster than a bar can be read.
     let bar = if config.progress && total_bytes >= 1 << 20 {
         ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr())
@@ -220,7 +221,7 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
             };
             graph::file_graph(&sources, &tagger, &iris, i, &text)
         });
-        bar.inc(std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()));
+        bar.inc(sizes[i]);
         let quads: Vec<Result<Quad>> = match result {
             Ok(fg) => {
                 info.documents += fg.documents;

@@ -237,9 +237,7 @@ fn field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::fixtures::{entity, mention};
-
-    const HOSTILE: &str = "=HYPERLINK(\"x\")<b>O'Brien & Co</b>\n";
+    use crate::annotations::fixtures::{mention, sample_entities};
 
     /// Two documents with multi-byte text before mentions, mentions across
     /// line breaks, a hostile label, linked and unlinked entities.
@@ -276,14 +274,7 @@ mod tests {
                     ],
                 },
             ],
-            entities: vec![
-                entity("stalin", "Joseph Stalin", "Person", Some("Q855")),
-                entity("moshe-sharett", "Moshe Sharett", "Person", None),
-                entity("tel-aviv", "Tel Aviv", "Place", Some("Q33935")),
-                entity("1obrien", HOSTILE, "Organisation", None),
-                entity("suez-crisis", "Suez Crisis", "Event", Some("Q49097")),
-                entity("das-kapital", "Das Kapital", "Work", None),
-            ],
+            entities: sample_entities(),
         }
     }
 

@@ -189,4 +189,20 @@ pub(crate) mod fixtures {
             wikidata: wikidata.map(str::to_string),
         }
     }
+
+    /// A label built to break markup, formulas and string literals.
+    pub(crate) const HOSTILE: &str = "=HYPERLINK(\"x\")<b>O'Brien & Co</b>\n";
+
+    /// The entities of the writers' samples: linked and unlinked, of every
+    /// kind, one with the hostile label.
+    pub(crate) fn sample_entities() -> Vec<Entity> {
+        vec![
+            entity("stalin", "Joseph Stalin", "Person", Some("Q855")),
+            entity("moshe-sharett", "Moshe Sharett", "Person", None),
+            entity("tel-aviv", "Tel Aviv", "Place", Some("Q33935")),
+            entity("1obrien", HOSTILE, "Organisation", None),
+            entity("suez-crisis", "Suez Crisis", "Event", Some("Q49097")),
+            entity("das-kapital", "Das Kapital", "Work", None),
+        ]
+    }
 }

@@ -356,9 +356,7 @@ fn is_word(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::fixtures::{entity, mention};
-
-    const HOSTILE: &str = "=HYPERLINK(\"x\")<b>O'Brien & Co</b>\n";
+    use crate::annotations::fixtures::{mention, sample_entities};
 
     /// Two documents with multi-byte text before mentions, a mention across
     /// a line break and one across a paragraph break, a hostile label and
@@ -398,14 +396,7 @@ mod tests {
                     ],
                 },
             ],
-            entities: vec![
-                entity("stalin", "Joseph Stalin", "Person", Some("Q855")),
-                entity("moshe-sharett", "Moshe Sharett", "Person", None),
-                entity("tel-aviv", "Tel Aviv", "Place", Some("Q33935")),
-                entity("1obrien", HOSTILE, "Organisation", None),
-                entity("suez-crisis", "Suez Crisis", "Event", Some("Q49097")),
-                entity("das-kapital", "Das Kapital", "Work", None),
-            ],
+            entities: sample_entities(),
         }
     }
 

@@ -269,10 +269,8 @@ fn string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::fixtures::{entity, mention};
+    use crate::annotations::fixtures::{mention, sample_entities, HOSTILE};
     use serde_json::Value;
-
-    const HOSTILE: &str = "=HYPERLINK(\"x\")<b>O'Brien & Co</b>\n";
 
     /// Two documents with multi-byte text before mentions, a mention across
     /// a line break, a hostile label, linked and unlinked entities.
@@ -309,14 +307,7 @@ mod tests {
                     ],
                 },
             ],
-            entities: vec![
-                entity("stalin", "Joseph Stalin", "Person", Some("Q855")),
-                entity("moshe-sharett", "Moshe Sharett", "Person", None),
-                entity("tel-aviv", "Tel Aviv", "Place", Some("Q33935")),
-                entity("1obrien", HOSTILE, "Organisation", None),
-                entity("suez-crisis", "Suez Crisis", "Event", Some("Q49097")),
-                entity("das-kapital", "Das Kapital", "Work", None),
-            ],
+            entities: sample_entities(),
         }
     }
 

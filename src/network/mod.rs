@@ -30,7 +30,7 @@ pub mod svg;
 use crate::error::{Error, Result};
 use crate::export::select;
 use crate::gazetteer::EntityType;
-use crate::vocab::{ans, schema, SPARQL_PREFIXES};
+use crate::vocab::{ans, SPARQL_PREFIXES};
 use oxigraph::store::Store;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -211,14 +211,10 @@ struct Mention {
 
 /// The entity type of a schema.org class IRI.
 pub fn kind_of(class: &str) -> Option<&'static str> {
-    Some(match class.strip_prefix(schema::NS)? {
-        "Person" => "Person",
-        "Organization" => "Organisation",
-        "Place" => "Place",
-        "Event" => "Event",
-        "CreativeWork" => "Work",
-        _ => return None,
-    })
+    EntityType::ALL
+        .into_iter()
+        .find(|&k| crate::graph::entity_class(k).as_str() == class)
+        .map(EntityType::name)
 }
 
 fn num(s: &str) -> usize {
@@ -658,13 +654,7 @@ pub fn last_day(date: &str) -> String {
                 date[..4].parse().unwrap_or(0),
                 date[5..7].parse().unwrap_or(1),
             );
-            let days = match m {
-                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            format!("{date}-{days:02}")
+            format!("{date}-{:02}", crate::corpus::days_in_month(y, m))
         }
         _ => date.to_string(),
     }
