@@ -10,7 +10,7 @@
 //! verified it; every alias has at least two letters or digits.
 
 use crate::corpus::{is_valid_id, read_text};
-use crate::error::{InputError, Position, Result};
+use crate::error::{InputError, LineIndex, Position, Result};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -145,7 +145,7 @@ impl Gazetteer {
                     format!("unknown column {h:?}"),
                     format!("the columns are: {}", COLUMNS.join(",")),
                 )
-                .at(field_position(&text, 0, i))
+                .at(field_position(&text, &LineIndex::new(&text), 0, i))
                 .into());
             }
             if col.insert(h.to_string(), i).is_some() {
@@ -154,7 +154,7 @@ impl Gazetteer {
                     format!("column {h:?} appears twice"),
                     "keep one column of each name",
                 )
-                .at(field_position(&text, 0, i))
+                .at(field_position(&text, &LineIndex::new(&text), 0, i))
                 .into());
             }
         }
@@ -171,6 +171,7 @@ impl Gazetteer {
         }
 
         let mut gazetteer = Gazetteer::default();
+        let lines = LineIndex::new(&text);
         for record in reader.records() {
             let record = record.map_err(bad_csv)?;
             let start = record.position().map_or(0, |p| p.byte() as usize);
@@ -181,7 +182,7 @@ impl Gazetteer {
                     .unwrap_or_default()
                     .trim()
                     .to_string();
-                let pos = field_position(&text, start, i.unwrap_or(0));
+                let pos = field_position(&text, &lines, start, i.unwrap_or(0));
                 (value, pos)
             };
             let fail = |pos: Position, msg: String, fix: &str| -> crate::Error {
@@ -325,7 +326,12 @@ fn check_name(name: &str) -> Result<(), String> {
 
 /// The position of field `field` of the CSV record that starts at byte
 /// `record_start`, honouring quoted fields.
-pub(crate) fn field_position(text: &str, record_start: usize, field: usize) -> Position {
+pub(crate) fn field_position(
+    text: &str,
+    lines: &LineIndex,
+    record_start: usize,
+    field: usize,
+) -> Position {
     let bytes = text.as_bytes();
     let (mut i, mut n, mut quoted) = (record_start, 0, false);
     while n < field && i < bytes.len() {
@@ -337,5 +343,5 @@ pub(crate) fn field_position(text: &str, record_start: usize, field: usize) -> P
         }
         i += 1;
     }
-    Position::of_byte(text, i)
+    lines.position(text, i)
 }

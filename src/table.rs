@@ -5,7 +5,7 @@
 //! has a place, the line and column (in characters) of the cell at fault.
 
 use crate::corpus::read_text;
-use crate::error::{Error, InputError, Position, Result};
+use crate::error::{Error, InputError, LineIndex, Position, Result};
 use crate::gazetteer::field_position;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 pub struct Table {
     pub path: PathBuf,
     text: String,
+    lines: LineIndex,
 }
 
 /// One row: its cells, trimmed, and where each one is.
@@ -25,9 +26,11 @@ pub struct Row<'a> {
 impl Table {
     /// Reads `path` (UTF-8, not empty).
     pub fn read(path: &Path) -> Result<Table> {
+        let text = read_text(path)?;
         Ok(Table {
             path: path.to_path_buf(),
-            text: read_text(path)?,
+            lines: LineIndex::new(&text),
+            text,
         })
     }
 
@@ -103,7 +106,7 @@ impl Row<'_> {
 
     /// The place of cell `i`.
     pub fn position(&self, i: usize) -> Position {
-        field_position(&self.table.text, self.start, i)
+        field_position(&self.table.text, &self.table.lines, self.start, i)
     }
 
     /// An error about cell `i`.
