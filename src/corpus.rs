@@ -3,7 +3,9 @@
 //! The manifest describes every source file and every document in them. One
 //! file may hold several documents; the manifest says where each starts by
 //! quoting the beginning of its first line, which survives later edits of the
-//! text better than offsets. [`Corpus::load`] reads and checks the manifest;
+//! text better than offsets; a `[[folder]]` makes every text file under a
+//! directory one document, for archives too large to list file by file.
+//! [`Corpus::load`] reads and checks the manifest;
 //! [`Corpus::segment`] finds the documents of one file in its text.
 //!
 //! Invariants: every document id is unique and IRI-safe; every document's
@@ -11,7 +13,7 @@
 //! and an embedded document (`within`) lies inside its parent. Offsets are
 //! kept in bytes here and turned into code points by the graph stage.
 
-use crate::error::{Error, InputError, Position, Result};
+use crate::error::{Error, InputError, LineIndex, Position, Result};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -131,6 +133,26 @@ struct RawManifest {
     file: Vec<RawFile>,
     #[serde(default)]
     document: Vec<RawDocument>,
+    #[serde(default)]
+    folder: Vec<RawFolder>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFolder {
+    path: Spanned<String>,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    original_language: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +246,8 @@ pub struct DocumentSpec {
     pub id: String,
     /// Index into [`Corpus::files`].
     pub file: usize,
+    /// The quoted beginning of its first line; empty for a document that is
+    /// its whole file (one of a `[[folder]]`).
     pub start: String,
     pub end: Option<String>,
     /// Index of the enclosing document, for an embedded one.
@@ -293,7 +317,8 @@ impl Corpus {
             err.position = pos;
             Error::from(err)
         })?;
-        let at = |span: std::ops::Range<usize>| Position::of_byte(&text, span.start);
+        let lines = LineIndex::new(&text);
+        let at = |span: std::ops::Range<usize>| lines.position(&text, span.start);
         let bad = |span: std::ops::Range<usize>, msg: String, fix: &str| -> Error {
             InputError::new(&manifest_path, msg, fix)
                 .at(at(span))
@@ -513,6 +538,18 @@ impl Corpus {
             }
             documents[i].within = Some(parent);
         }
+        for folder in raw.folder {
+            add_folder(
+                dir,
+                &folder,
+                &at,
+                &manifest_path,
+                &mut files,
+                &mut file_index,
+                &mut documents,
+                &mut doc_index,
+            )?;
+        }
         Ok(Corpus {
             dir: dir.to_path_buf(),
             title: raw.corpus.title,
@@ -629,7 +666,12 @@ impl Corpus {
             .enumerate()
             .filter(|(_, d)| d.file == file)
         {
-            let start = find(&d.start, d.start_pos, "start", &d.id)?;
+            // A document of a [[folder]] is its whole file.
+            let start = if d.start.is_empty() {
+                0
+            } else {
+                find(&d.start, d.start_pos, "start", &d.id)?
+            };
             let end = match (&d.end, d.end_pos) {
                 (Some(q), Some(pos)) => {
                     let e = find(q, pos, "end", &d.id)?;
@@ -753,6 +795,130 @@ fn file_id(path: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Adds every `.txt` file under a `[[folder]]` that no `[[file]]` or
+/// `[[document]]` names, as one document of the whole file. Files are
+/// taken in path order; hidden files and directories are skipped. The
+/// document id is the file's path in the corpus without `.txt`, with `/`
+/// as `-` (`texts/1953/pravda.txt` is `texts-1953-pravda`).
+#[allow(clippy::too_many_arguments)]
+fn add_folder(
+    dir: &Path,
+    folder: &RawFolder,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    manifest_path: &Path,
+    files: &mut Vec<SourceFile>,
+    file_index: &mut HashMap<String, usize>,
+    documents: &mut Vec<DocumentSpec>,
+    doc_index: &mut HashMap<String, usize>,
+) -> Result<()> {
+    let pos = at(folder.path.span());
+    let bad = |msg: String, fix: &str| -> Error {
+        InputError::new(manifest_path, msg, fix).at(pos).into()
+    };
+    let rel = folder.path.get_ref().replace('\\', "/");
+    let rel = rel.trim_end_matches('/');
+    let root = dir.join(rel);
+    if !root.is_dir() {
+        return Err(bad(
+            format!("folder {rel:?} not found in {}", dir.display()),
+            "give the path of a directory relative to the corpus directory, e.g. \"texts\"",
+        ));
+    }
+    let kind = match &folder.kind {
+        Some(k) if !KINDS.contains(&k.get_ref().as_str()) => {
+            return Err(InputError::new(
+                manifest_path,
+                format!("unknown document kind {:?}", k.get_ref()),
+                format!("use one of: {}", KINDS.join(", ")),
+            )
+            .at(at(k.span()))
+            .into())
+        }
+        Some(k) => k.get_ref().clone(),
+        None => "other".to_string(),
+    };
+    let mut found = Vec::new();
+    let mut pending = vec![root];
+    while let Some(d) = pending.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| Error::io(&d, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&d, e))?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if name.ends_with(".txt") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    for path in found {
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if file_index.contains_key(&rel) {
+            continue; // described by the manifest itself
+        }
+        let id = rel.strip_suffix(".txt").unwrap_or(&rel).replace('/', "-");
+        if !is_valid_id(&id) {
+            return Err(bad(
+                format!("{rel:?} makes no valid document id ({id:?})"),
+                "rename the file or its directories with letters, digits, '.', '_' and '-' only",
+            ));
+        }
+        if doc_index.contains_key(&id) || files.iter().any(|f| f.id == id) {
+            return Err(bad(
+                format!("{rel:?} would take the id {id:?}, which another file or document has"),
+                "rename the file, or the other document",
+            ));
+        }
+        let title = Path::new(&rel)
+            .file_stem()
+            .map_or(id.clone(), |s| s.to_string_lossy().into_owned());
+        let file = files.len();
+        file_index.insert(rel.clone(), file);
+        files.push(SourceFile {
+            path: rel,
+            id: id.clone(),
+            title: None,
+            publisher: folder.publisher.clone(),
+            source: folder.source.clone(),
+            language: folder.language.clone(),
+            original_language: folder.original_language.clone(),
+            note: folder.note.clone(),
+        });
+        doc_index.insert(id.clone(), documents.len());
+        documents.push(DocumentSpec {
+            id,
+            file,
+            start: String::new(),
+            end: None,
+            within: None,
+            title,
+            kind: kind.clone(),
+            date: None,
+            authors: Vec::new(),
+            recipients: Vec::new(),
+            language: folder.language.clone(),
+            original_language: folder.original_language.clone(),
+            publisher: folder.publisher.clone(),
+            source: folder.source.clone(),
+            note: None,
+            start_pos: pos,
+            end_pos: None,
+        });
+    }
+    Ok(())
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
