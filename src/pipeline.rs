@@ -19,6 +19,9 @@ use crate::store::{BuildInfo, StoreDir};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::model::Quad;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to build, and where.
@@ -209,42 +212,48 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
         .chain(graph::gazetteer_quads(&gazetteer, &iris))
         .collect();
     info.quads += head.len();
-    let mut ambiguous = Vec::new();
-    let mut far_claims: Vec<usize> = Vec::new();
-    let files = (0..corpus.files.len()).flat_map(|i| {
-        let result = read_text(&corpus.file_path(i)).and_then(|text| {
-            let sources = graph::Sources {
-                corpus: &corpus,
-                gazetteer: &gazetteer,
-                relations: &relations,
-                overrides: &overrides,
-            };
-            graph::file_graph(&sources, &tagger, &iris, i, &text)
-        });
-        bar.inc(sizes[i]);
-        let quads: Vec<Result<Quad>> = match result {
-            Ok(fg) => {
-                info.documents += fg.documents;
-                info.mentions += fg.mentions;
-                info.quads += fg.quads.len();
-                info.ambiguous_mentions += fg.ambiguous.len();
-                info.claims += fg.claims;
-                info.dates += fg.dates;
-                ambiguous.extend(fg.ambiguous);
-                far_claims.extend(fg.far_claims);
-                fg.quads.into_iter().map(Ok).collect()
-            }
-            Err(e) => vec![Err(e)],
+    let sources = graph::Sources {
+        corpus: &corpus,
+        gazetteer: &gazetteer,
+        relations: &relations,
+        overrides: &overrides,
+    };
+    let mut tally = Tally::default();
+    let store_path = generation.path().to_path_buf();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| -> Result<()> {
+        let files = describe_files(scope, &sources, &tagger, &iris, threads);
+        let mut loader = store.bulk_loader();
+        let mut feed = Feed {
+            files,
+            current: Vec::new().into_iter(),
+            failed: None,
+            tally: &mut tally,
+            bar: &bar,
+            sizes: &sizes,
         };
-        quads
-    });
-    let mut loader = store.bulk_loader();
-    loader
-        .load_ok_quads::<Error, Error>(head.into_iter().map(Ok).chain(files))
-        .map_err(|e| with_store_path(e, generation.path()))?;
-    loader
-        .commit()
-        .map_err(|e| Error::storage(generation.path(), e))?;
+        let loaded =
+            loader.load_ok_quads::<Error, Error>(head.into_iter().map(Ok).chain(&mut feed));
+        if feed.failed.is_some() {
+            feed.drain();
+        }
+        if let Some((_, e)) = feed.failed.take() {
+            return Err(e);
+        }
+        // Workers still describing stop at their next send.
+        drop(feed);
+        loaded.map_err(|e| with_store_path(e, &store_path))?;
+        loader.commit().map_err(|e| Error::storage(&store_path, e))
+    })?;
+    info.documents = tally.documents;
+    info.mentions = tally.mentions;
+    info.quads += tally.quads;
+    info.ambiguous_mentions = tally.ambiguous;
+    info.claims = tally.claims;
+    info.dates = tally.dates;
+    let ambiguous: Vec<(usize, crate::annotate::Ambiguous)> =
+        tally.first_ambiguous.into_iter().collect();
+    let mut far_claims = tally.far_claims;
     bar.finish_and_clear();
     drop(store);
     if info.ambiguous_mentions > 0 {
@@ -288,6 +297,125 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
 impl From<oxigraph::store::StorageError> for Error {
     fn from(e: oxigraph::store::StorageError) -> Self {
         Error::storage(PathBuf::new(), e)
+    }
+}
+
+/// What the files contributed, summed in whatever order they finish.
+#[derive(Default)]
+struct Tally {
+    documents: usize,
+    mentions: usize,
+    quads: usize,
+    ambiguous: usize,
+    /// The ambiguous mention of the first document (in corpus order).
+    first_ambiguous: Option<(usize, crate::annotate::Ambiguous)>,
+    claims: usize,
+    dates: usize,
+    far_claims: Vec<usize>,
+}
+
+type Described = (usize, Result<graph::FileGraph>);
+
+/// Describes every file of the corpus on `threads` threads, which take the
+/// files in corpus order; the receiver gets each file's quads as soon as
+/// they are ready, a few files ahead of the loader at most, so memory holds
+/// a handful of files whatever the size of the corpus.
+fn describe_files<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    sources: &'scope graph::Sources<'env>,
+    tagger: &'scope Tagger,
+    iris: &'scope Iris,
+    threads: usize,
+) -> Receiver<Described> {
+    let (tx, rx) = sync_channel::<Described>(2 * threads);
+    let next = Arc::new(AtomicUsize::new(0));
+    let n = sources.corpus.files.len();
+    for _ in 0..threads {
+        let (tx, next) = (tx.clone(), Arc::clone(&next));
+        scope.spawn(move || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            let described = read_text(&sources.corpus.file_path(i))
+                .and_then(|text| graph::file_graph(sources, tagger, iris, i, &text));
+            let failed = described.is_err();
+            // The receiver is gone when the load failed: stop.
+            if tx.send((i, described)).is_err() || failed {
+                next.fetch_add(n, Ordering::Relaxed);
+                break;
+            }
+        });
+    }
+    rx
+}
+
+/// The quads of the described files, in the order they arrive, counted
+/// into the tally. An error stops the feed; of several errors, the one of
+/// the first file in corpus order is kept, so a broken corpus fails the
+/// same way every time.
+struct Feed<'a> {
+    files: Receiver<Described>,
+    current: std::vec::IntoIter<Quad>,
+    failed: Option<(usize, Error)>,
+    tally: &'a mut Tally,
+    bar: &'a ProgressBar,
+    sizes: &'a [u64],
+}
+
+impl Feed<'_> {
+    /// Waits for the files still being described, keeping the first error.
+    fn drain(&mut self) {
+        for (i, described) in self.files.iter() {
+            if let Err(e) = described {
+                if self.failed.as_ref().is_none_or(|(f, _)| i < *f) {
+                    self.failed = Some((i, e));
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for Feed<'_> {
+    type Item = Result<Quad>;
+
+    fn next(&mut self) -> Option<Result<Quad>> {
+        loop {
+            if let Some(q) = self.current.next() {
+                return Some(Ok(q));
+            }
+            if self.failed.is_some() {
+                return None;
+            }
+            let (i, described) = self.files.recv().ok()?;
+            self.bar.inc(self.sizes[i]);
+            match described {
+                Ok(fg) => {
+                    let t = &mut *self.tally;
+                    t.documents += fg.documents;
+                    t.mentions += fg.mentions;
+                    t.quads += fg.quads.len();
+                    t.ambiguous += fg.ambiguous.len();
+                    t.claims += fg.claims;
+                    t.dates += fg.dates;
+                    if let Some(first) = fg.ambiguous.into_iter().min_by_key(|(d, a)| (*d, a.start))
+                    {
+                        if t.first_ambiguous
+                            .as_ref()
+                            .is_none_or(|(d, a)| (first.0, first.1.start) < (*d, a.start))
+                        {
+                            t.first_ambiguous = Some(first);
+                        }
+                    }
+                    t.far_claims.extend(fg.far_claims);
+                    self.current = fg.quads.into_iter();
+                }
+                Err(e) => {
+                    self.failed = Some((i, e));
+                    return None;
+                }
+            }
+        }
     }
 }
 
