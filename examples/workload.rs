@@ -520,7 +520,7 @@ fn main() {
         let size = (2000 + rng.below(4000)).min(target - written + 200);
         writeln!(text, "Document {doc}. {}", rng.pick(&sentences)).expect("write");
         text.push('\n');
-        let mut paragraph = 0;
+        let mut paragraph = 0usize;
         while text.len() < size {
             let before = text.len();
             if since_name >= every {
@@ -532,7 +532,7 @@ fn main() {
             }
             since_name += (text.len() - before) as f64;
             paragraph += 1;
-            if paragraph % 5 == 0 {
+            if paragraph.is_multiple_of(5) {
                 text.push_str("\n\n");
             } else {
                 text.push(' ');
@@ -540,7 +540,7 @@ fn main() {
         }
         text.push('\n');
         let dir = texts.join(format!("{:04}", doc / 1000));
-        if doc % 1000 == 0 {
+        if doc.is_multiple_of(1000) {
             fs::create_dir_all(&dir).expect("create a text directory");
         }
         fs::write(dir.join(format!("{doc:06}.txt")), &text).expect("write a document");

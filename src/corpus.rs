@@ -753,6 +753,11 @@ impl Corpus {
 /// place of the first bad byte. A leading byte-order mark is dropped.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    text_of(path, bytes)
+}
+
+/// The text of the bytes read from `path`, checked as [`read_text`] does.
+pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -149,6 +149,15 @@ pub fn ontology_quads() -> Result<Vec<Quad>> {
 
 /// The quads describing the corpus and its files.
 pub fn corpus_quads(corpus: &Corpus, iris: &Iris) -> Vec<Quad> {
+    let mut quads = corpus_head_quads(corpus, iris);
+    for i in 0..corpus.files.len() {
+        quads.extend(file_quads(corpus, iris, i));
+    }
+    quads
+}
+
+/// The quads describing the corpus itself, without its files.
+pub fn corpus_head_quads(corpus: &Corpus, iris: &Iris) -> Vec<Quad> {
     let mut quads = Vec::new();
     let mut g = Sink {
         quads: &mut quads,
@@ -162,27 +171,38 @@ pub fn corpus_quads(corpus: &Corpus, iris: &Iris) -> Vec<Quad> {
         Literal::new_simple_literal(&corpus.title),
     );
     g.add_opt(&c, schema::DESCRIPTION, &corpus.description);
-    for f in &corpus.files {
-        let n = iris.file(&f.id);
-        g.add(c.clone(), schema::HAS_PART, n.clone());
-        g.add(n.clone(), rdf::TYPE, schema::DIGITAL_DOCUMENT);
-        g.add(
-            n.clone(),
-            dcterms::IDENTIFIER,
-            Literal::new_simple_literal(&f.path),
-        );
-        g.add(
-            n.clone(),
-            schema::ENCODING_FORMAT,
-            Literal::new_simple_literal("text/plain"),
-        );
-        g.add(n.clone(), schema::IS_PART_OF, c.clone());
-        g.add_opt(&n, schema::NAME, &f.title);
-        g.add_opt(&n, schema::PUBLISHER, &f.publisher);
-        g.add_opt(&n, dcterms::SOURCE, &f.source);
-        g.add_opt(&n, schema::IN_LANGUAGE, &f.language);
-        g.add_opt(&n, skos::NOTE, &f.note);
-    }
+    quads
+}
+
+/// The quads describing file `file` in the corpus graph: the file node and
+/// the corpus's `schema:hasPart` link to it.
+pub fn file_quads(corpus: &Corpus, iris: &Iris, file: usize) -> Vec<Quad> {
+    let mut quads = Vec::new();
+    let mut g = Sink {
+        quads: &mut quads,
+        graph: iris.corpus_graph().into(),
+    };
+    let c = iris.corpus();
+    let f = &corpus.files[file];
+    let n = iris.file(&f.id);
+    g.add(c.clone(), schema::HAS_PART, n.clone());
+    g.add(n.clone(), rdf::TYPE, schema::DIGITAL_DOCUMENT);
+    g.add(
+        n.clone(),
+        dcterms::IDENTIFIER,
+        Literal::new_simple_literal(&f.path),
+    );
+    g.add(
+        n.clone(),
+        schema::ENCODING_FORMAT,
+        Literal::new_simple_literal("text/plain"),
+    );
+    g.add(n.clone(), schema::IS_PART_OF, c);
+    g.add_opt(&n, schema::NAME, &f.title);
+    g.add_opt(&n, schema::PUBLISHER, &f.publisher);
+    g.add_opt(&n, dcterms::SOURCE, &f.source);
+    g.add_opt(&n, schema::IN_LANGUAGE, &f.language);
+    g.add_opt(&n, skos::NOTE, &f.note);
     quads
 }
 

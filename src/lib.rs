@@ -31,6 +31,7 @@ pub mod export;
 pub mod gazetteer;
 pub mod graph;
 pub mod init;
+pub mod ledger;
 pub mod network;
 pub mod overrides;
 pub mod pipeline;

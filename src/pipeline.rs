@@ -8,16 +8,19 @@
 //!
 //! Invariant: a failed build changes nothing a reader can see.
 
+use crate::annotate::Ambiguous;
 use crate::annotate::Tagger;
-use crate::corpus::{read_text, Corpus};
+use crate::corpus::{text_of, Corpus};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::graph::{self, Iris};
+use crate::ledger::{self, Ledger, Record};
 use crate::overrides::Overrides;
 use crate::relations::Relations;
 use crate::store::{BuildInfo, StoreDir};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use oxigraph::model::Quad;
+use oxigraph::model::{GraphName, Quad};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -41,14 +44,23 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Things the user should look at; the build still succeeded.
     pub warnings: Vec<String>,
+    /// For a build that updated the previous store: what changed.
+    pub update: Option<Update>,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let i = &self.info;
+        let update = match self.update {
+            Some(u) => format!(
+                " ({} added, {} changed, {} removed)",
+                u.added, u.changed, u.removed
+            ),
+            None => String::new(),
+        };
         write!(
             f,
-            "Built {} from {} file{}: {} documents, {} entities ({} linked to Wikidata, {} unlinked), \
+            "Built {} from {} file{}{update}: {} documents, {} entities ({} linked to Wikidata, {} unlinked), \
              {} mentions{}, {} dates, {} claims, {} triples in {:.2} s.",
             self.store.display(),
             i.files,
@@ -71,90 +83,213 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Everything the build reads, loaded and checked.
+/// What every file depends on, loaded and checked.
 struct Inputs {
-    corpus: Corpus,
     gazetteer: Gazetteer,
     relations: Relations,
     overrides: Overrides,
-    fingerprint: String,
 }
 
-fn load_inputs(corpus_dir: &Path) -> Result<Inputs> {
-    let corpus = Corpus::load(corpus_dir)?;
+fn load_inputs(corpus: &Corpus) -> Result<Inputs> {
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
-    graph::check(&corpus, &gazetteer)?;
+    graph::check(corpus, &gazetteer)?;
     let relations = match &corpus.relations_path {
-        Some(path) => Relations::load(path, &corpus, &gazetteer)?,
+        Some(path) => Relations::load(path, corpus, &gazetteer)?,
         None => Relations::default(),
     };
     let overrides = match &corpus.overrides_path {
-        Some(path) => Overrides::load(path, &corpus, &gazetteer)?,
+        Some(path) => Overrides::load(path, corpus, &gazetteer)?,
         None => Overrides::default(),
     };
-    let fingerprint = fingerprint(&corpus)?;
     Ok(Inputs {
-        corpus,
         gazetteer,
         relations,
         overrides,
-        fingerprint,
     })
 }
 
-/// A hash of the manifest, the gazetteer, every text file and the program
-/// version: equal fingerprints mean an equal store.
-fn fingerprint(corpus: &Corpus) -> Result<String> {
+/// A hash of what every file's quads depend on: the program, the ontology,
+/// the corpus header, the gazetteer, the claims and the overrides (their
+/// bytes, so that an unchanged corpus is recognised without parsing them).
+fn inputs_hash(corpus: &Corpus) -> Result<String> {
     let mut h = blake3::Hasher::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(crate::vocab::ONTOLOGY_TTL.as_bytes());
-    let mut paths = vec![
-        corpus.manifest_path().to_path_buf(),
-        corpus.gazetteer_path.clone(),
-    ];
-    paths.extend(corpus.relations_path.clone());
-    paths.extend(corpus.overrides_path.clone());
-    paths.extend((0..corpus.files.len()).map(|i| corpus.file_path(i)));
-    for p in paths {
-        let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-        // Relative paths: a corpus that moves keeps its store.
-        let rel = p.strip_prefix(&corpus.dir).unwrap_or(&p);
-        h.update(rel.to_string_lossy().as_bytes());
+    let mut put = |bytes: &[u8]| {
         h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(&bytes);
+        h.update(bytes);
+    };
+    put(env!("CARGO_PKG_VERSION").as_bytes());
+    put(crate::vocab::ONTOLOGY_TTL.as_bytes());
+    put(format!(
+        "{:?}",
+        (&corpus.title, &corpus.description, &corpus.base_iri)
+    )
+    .as_bytes());
+    let paths = [
+        Some(&corpus.gazetteer_path),
+        corpus.relations_path.as_ref(),
+        corpus.overrides_path.as_ref(),
+    ];
+    for p in paths {
+        match p {
+            Some(p) => {
+                let rel = p.strip_prefix(&corpus.dir).unwrap_or(p);
+                put(rel.to_string_lossy().as_bytes());
+                put(&std::fs::read(p).map_err(|e| Error::io(p, e))?);
+            }
+            None => put(b"-"),
+        }
     }
     Ok(h.finalize().to_hex().to_string())
 }
 
-/// Builds the store from the corpus, replacing the previous generation.
+/// The fingerprint of a built store: its inputs and every file's key.
+fn fingerprint(inputs: &str, ledger: &Ledger) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(inputs.as_bytes());
+    for r in &ledger.records {
+        h.update(r.key.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// Builds the store from the whole corpus, replacing the previous
+/// generation.
 pub fn build(config: &BuildConfig) -> Result<Summary> {
     let started = Instant::now();
-    let inputs = load_inputs(&config.corpus)?;
-    build_from(config, inputs, started)
+    let corpus = Corpus::load(&config.corpus)?;
+    let inputs = inputs_hash(&corpus)?;
+    let plan = Plan::full(&corpus, inputs);
+    build_from(config, corpus, plan, started)
 }
 
-/// Builds the store unless it already matches the corpus. Returns the
-/// summary when it built.
+/// Brings the store up to date with the corpus: nothing when nothing
+/// changed; only the changed, added and removed files when the gazetteer,
+/// claims, overrides and corpus header are those of the store; the whole
+/// corpus otherwise. Returns the summary when it built.
 pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
     let started = Instant::now();
-    let inputs = load_inputs(&config.corpus)?;
+    let corpus = Corpus::load(&config.corpus)?;
+    let inputs = inputs_hash(&corpus)?;
     let dir = StoreDir::new(&config.store);
-    if let Some((_, info)) = dir.current()? {
-        if info.fingerprint == inputs.fingerprint {
-            return Ok(None);
+    let previous = match dir.current()? {
+        Some((_, info)) if info.inputs == inputs => dir.current_ledger()?.map(|l| (info, l)),
+        _ => None,
+    };
+    let Some((info, ledger)) = previous else {
+        let plan = Plan::full(&corpus, inputs);
+        return build_from(config, corpus, plan, started).map(Some);
+    };
+    let plan = Plan::update(&corpus, inputs, &info, ledger)?;
+    if plan.describe.is_empty() && plan.removed.is_empty() {
+        if plan.refreshed {
+            dir.refresh_ledger(&plan.ledger())?;
         }
+        return Ok(None);
     }
-    build_from(config, inputs, started).map(Some)
+    build_from(config, corpus, plan, started).map(Some)
 }
 
-fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<Summary> {
+/// What a build does with each file.
+struct Plan {
+    inputs: String,
+    /// Every file's record: kept from the previous build, or to be made.
+    records: Vec<Option<Record>>,
+    /// Files to describe (indexes into the corpus's files).
+    describe: Vec<usize>,
+    /// Records of the previous build whose files changed or went away:
+    /// their documents' graphs and their file nodes are removed.
+    removed: Vec<Record>,
+    /// Whether this is an update of the current generation.
+    update: bool,
+    /// Whether a kept record had its size or time refreshed.
+    refreshed: bool,
+    added: usize,
+    changed: usize,
+    /// Quads of the ontology, corpus header and gazetteer in the current
+    /// generation, for an update.
+    head_quads: usize,
+}
+
+impl Plan {
+    fn full(corpus: &Corpus, inputs: String) -> Plan {
+        Plan {
+            inputs,
+            records: vec![None; corpus.files.len()],
+            describe: (0..corpus.files.len()).collect(),
+            removed: Vec::new(),
+            update: false,
+            refreshed: false,
+            added: 0,
+            changed: 0,
+            head_quads: 0,
+        }
+    }
+
+    fn update(corpus: &Corpus, inputs: String, info: &BuildInfo, ledger: Ledger) -> Result<Plan> {
+        let recorded: usize = ledger.records.iter().map(|r| r.quads).sum();
+        let head_quads = info.quads.saturating_sub(recorded);
+        let mut previous: HashMap<String, Record> = ledger
+            .records
+            .into_iter()
+            .map(|r| (r.path.clone(), r))
+            .collect();
+        let mut plan = Plan {
+            update: true,
+            head_quads,
+            ..Plan::full(corpus, inputs)
+        };
+        plan.describe.clear();
+        for (i, f) in corpus.files.iter().enumerate() {
+            let path = corpus.file_path(i);
+            let (size, mtime_ns) = ledger::stat(&path)?;
+            let Some(mut old) = previous.remove(&f.path) else {
+                plan.describe.push(i);
+                plan.added += 1;
+                continue;
+            };
+            let content = if ledger::unchanged_since(&old, size, mtime_ns, info.started_ns) {
+                old.content.clone()
+            } else {
+                ledger::content_hash(&std::fs::read(&path).map_err(|e| Error::io(&path, e))?)
+            };
+            if ledger::file_key(corpus, i, &content) == old.key {
+                if (old.size, old.mtime_ns) != (size, mtime_ns) {
+                    (old.size, old.mtime_ns) = (size, mtime_ns);
+                    plan.refreshed = true;
+                }
+                plan.records[i] = Some(old);
+            } else {
+                plan.describe.push(i);
+                plan.changed += 1;
+                plan.removed.push(old);
+            }
+        }
+        let mut gone: Vec<Record> = previous.into_values().collect();
+        gone.sort_by(|a, b| a.path.cmp(&b.path));
+        plan.removed.extend(gone);
+        Ok(plan)
+    }
+
+    /// The ledger, once every record is made.
+    fn ledger(&self) -> Ledger {
+        Ledger {
+            records: self.records.iter().flatten().cloned().collect(),
+        }
+    }
+}
+
+fn build_from(
+    config: &BuildConfig,
+    corpus: Corpus,
+    mut plan: Plan,
+    started: Instant,
+) -> Result<Summary> {
+    let started_ns = ledger::now_ns();
     let Inputs {
-        corpus,
         gazetteer,
         relations,
         overrides,
-        fingerprint,
-    } = inputs;
+    } = load_inputs(&corpus)?;
     let iris = Iris::new(&corpus.base_iri);
     let tagger = Tagger::new(&gazetteer);
     let mut warnings = Vec::new();
@@ -171,12 +306,17 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
 
     let dir = StoreDir::new(&config.store);
     let generation = dir.begin()?;
-    let store = generation.open()?;
+    let store_path = generation.path().to_path_buf();
+    let store = if plan.update {
+        generation.open_copy_of_current()?
+    } else {
+        generation.open()?
+    };
 
     let sizes: Vec<u64> = (0..corpus.files.len())
         .map(|i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
         .collect();
-    let total_bytes: u64 = sizes.iter().sum();
+    let total_bytes: u64 = plan.describe.iter().map(|&i| sizes[i]).sum();
     // Small corpora build faster than a bar can be read.
     let bar = if config.progress && total_bytes >= 1 << 20 {
         ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr())
@@ -188,52 +328,80 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
             .expect("a valid progress template"),
     );
 
-    let mut info = BuildInfo {
-        fingerprint,
-        annalist_version: env!("CARGO_PKG_VERSION").into(),
-        base_iri: corpus.base_iri.clone(),
-        files: corpus.files.len(),
-        documents: 0,
-        entities: gazetteer.len(),
-        linked_entities: gazetteer
-            .entities
-            .iter()
-            .filter(|e| e.wikidata.is_some())
-            .count(),
-        mentions: 0,
-        ambiguous_mentions: 0,
-        claims: 0,
-        dates: 0,
-        quads: 0,
+    // What changed leaves the copied generation first: the documents'
+    // graphs and the file nodes of changed and removed files.
+    let corpus_graph = GraphName::from(iris.corpus_graph());
+    for old in &plan.removed {
+        for doc in &old.documents {
+            store
+                .remove_named_graph(iris.document(doc).as_ref())
+                .map_err(|e| Error::storage(&store_path, e))?;
+        }
+        let node = iris.file(&old.file_id);
+        let mut doomed: Vec<Quad> = store
+            .quads_for_pattern(
+                Some(node.as_ref().into()),
+                None,
+                None,
+                Some(corpus_graph.as_ref()),
+            )
+            .collect::<Result<_, _>>()
+            .map_err(|e| Error::storage(&store_path, e))?;
+        doomed.push(Quad::new(
+            iris.corpus(),
+            crate::vocab::schema::HAS_PART,
+            node,
+            corpus_graph.clone(),
+        ));
+        for q in &doomed {
+            store
+                .remove(q)
+                .map_err(|e| Error::storage(&store_path, e))?;
+        }
+    }
+
+    let head: Vec<Quad> = if plan.update {
+        Vec::new()
+    } else {
+        graph::ontology_quads()?
+            .into_iter()
+            .chain(graph::corpus_head_quads(&corpus, &iris))
+            .chain(graph::gazetteer_quads(&gazetteer, &iris))
+            .collect()
     };
-    let head: Vec<Quad> = graph::ontology_quads()?
-        .into_iter()
-        .chain(graph::corpus_quads(&corpus, &iris))
-        .chain(graph::gazetteer_quads(&gazetteer, &iris))
+    let head_quads = if plan.update {
+        plan.head_quads
+    } else {
+        head.len()
+    };
+    let file_nodes: Vec<Quad> = plan
+        .describe
+        .iter()
+        .flat_map(|&i| graph::file_quads(&corpus, &iris, i))
         .collect();
-    info.quads += head.len();
     let sources = graph::Sources {
         corpus: &corpus,
         gazetteer: &gazetteer,
         relations: &relations,
         overrides: &overrides,
     };
-    let mut tally = Tally::default();
-    let store_path = generation.path().to_path_buf();
+    let mut first_ambiguous: Option<(usize, Ambiguous)> = None;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| -> Result<()> {
-        let files = describe_files(scope, &sources, &tagger, &iris, threads);
+        let files = describe_files(scope, &sources, &tagger, &iris, &plan.describe, threads);
         let mut loader = store.bulk_loader();
         let mut feed = Feed {
             files,
             current: Vec::new().into_iter(),
             failed: None,
-            tally: &mut tally,
+            records: &mut plan.records,
+            first_ambiguous: &mut first_ambiguous,
             bar: &bar,
             sizes: &sizes,
         };
-        let loaded =
-            loader.load_ok_quads::<Error, Error>(head.into_iter().map(Ok).chain(&mut feed));
+        let loaded = loader.load_ok_quads::<Error, Error>(
+            head.into_iter().chain(file_nodes).map(Ok).chain(&mut feed),
+        );
         if feed.failed.is_some() {
             feed.drain();
         }
@@ -245,35 +413,53 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
         loaded.map_err(|e| with_store_path(e, &store_path))?;
         loader.commit().map_err(|e| Error::storage(&store_path, e))
     })?;
-    info.documents = tally.documents;
-    info.mentions = tally.mentions;
-    info.quads += tally.quads;
-    info.ambiguous_mentions = tally.ambiguous;
-    info.claims = tally.claims;
-    info.dates = tally.dates;
-    let ambiguous: Vec<(usize, crate::annotate::Ambiguous)> =
-        tally.first_ambiguous.into_iter().collect();
-    let mut far_claims = tally.far_claims;
     bar.finish_and_clear();
     drop(store);
+
+    let ledger = plan.ledger();
+    let sum = |f: fn(&Record) -> usize| -> usize { ledger.records.iter().map(f).sum() };
+    let info = BuildInfo {
+        fingerprint: fingerprint(&plan.inputs, &ledger),
+        annalist_version: env!("CARGO_PKG_VERSION").into(),
+        base_iri: corpus.base_iri.clone(),
+        files: corpus.files.len(),
+        documents: sum(|r| r.documents.len()),
+        entities: gazetteer.len(),
+        linked_entities: gazetteer
+            .entities
+            .iter()
+            .filter(|e| e.wikidata.is_some())
+            .count(),
+        mentions: sum(|r| r.mentions),
+        ambiguous_mentions: sum(|r| r.ambiguous),
+        claims: sum(|r| r.claims),
+        dates: sum(|r| r.dates),
+        quads: head_quads + sum(|r| r.quads),
+        inputs: plan.inputs.clone(),
+        started_ns,
+    };
     if info.ambiguous_mentions > 0 {
-        warnings.push(format!(
-            "{} mentions of shared names were left unlinked (first: {:?} in document {:?})",
-            info.ambiguous_mentions,
-            ambiguous
-                .first()
-                .map(|(_, a)| a
-                    .entities
+        let first = match &first_ambiguous {
+            Some((d, a)) => format!(
+                " (first: {:?} in document {:?})",
+                a.entities
                     .iter()
                     .map(|&e| gazetteer.entities[e].id.clone())
-                    .collect::<Vec<_>>())
-                .unwrap_or_default(),
-            ambiguous
-                .first()
-                .map(|(d, _)| corpus.documents[*d].id.clone())
-                .unwrap_or_default()
+                    .collect::<Vec<_>>(),
+                corpus.documents[*d].id
+            ),
+            None => String::new(),
+        };
+        warnings.push(format!(
+            "{} mentions of shared names were left unlinked{first}",
+            info.ambiguous_mentions,
         ));
     }
+    let mut far_claims: Vec<usize> = ledger
+        .records
+        .iter()
+        .flat_map(|r| r.far_claims.iter().copied())
+        .collect();
     if !far_claims.is_empty() {
         far_claims.sort_unstable();
         let lines: Vec<String> = far_claims.iter().map(usize::to_string).collect();
@@ -285,60 +471,55 @@ fn build_from(config: &BuildConfig, inputs: Inputs, started: Instant) -> Result<
             lines.join(", ")
         ));
     }
-    generation.commit(&info)?;
+    generation.commit(&info, &ledger)?;
+    let update = plan.update.then(|| Update {
+        added: plan.added,
+        changed: plan.changed,
+        removed: plan.removed.len() - plan.changed,
+    });
     Ok(Summary {
         info,
         store: config.store.clone(),
         elapsed: started.elapsed(),
         warnings,
+        update,
     })
 }
 
-impl From<oxigraph::store::StorageError> for Error {
-    fn from(e: oxigraph::store::StorageError) -> Self {
-        Error::storage(PathBuf::new(), e)
-    }
+/// What an update changed, in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Update {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
 }
 
-/// What the files contributed, summed in whatever order they finish.
-#[derive(Default)]
-struct Tally {
-    documents: usize,
-    mentions: usize,
-    quads: usize,
-    ambiguous: usize,
-    /// The ambiguous mention of the first document (in corpus order).
-    first_ambiguous: Option<(usize, crate::annotate::Ambiguous)>,
-    claims: usize,
-    dates: usize,
-    far_claims: Vec<usize>,
-}
+type Described = (usize, Result<(graph::FileGraph, Record)>);
 
-type Described = (usize, Result<graph::FileGraph>);
-
-/// Describes every file of the corpus on `threads` threads, which take the
-/// files in corpus order; the receiver gets each file's quads as soon as
-/// they are ready, a few files ahead of the loader at most, so memory holds
-/// a handful of files whatever the size of the corpus.
+/// Describes the files `files` on `threads` threads, which take them in
+/// order; the receiver gets each file's quads and record as soon as they
+/// are ready, a few files ahead of the loader at most, so memory holds a
+/// handful of files whatever the size of the corpus.
 fn describe_files<'scope, 'env>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     sources: &'scope graph::Sources<'env>,
     tagger: &'scope Tagger,
     iris: &'scope Iris,
+    files: &'scope [usize],
     threads: usize,
 ) -> Receiver<Described> {
     let (tx, rx) = sync_channel::<Described>(2 * threads);
     let next = Arc::new(AtomicUsize::new(0));
-    let n = sources.corpus.files.len();
+    let n = files.len();
     for _ in 0..threads {
         let (tx, next) = (tx.clone(), Arc::clone(&next));
         scope.spawn(move || loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= n {
                 break;
             }
-            let described = read_text(&sources.corpus.file_path(i))
-                .and_then(|text| graph::file_graph(sources, tagger, iris, i, &text));
+            let i = files[k];
+            let described = describe(sources, tagger, iris, i);
             let failed = described.is_err();
             // The receiver is gone when the load failed: stop.
             if tx.send((i, described)).is_err() || failed {
@@ -350,15 +531,54 @@ fn describe_files<'scope, 'env>(
     rx
 }
 
-/// The quads of the described files, in the order they arrive, counted
-/// into the tally. An error stops the feed; of several errors, the one of
-/// the first file in corpus order is kept, so a broken corpus fails the
-/// same way every time.
+/// Reads, tags and describes file `i`, and makes its record.
+fn describe(
+    sources: &graph::Sources<'_>,
+    tagger: &Tagger,
+    iris: &Iris,
+    i: usize,
+) -> Result<(graph::FileGraph, Record)> {
+    let corpus = sources.corpus;
+    let path = corpus.file_path(i);
+    // The time before the read: an edit during the read makes it differ.
+    let (size, mtime_ns) = ledger::stat(&path)?;
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let content = ledger::content_hash(&bytes);
+    let text = text_of(&path, bytes)?;
+    let fg = graph::file_graph(sources, tagger, iris, i, &text)?;
+    let record = Record {
+        path: corpus.files[i].path.clone(),
+        file_id: corpus.files[i].id.clone(),
+        key: ledger::file_key(corpus, i, &content),
+        content,
+        size,
+        mtime_ns,
+        documents: corpus
+            .documents
+            .iter()
+            .filter(|d| d.file == i)
+            .map(|d| d.id.clone())
+            .collect(),
+        mentions: fg.mentions,
+        ambiguous: fg.ambiguous.len(),
+        claims: fg.claims,
+        dates: fg.dates,
+        quads: fg.quads.len() + graph::file_quads(corpus, iris, i).len(),
+        far_claims: fg.far_claims.clone(),
+    };
+    Ok((fg, record))
+}
+
+/// The quads of the described files, in the order they arrive; each
+/// file's record goes into its place. An error stops the feed; of several
+/// errors, the one of the first file in corpus order is kept, so a broken
+/// corpus fails the same way every time.
 struct Feed<'a> {
     files: Receiver<Described>,
     current: std::vec::IntoIter<Quad>,
     failed: Option<(usize, Error)>,
-    tally: &'a mut Tally,
+    records: &'a mut [Option<Record>],
+    first_ambiguous: &'a mut Option<(usize, Ambiguous)>,
     bar: &'a ProgressBar,
     sizes: &'a [u64],
 }
@@ -390,24 +610,18 @@ impl Iterator for Feed<'_> {
             let (i, described) = self.files.recv().ok()?;
             self.bar.inc(self.sizes[i]);
             match described {
-                Ok(fg) => {
-                    let t = &mut *self.tally;
-                    t.documents += fg.documents;
-                    t.mentions += fg.mentions;
-                    t.quads += fg.quads.len();
-                    t.ambiguous += fg.ambiguous.len();
-                    t.claims += fg.claims;
-                    t.dates += fg.dates;
+                Ok((fg, record)) => {
                     if let Some(first) = fg.ambiguous.into_iter().min_by_key(|(d, a)| (*d, a.start))
                     {
-                        if t.first_ambiguous
+                        let earlier = self
+                            .first_ambiguous
                             .as_ref()
-                            .is_none_or(|(d, a)| (first.0, first.1.start) < (*d, a.start))
-                        {
-                            t.first_ambiguous = Some(first);
+                            .is_none_or(|(d, a)| (first.0, first.1.start) < (*d, a.start));
+                        if earlier {
+                            *self.first_ambiguous = Some(first);
                         }
                     }
-                    t.far_claims.extend(fg.far_claims);
+                    self.records[i] = Some(record);
                     self.current = fg.quads.into_iter();
                 }
                 Err(e) => {
@@ -416,6 +630,12 @@ impl Iterator for Feed<'_> {
                 }
             }
         }
+    }
+}
+
+impl From<oxigraph::store::StorageError> for Error {
+    fn from(e: oxigraph::store::StorageError) -> Self {
+        Error::storage(PathBuf::new(), e)
     }
 }
 

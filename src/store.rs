@@ -2,7 +2,10 @@
 //!
 //! A store directory holds numbered generations `gen-000001/`, … and a file
 //! `CURRENT` naming the one in use, with a `gen-NNNNNN.build.toml` beside
-//! each finished one (what was built, from what). A build writes a new
+//! each finished one (what was built, from what) and its ledger
+//! `gen-NNNNNN.files.csv` (what each text file contributed). A build may
+//! start its generation as a checkpoint of the current one and change only
+//! the named graphs of changed files. A build writes a new
 //! generation aside and then replaces `CURRENT` by an atomic rename, so a
 //! build that fails or is killed leaves the previous store readable, and
 //! readers never see a half-built store. A lock file keeps two builds from
@@ -11,6 +14,7 @@
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
 use crate::error::{Error, Result};
+use crate::ledger::Ledger;
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
@@ -19,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 const CURRENT: &str = "CURRENT";
 const LOCK: &str = "build.lock";
+const LEDGER: &str = "files.csv";
 
 /// What a finished build recorded about itself.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -40,6 +45,14 @@ pub struct BuildInfo {
     #[serde(default)]
     pub dates: usize,
     pub quads: usize,
+    /// Hash of what every file depends on (program, ontology, gazetteer,
+    /// claims, overrides, the corpus header): when it changes, every file
+    /// is described again.
+    #[serde(default)]
+    pub inputs: String,
+    /// When the build started, in nanoseconds since the epoch.
+    #[serde(default)]
+    pub started_ns: u128,
 }
 
 /// A store directory.
@@ -74,6 +87,31 @@ impl StoreDir {
             )
         })?;
         Ok(Some((self.path.join(name), info)))
+    }
+
+    /// The ledger of the generation in use (see [`crate::ledger`]), if it
+    /// has one.
+    pub fn current_ledger(&self) -> Result<Option<Ledger>> {
+        let Some(name) = self.current_name() else {
+            return Ok(None);
+        };
+        let path = self.path.join(format!("{name}.{LEDGER}"));
+        if !path.is_file() {
+            return Ok(None);
+        }
+        Ledger::read(&path).map(Some)
+    }
+
+    /// Replaces the ledger of the generation in use, when only the times of
+    /// unchanged files changed.
+    pub fn refresh_ledger(&self, ledger: &Ledger) -> Result<()> {
+        let Some(name) = self.current_name() else {
+            return Ok(());
+        };
+        let tmp = self.path.join(format!("{name}.{LEDGER}.tmp"));
+        write_synced(&tmp, &ledger.to_csv())?;
+        let path = self.path.join(format!("{name}.{LEDGER}"));
+        fs::rename(&tmp, &path).map_err(|e| Error::io(path, e))
     }
 
     /// Opens the generation in use, read-only.
@@ -168,6 +206,7 @@ impl StoreDir {
                 let path = self.path.join(&name);
                 fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
                 let _ = fs::remove_file(self.path.join(format!("{name}.build.toml")));
+                let _ = fs::remove_file(self.path.join(format!("{name}.{LEDGER}")));
             }
         }
         Ok(())
@@ -194,10 +233,29 @@ impl Generation {
         Store::open(&self.path).map_err(|e| Error::storage(&self.path, e))
     }
 
+    /// Starts the new generation as a copy of the generation in use (a
+    /// RocksDB checkpoint: hard links to its immutable files), and opens it
+    /// for changes. The generation in use is only read.
+    pub fn open_copy_of_current(&self) -> Result<Store> {
+        let Some((current, _)) = self.dir.current()? else {
+            return self.open();
+        };
+        let store = Store::open_read_only(&current).map_err(|e| Error::storage(&current, e))?;
+        store
+            .backup(&self.path)
+            .map_err(|e| Error::storage(&self.path, e))?;
+        drop(store);
+        self.open()
+    }
+
     /// Records the build and makes this generation the current one. The
     /// store opened by [`Generation::open`] must have been dropped.
-    pub fn commit(mut self, info: &BuildInfo) -> Result<()> {
+    pub fn commit(mut self, info: &BuildInfo, ledger: &Ledger) -> Result<()> {
         let root = self.dir.path.clone();
+        write_synced(
+            &root.join(format!("{}.{LEDGER}", self.name)),
+            &ledger.to_csv(),
+        )?;
         let info_path = root.join(format!("{}.build.toml", self.name));
         let text = toml::to_string(info).expect("a build record serialises");
         write_synced(&info_path, text.as_bytes())?;

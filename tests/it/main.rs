@@ -6,6 +6,7 @@ mod bad_input;
 mod build;
 mod claims;
 mod export;
+mod incremental;
 mod network;
 mod query;
 mod review;

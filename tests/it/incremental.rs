@@ -1,0 +1,173 @@
+//! Folders of documents and incremental builds: an update of the store
+//! must equal a full build of the same corpus.
+
+use crate::util::*;
+
+/// The small fixture plus an archive folder of three one-document files.
+fn with_archive() -> Workdir {
+    let w = Workdir::fixture("small");
+    std::fs::create_dir_all(w.corpus().join("archive/1953")).unwrap();
+    w.write(
+        "archive/a.txt",
+        "Molotov wrote to Sharett from Moscow.\n\nThe reply came from Tel Aviv.\n",
+    );
+    w.write(
+        "archive/b.txt",
+        "Razin reported from Tel Aviv on 3 May 1953.\n",
+    );
+    w.write("archive/1953/c.txt", "A note naming nobody at all.\n");
+    w.write("archive/.hidden.txt", "Molotov, hidden.\n");
+    let manifest = w.read("manifest.toml");
+    w.write(
+        "manifest.toml",
+        format!("{manifest}\n[[folder]]\npath = \"archive\"\nkind = \"note\"\nlanguage = \"en\"\n"),
+    );
+    w
+}
+
+/// The store as sorted N-Quads (the export is canonical: sorted, blank
+/// nodes named in order).
+fn nquads(w: &Workdir, store: &std::path::Path) -> Vec<String> {
+    let out = w.ok(&[
+        "export",
+        "--format",
+        "nquads",
+        "--store",
+        store.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let mut lines: Vec<String> = out.lines().map(String::from).collect();
+    lines.sort();
+    lines
+}
+
+fn build(w: &Workdir, store: &std::path::Path, force: bool) -> String {
+    let mut args = vec!["build", "--store", store.to_str().unwrap()];
+    if force {
+        args.push("--force");
+    }
+    let out = w.output(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn every_file_of_a_folder_is_one_document() {
+    let w = with_archive();
+    let rows = w.select(
+        "PREFIX schema: <http://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/> \
+         SELECT DISTINCT ?id ?title WHERE { ?d a ?kind ; dcterms:identifier ?id ; schema:name ?title . \
+         FILTER(STRSTARTS(?id, \"archive\")) } ORDER BY ?id",
+    );
+    let ids: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("archive-1953-c", "c"),
+            ("archive-a", "a"),
+            ("archive-b", "b")
+        ],
+        "hidden files are skipped, ids follow the path"
+    );
+    let mentions = w.select(
+        "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> \
+         PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#> \
+         SELECT ?a WHERE { GRAPH <https://example.org/fixture/doc/archive-a> \
+         { ?m nif:anchorOf ?a ; itsrdf:taIdentRef ?e } } ORDER BY ?a",
+    );
+    let names: Vec<&str> = mentions.iter().map(|r| r[0].as_str()).collect();
+    assert!(names.contains(&"Molotov"), "{names:?}");
+    assert!(names.contains(&"Tel Aviv"), "{names:?}");
+}
+
+#[test]
+fn a_folder_file_that_makes_no_id_is_refused_with_its_name() {
+    let w = with_archive();
+    w.write("archive/bad name!.txt", "Molotov.\n");
+    let err = w.fails(&["build"]);
+    assert!(err.contains("manifest.toml:"), "{err}");
+    assert!(err.contains("bad name!.txt"), "{err}");
+    assert!(err.contains("rename"), "{err}");
+}
+
+#[test]
+fn an_update_equals_a_full_build() {
+    let w = with_archive();
+    let updated = w.path().join("updated");
+    let first = build(&w, &updated, false);
+    assert!(!first.contains("added,"), "a first build is whole: {first}");
+    let before = nquads(&w, &updated);
+
+    // Add, change and remove files; retitle a document in the manifest.
+    w.write("archive/d.txt", "Sharett answered Molotov from Tel Aviv.\n");
+    w.edit("archive/a.txt", "from Moscow", "from Moscow and Sofia");
+    std::fs::remove_file(w.corpus().join("archive/b.txt")).unwrap();
+    w.edit(
+        "manifest.toml",
+        "title = \"Telegram from Razin\"",
+        "title = \"Telegram from B. Razin\"",
+    );
+    let second = build(&w, &updated, false);
+    assert!(
+        second.contains("(1 added, 2 changed, 1 removed)"),
+        "only what changed is described again: {second}"
+    );
+    let after = nquads(&w, &updated);
+    assert_ne!(before, after);
+
+    let full = w.path().join("full");
+    let whole = build(&w, &full, true);
+    assert!(!whole.contains("added,"), "{whole}");
+    assert_eq!(
+        after,
+        nquads(&w, &full),
+        "the updated store and a full build hold the same quads"
+    );
+    let summary = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("Built "))
+            .map(|l| {
+                l.split_once(": ")
+                    .unwrap()
+                    .1
+                    .rsplit_once(" in ")
+                    .unwrap()
+                    .0
+                    .to_string()
+            })
+            .unwrap()
+    };
+    assert_eq!(summary(&second), summary(&whole), "the same counts");
+    assert!(after.iter().any(|q| q.contains("archive-d")));
+    assert!(!after.iter().any(|q| q.contains("archive-b")));
+    assert!(after.iter().any(|q| q.contains("Telegram from B. Razin")));
+}
+
+#[test]
+fn an_untouched_corpus_is_not_rebuilt_and_a_gazetteer_change_rebuilds_all() {
+    let w = with_archive();
+    let store = w.path().join("store");
+    build(&w, &store, false);
+    // Same bytes, new time: hashed, found equal, not rebuilt.
+    let text = w.read("archive/a.txt");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    w.write("archive/a.txt", &text);
+    let again = build(&w, &store, false);
+    assert!(again.contains("up to date"), "{again}");
+
+    let gazetteer = w.read("gazetteer.csv");
+    w.write("gazetteer.csv", gazetteer.replace("Sofia", "Sofiya"));
+    let out = build(&w, &store, false);
+    assert!(out.contains("Built "), "{out}");
+    assert!(
+        !out.contains("added,"),
+        "a new gazetteer re-describes every file: {out}"
+    );
+}
