@@ -289,6 +289,8 @@ pub struct Corpus {
     pub overrides_path: Option<PathBuf>,
     pub files: Vec<SourceFile>,
     pub documents: Vec<DocumentSpec>,
+    /// The documents of each file (indexes into `documents`).
+    by_file: Vec<Vec<usize>>,
     manifest_path: PathBuf,
 }
 
@@ -550,7 +552,12 @@ impl Corpus {
                 &mut doc_index,
             )?;
         }
+        let mut by_file = vec![Vec::new(); files.len()];
+        for (i, d) in documents.iter().enumerate() {
+            by_file[d.file].push(i);
+        }
         Ok(Corpus {
+            by_file,
             dir: dir.to_path_buf(),
             title: raw.corpus.title,
             description: raw.corpus.description,
@@ -567,6 +574,11 @@ impl Corpus {
     /// The manifest's path.
     pub fn manifest_path(&self) -> &Path {
         &self.manifest_path
+    }
+
+    /// The documents of file `file`, in manifest order.
+    pub fn documents_of(&self, file: usize) -> impl Iterator<Item = (usize, &DocumentSpec)> {
+        self.by_file[file].iter().map(|&i| (i, &self.documents[i]))
     }
 
     /// The absolute path of file `i`.
@@ -660,12 +672,7 @@ impl Corpus {
 
         let mut top = Vec::new();
         let mut embedded = Vec::new();
-        for (i, d) in self
-            .documents
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.file == file)
-        {
+        for (i, d) in self.documents_of(file) {
             // A document of a [[folder]] is its whole file.
             let start = if d.start.is_empty() {
                 0

@@ -198,7 +198,7 @@ pub fn file_key(corpus: &Corpus, file: usize, content: &str) -> String {
         )
     ));
     put(&format!("{:?}", (&f.original_language, &f.note)));
-    for d in corpus.documents.iter().filter(|d| d.file == file) {
+    for (_, d) in corpus.documents_of(file) {
         put(&document_description(corpus, d));
     }
     h.finalize().to_hex().to_string()

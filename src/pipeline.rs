@@ -83,6 +83,10 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// The memory Oxigraph's bulk loader may give its batches of quads (its
+/// default, 2 GB a thread, would put a large build over 2 GB of memory).
+const LOADER_MEMORY_MB: usize = 600;
+
 /// What every file depends on, loaded and checked.
 struct Inputs {
     gazetteer: Gazetteer,
@@ -389,7 +393,9 @@ fn build_from(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| -> Result<()> {
         let files = describe_files(scope, &sources, &tagger, &iris, &plan.describe, threads);
-        let mut loader = store.bulk_loader();
+        let mut loader = store
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(LOADER_MEMORY_MB);
         let mut feed = Feed {
             files,
             current: Vec::new().into_iter(),
@@ -553,12 +559,7 @@ fn describe(
         content,
         size,
         mtime_ns,
-        documents: corpus
-            .documents
-            .iter()
-            .filter(|d| d.file == i)
-            .map(|d| d.id.clone())
-            .collect(),
+        documents: corpus.documents_of(i).map(|(_, d)| d.id.clone()).collect(),
         mentions: fg.mentions,
         ambiguous: fg.ambiguous.len(),
         claims: fg.claims,
