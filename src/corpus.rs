@@ -15,7 +15,7 @@
 
 use crate::error::{Error, InputError, LineIndex, Position, Result};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -374,6 +374,7 @@ impl Corpus {
 
         let mut files = Vec::new();
         let mut file_index: HashMap<String, usize> = HashMap::new();
+        let mut file_ids: HashSet<String> = HashSet::new();
         for f in raw.file {
             let path = f.path.get_ref().replace('\\', "/");
             let id = file_id(&path);
@@ -391,7 +392,7 @@ impl Corpus {
                     "give the path relative to the corpus directory, e.g. \"texts/letter.txt\"",
                 ));
             }
-            if files.iter().any(|x: &SourceFile| x.id == id) {
+            if !file_ids.insert(id.clone()) {
                 return Err(bad(
                     f.path.span(),
                     format!("two files share the name {id:?}"),
@@ -437,6 +438,7 @@ impl Corpus {
                     None if dir.join(&path).is_file() => {
                         // A file without its own [[file]] table.
                         let id = file_id(&path);
+                        file_ids.insert(id.clone());
                         file_index.insert(path.clone(), files.len());
                         files.push(SourceFile {
                             path,
@@ -548,6 +550,7 @@ impl Corpus {
                 &manifest_path,
                 &mut files,
                 &mut file_index,
+                &mut file_ids,
                 &mut documents,
                 &mut doc_index,
             )?;
@@ -822,6 +825,7 @@ fn add_folder(
     manifest_path: &Path,
     files: &mut Vec<SourceFile>,
     file_index: &mut HashMap<String, usize>,
+    file_ids: &mut HashSet<String>,
     documents: &mut Vec<DocumentSpec>,
     doc_index: &mut HashMap<String, usize>,
 ) -> Result<()> {
@@ -888,7 +892,7 @@ fn add_folder(
                 "rename the file or its directories with letters, digits, '.', '_' and '-' only",
             ));
         }
-        if doc_index.contains_key(&id) || files.iter().any(|f| f.id == id) {
+        if doc_index.contains_key(&id) || !file_ids.insert(id.clone()) {
             return Err(bad(
                 format!("{rel:?} would take the id {id:?}, which another file or document has"),
                 "rename the file, or the other document",
