@@ -62,6 +62,16 @@ gazetteer = "gazetteer.csv"
 # authors = ["moshe-sharett"]        # gazetteer ids
 # recipients = ["vyacheslav-molotov"]
 # note = "Anything a reader should know."
+
+# For an archive too large to list file by file: every .txt file under a
+# folder (searched recursively, hidden files skipped) is one document whose id
+# is its path without .txt, "/" becoming "-", and whose title is its file name.
+#
+# [[folder]]
+# path = "texts/newspapers"
+# kind = "article"      # optional, default "other"
+# language = "en"       # optional, as are original_language, publisher,
+#                       # source and note
 "#;
 
 /// The gazetteer a new corpus starts with: the header row.
