@@ -871,17 +871,13 @@ fn add_folder(
             if kind.is_dir() {
                 pending.push(path);
             } else if name.ends_with(".txt") {
-                found.push(path);
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
+                found.push(rel.replace('\\', "/"));
             }
         }
     }
-    found.sort();
-    for path in found {
-        let rel = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
+    found.sort_unstable();
+    for rel in found {
         if file_index.contains_key(&rel) {
             continue; // described by the manifest itself
         }
