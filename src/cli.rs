@@ -152,6 +152,12 @@ pub struct BuildArgs {
     /// Build even if the store already matches the corpus.
     #[arg(long)]
     pub force: bool,
+
+    /// Also print how long each phase took (planning, gazetteer and
+    /// automaton, preparing the store generation, describing and loading,
+    /// committing).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

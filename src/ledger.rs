@@ -13,7 +13,7 @@
 //! Invariant: two files with the same key, in corpora with the same
 //! [`inputs_hash`], give the same quads.
 
-use crate::corpus::{Corpus, DocumentSpec};
+use crate::corpus::Corpus;
 use crate::error::{Error, InputError, Result};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -180,52 +180,69 @@ pub fn unchanged_since(record: &Record, size: u64, mtime_ns: u128, built_at_ns: 
 /// it and its documents (their ids, not their places in the manifest).
 pub fn file_key(corpus: &Corpus, file: usize, content: &str) -> String {
     let f = &corpus.files[file];
-    let mut h = blake3::Hasher::new();
-    let mut put = |s: &str| {
-        h.update(&(s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
-    };
-    put(content);
-    put(&format!(
-        "{:?}",
-        (
-            &f.path,
-            &f.id,
-            &f.title,
-            &f.publisher,
-            &f.source,
-            &f.language
-        )
-    ));
-    put(&format!("{:?}", (&f.original_language, &f.note)));
-    for (_, d) in corpus.documents_of(file) {
-        put(&document_description(corpus, d));
+    let mut h = Fields(blake3::Hasher::new());
+    h.put(content);
+    h.put(&f.path);
+    h.put(&f.id);
+    for field in [
+        &f.title,
+        &f.publisher,
+        &f.source,
+        &f.language,
+        &f.original_language,
+        &f.note,
+    ] {
+        h.opt(field);
     }
-    h.finalize().to_hex().to_string()
+    for (_, d) in corpus.documents_of(file) {
+        h.put("document");
+        h.put(&d.id);
+        h.put(&d.start);
+        h.opt(&d.end);
+        h.opt(&d.within.map(|w| corpus.documents[w].id.clone()));
+        h.put(&d.title);
+        h.put(&d.kind);
+        h.opt(&d.date.map(|x| x.to_string()));
+        for r in &d.authors {
+            h.put("author");
+            h.put(&r.id);
+        }
+        for r in &d.recipients {
+            h.put("recipient");
+            h.put(&r.id);
+        }
+        for field in [
+            &d.language,
+            &d.original_language,
+            &d.publisher,
+            &d.source,
+            &d.note,
+        ] {
+            h.opt(field);
+        }
+    }
+    h.0.finalize().to_hex().to_string()
 }
 
-fn document_description(corpus: &Corpus, d: &DocumentSpec) -> String {
-    let ids = |refs: &[crate::corpus::EntityRef]| -> Vec<String> {
-        refs.iter().map(|r| r.id.clone()).collect()
-    };
-    format!(
-        "{:?}",
-        (
-            (
-                &d.id,
-                &d.start,
-                &d.end,
-                d.within.map(|w| &corpus.documents[w].id)
-            ),
-            (&d.title, &d.kind, d.date.map(|x| x.to_string())),
-            (ids(&d.authors), ids(&d.recipients)),
-            (
-                &d.language,
-                &d.original_language,
-                &d.publisher,
-                &d.source,
-                &d.note
-            ),
-        )
-    )
+/// Fields hashed one after another, each with its length, so that no two
+/// different sequences of fields hash the same bytes.
+struct Fields(blake3::Hasher);
+
+impl Fields {
+    fn put(&mut self, s: &str) {
+        self.0.update(&(s.len() as u64).to_le_bytes());
+        self.0.update(s.as_bytes());
+    }
+
+    fn opt(&mut self, s: &Option<String>) {
+        match s {
+            Some(s) => {
+                self.0.update(b"1");
+                self.put(s);
+            }
+            None => {
+                self.0.update(b"0");
+            }
+        }
+    }
 }

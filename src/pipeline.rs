@@ -46,6 +46,9 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// For a build that updated the previous store: what changed.
     pub update: Option<Update>,
+    /// How long each phase took: planning, the gazetteer and automaton,
+    /// preparing the generation, describing and loading, committing.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 impl std::fmt::Display for Summary {
@@ -166,6 +169,27 @@ pub fn build(config: &BuildConfig) -> Result<Summary> {
     build_from(config, corpus, plan, started)
 }
 
+/// Records the time since the previous mark under `name`.
+struct Phases {
+    last: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    fn new(since: Instant) -> Phases {
+        Phases {
+            last: since,
+            done: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.done.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
 /// Brings the store up to date with the corpus: nothing when nothing
 /// changed; only the changed, added and removed files when the gazetteer,
 /// claims, overrides and corpus header are those of the store; the whole
@@ -183,12 +207,17 @@ pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
         let plan = Plan::full(&corpus, inputs);
         return build_from(config, corpus, plan, started).map(Some);
     };
-    let plan = Plan::update(&corpus, inputs, &info, ledger)?;
+    let plan = Plan::update(&corpus, inputs.clone(), &info, ledger)?;
     if plan.describe.is_empty() && plan.removed.is_empty() {
         if plan.refreshed {
             dir.refresh_ledger(&plan.ledger())?;
         }
         return Ok(None);
+    }
+    // Removing most of a store quad by quad is slower than loading anew.
+    if 4 * (plan.describe.len() + plan.removed.len()) > corpus.files.len() {
+        let plan = Plan::full(&corpus, inputs);
+        return build_from(config, corpus, plan, started).map(Some);
     }
     build_from(config, corpus, plan, started).map(Some)
 }
@@ -243,20 +272,49 @@ impl Plan {
             ..Plan::full(corpus, inputs)
         };
         plan.describe.clear();
-        for (i, f) in corpus.files.iter().enumerate() {
+        let olds: Vec<Option<Record>> = corpus
+            .files
+            .iter()
+            .map(|f| previous.remove(&f.path))
+            .collect();
+        // Each file's size and time, and its key where it was built before
+        // (a stat, and a read only when the stat differs): on every core.
+        let look = |i: usize| -> Result<(u64, u128, Option<String>)> {
             let path = corpus.file_path(i);
             let (size, mtime_ns) = ledger::stat(&path)?;
-            let Some(mut old) = previous.remove(&f.path) else {
-                plan.describe.push(i);
-                plan.added += 1;
-                continue;
+            let Some(old) = &olds[i] else {
+                return Ok((size, mtime_ns, None));
             };
-            let content = if ledger::unchanged_since(&old, size, mtime_ns, info.started_ns) {
+            let content = if ledger::unchanged_since(old, size, mtime_ns, info.started_ns) {
                 old.content.clone()
             } else {
                 ledger::content_hash(&std::fs::read(&path).map_err(|e| Error::io(&path, e))?)
             };
-            if ledger::file_key(corpus, i, &content) == old.key {
+            Ok((size, mtime_ns, Some(ledger::file_key(corpus, i, &content))))
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = corpus.files.len().div_ceil(threads).max(1);
+        let looked: Vec<Result<(u64, u128, Option<String>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..corpus.files.len())
+                .step_by(chunk)
+                .map(|from| {
+                    let to = (from + chunk).min(corpus.files.len());
+                    scope.spawn(move || (from..to).map(look).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a planning thread"))
+                .collect()
+        });
+        for (i, (old, looked)) in olds.into_iter().zip(looked).enumerate() {
+            let (size, mtime_ns, key) = looked?;
+            let Some(mut old) = old else {
+                plan.describe.push(i);
+                plan.added += 1;
+                continue;
+            };
+            if key.as_deref() == Some(old.key.as_str()) {
                 if (old.size, old.mtime_ns) != (size, mtime_ns) {
                     (old.size, old.mtime_ns) = (size, mtime_ns);
                     plan.refreshed = true;
@@ -289,6 +347,8 @@ fn build_from(
     started: Instant,
 ) -> Result<Summary> {
     let started_ns = ledger::now_ns();
+    let mut phases = Phases::new(started);
+    phases.mark("plan");
     let Inputs {
         gazetteer,
         relations,
@@ -308,6 +368,7 @@ fn build_from(
         ));
     }
 
+    phases.mark("gazetteer");
     let dir = StoreDir::new(&config.store);
     let generation = dir.begin()?;
     let store_path = generation.path().to_path_buf();
@@ -364,6 +425,7 @@ fn build_from(
         }
     }
 
+    phases.mark("prepare");
     let head: Vec<Quad> = if plan.update {
         Vec::new()
     } else {
@@ -421,6 +483,7 @@ fn build_from(
     })?;
     bar.finish_and_clear();
     drop(store);
+    phases.mark("describe and load");
 
     let ledger = plan.ledger();
     let sum = |f: fn(&Record) -> usize| -> usize { ledger.records.iter().map(f).sum() };
@@ -478,6 +541,7 @@ fn build_from(
         ));
     }
     generation.commit(&info, &ledger)?;
+    phases.mark("commit");
     let update = plan.update.then(|| Update {
         added: plan.added,
         changed: plan.changed,
@@ -489,6 +553,7 @@ fn build_from(
         elapsed: started.elapsed(),
         warnings,
         update,
+        phases: phases.done,
     })
 }
 

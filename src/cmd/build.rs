@@ -12,7 +12,17 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
         pipeline::ensure_built(&ctx.build)?
     };
     match summary {
-        Some(s) => ctx.report(&s),
+        Some(s) => {
+            ctx.report(&s);
+            if args.timings {
+                let phases: Vec<String> = s
+                    .phases
+                    .iter()
+                    .map(|(name, d)| format!("{name} {:.2} s", d.as_secs_f64()))
+                    .collect();
+                eprintln!("timings: {}", phases.join(", "));
+            }
+        }
         None if !ctx.quiet => eprintln!(
             "{} is up to date with {} (use --force to rebuild).",
             ctx.build.store.display(),

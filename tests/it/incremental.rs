@@ -17,6 +17,18 @@ fn with_archive() -> Workdir {
     );
     w.write("archive/1953/c.txt", "A note naming nobody at all.\n");
     w.write("archive/.hidden.txt", "Molotov, hidden.\n");
+    // An update touches a few files of many (past a quarter, a build
+    // starts afresh).
+    std::fs::create_dir_all(w.corpus().join("archive/more")).unwrap();
+    for i in 0..40 {
+        w.write(
+            &format!("archive/more/{i:02}.txt"),
+            format!(
+                "Item {i}: Sharett wrote from Tel Aviv on {} May 1953.\n",
+                i % 28 + 1
+            ),
+        );
+    }
     let manifest = w.read("manifest.toml");
     w.write(
         "manifest.toml",
@@ -61,7 +73,7 @@ fn every_file_of_a_folder_is_one_document() {
     let rows = w.select(
         "PREFIX schema: <http://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/> \
          SELECT DISTINCT ?id ?title WHERE { ?d a ?kind ; dcterms:identifier ?id ; schema:name ?title . \
-         FILTER(STRSTARTS(?id, \"archive\")) } ORDER BY ?id",
+         FILTER(STRSTARTS(?id, \"archive\") && !STRSTARTS(?id, \"archive-more\")) } ORDER BY ?id",
     );
     let ids: Vec<(&str, &str)> = rows
         .iter()
