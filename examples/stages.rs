@@ -3,12 +3,19 @@
 //!
 //! ```text
 //! cargo run --release --example stages -- --corpus DIR [--runs 5] [--sample-mb 100]
+//! cargo run --release --example stages -- --store DIR --queries [--runs 20]
 //! ```
 //!
 //! Measured, each as the median, min and max of `--runs` runs:
 //! - `gazetteer`: reading and checking the gazetteer;
 //! - `automaton`: compiling the gazetteer into the tagger, and the memory
-//!   it holds (resident set before and after, in MB);
+//!   it holds: `heap_mb`, the heap bytes in use after less before (glibc's
+//!   `mallinfo2`, exact whatever the allocator reuses), and `memory_mb`,
+//!   the resident set after less before (smaller when the tagger fills
+//!   memory that earlier runs freed);
+//! - `read`: reading the sample (the first `--sample-mb` MB of files, whole,
+//!   in corpus order) from disk into memory, checked as UTF-8; after the
+//!   first run the files come from the page cache;
 //! - `tag_1`, `tag_2`: tagging the first `--sample-mb` MB of text held in
 //!   memory, on 1 and 2 threads (MB/s);
 //! - `graph`: segmenting, tagging and describing the same files as quads
@@ -16,22 +23,36 @@
 //! - `load`: Oxigraph's bulk loader on those quads in a new store
 //!   (quads/s), and the bytes on disk per quad.
 //!
-//! Invariant: only public library calls, the ones `annalist build` makes.
+//! With `--store DIR --queries`, it times the query library instead, warm:
+//! `open` is opening the store's current generation read-only, then for each
+//! library query (`[query.NAME]`) `first_s` is its first run after the open
+//! and the median, min and max are of `--runs` runs after it, each run
+//! reading every solution (or triple) of the answer, as `annalist query`
+//! does, with the union of all graphs as the default graph.
+//!
+//! Invariant: only public library calls, the ones `annalist build` and
+//! `annalist query` make.
 
 use annalist::annotate::Tagger;
 use annalist::corpus::{read_text, Corpus};
 use annalist::gazetteer::Gazetteer;
 use annalist::graph::{self, Iris, Sources};
 use annalist::overrides::Overrides;
+use annalist::query::library;
 use annalist::relations::Relations;
+use annalist::store::StoreDir;
 use oxigraph::model::Quad;
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 fn usage(msg: &str) -> ! {
-    eprintln!("stages: {msg}\nusage: stages --corpus DIR [--runs N] [--sample-mb N]");
+    eprintln!(
+        "stages: {msg}\nusage: stages --corpus DIR [--runs N] [--sample-mb N]\n       \
+         stages --store DIR --queries [--runs N]"
+    );
     std::process::exit(2)
 }
 
@@ -47,6 +68,36 @@ fn rss_mb() -> (f64, f64) {
             .map_or(0.0, |kb| kb / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Heap bytes in use, in MB, as glibc's allocator counts them.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_mb() -> Option<f64> {
+    /// `struct mallinfo2` of glibc 2.33 and later.
+    #[repr(C)]
+    struct Mallinfo2 {
+        arena: usize,
+        ordblks: usize,
+        smblks: usize,
+        hblks: usize,
+        hblkhd: usize,
+        usmblks: usize,
+        fsmblks: usize,
+        uordblks: usize,
+        fordblks: usize,
+        keepcost: usize,
+    }
+    extern "C" {
+        fn mallinfo2() -> Mallinfo2;
+    }
+    // SAFETY: mallinfo2 takes nothing and returns a plain struct by value.
+    let m = unsafe { mallinfo2() };
+    Some((m.uordblks + m.hblkhd) as f64 / (1024.0 * 1024.0))
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_mb() -> Option<f64> {
+    None
 }
 
 fn dir_bytes(path: &Path) -> u64 {
@@ -81,7 +132,11 @@ fn report(name: &str, seconds: Vec<f64>, extra: &[(&str, f64)]) {
     println!("[{name}]");
     println!("median_s = {median:.6}\nmin_s = {min:.6}\nmax_s = {max:.6}");
     for (k, v) in extra {
-        println!("{k} = {v:.3}");
+        if k.ends_with("_s") && !k.ends_with("_per_s") {
+            println!("{k} = {v:.6}");
+        } else {
+            println!("{k} = {v:.3}");
+        }
     }
     println!();
 }
@@ -104,6 +159,8 @@ fn parallel<T: Sync>(items: &[T], threads: usize, work: impl Fn(&T) -> usize + S
 
 fn main() {
     let mut corpus_dir = PathBuf::new();
+    let mut store_dir = PathBuf::new();
+    let mut queries = false;
     let mut runs = 5usize;
     let mut sample_mb = 100.0f64;
     let mut it = std::env::args().skip(1);
@@ -114,6 +171,8 @@ fn main() {
         };
         match flag.as_str() {
             "--corpus" => corpus_dir = value().into(),
+            "--store" => store_dir = value().into(),
+            "--queries" => queries = true,
             "--runs" => runs = value().parse().unwrap_or_else(|_| usage("bad --runs")),
             "--sample-mb" => {
                 sample_mb = value().parse().unwrap_or_else(|_| usage("bad --sample-mb"))
@@ -121,13 +180,23 @@ fn main() {
             _ => usage(&format!("unknown argument {flag}")),
         }
     }
-    if corpus_dir.as_os_str().is_empty() || runs == 0 {
-        usage("--corpus is required");
+    if runs == 0 {
+        usage("--runs must be 1 or more");
     }
     let fail = |e: annalist::Error| -> ! {
         eprintln!("stages: {e}");
         std::process::exit(1)
     };
+    if queries {
+        if store_dir.as_os_str().is_empty() {
+            usage("--queries needs --store");
+        }
+        time_queries(&StoreDir::new(store_dir), runs).unwrap_or_else(|e| fail(e));
+        return;
+    }
+    if corpus_dir.as_os_str().is_empty() {
+        usage("--corpus (or --store with --queries) is required");
+    }
     let corpus = Corpus::load(&corpus_dir).unwrap_or_else(|e| fail(e));
 
     let mut times = Vec::new();
@@ -150,35 +219,61 @@ fn main() {
 
     let mut times = Vec::new();
     let mut memory = Vec::new();
+    let mut heap = Vec::new();
     let mut tagger = None;
     for _ in 0..runs {
         drop(tagger.take());
         let (before, _) = rss_mb();
+        let heap_before = heap_mb();
         let t = Instant::now();
         tagger = Some(Tagger::new(&gazetteer));
         times.push(t.elapsed().as_secs_f64());
         memory.push(rss_mb().0 - before);
+        if let (Some(after), Some(before)) = (heap_mb(), heap_before) {
+            heap.push(after - before);
+        }
     }
     let tagger = tagger.expect("one run at least");
     let (memory, _, _) = stats(memory);
-    report(
-        "automaton",
-        times,
-        &[("names", aliases as f64), ("memory_mb", memory)],
-    );
+    let mut extra = vec![("names", aliases as f64), ("memory_mb", memory)];
+    if !heap.is_empty() {
+        extra.push(("heap_mb", stats(heap).0));
+    }
+    report("automaton", times, &extra);
 
     // The sample: whole files, in corpus order, up to --sample-mb.
-    let mut sample: Vec<(usize, String)> = Vec::new();
-    let mut bytes = 0usize;
-    for i in 0..corpus.files.len() {
-        if bytes as f64 >= sample_mb * 1e6 {
-            break;
+    let read_sample = || {
+        let mut sample: Vec<(usize, String)> = Vec::new();
+        let mut bytes = 0usize;
+        for i in 0..corpus.files.len() {
+            if bytes as f64 >= sample_mb * 1e6 {
+                break;
+            }
+            let text = read_text(&corpus.file_path(i)).unwrap_or_else(|e| fail(e));
+            bytes += text.len();
+            sample.push((i, text));
         }
-        let text = read_text(&corpus.file_path(i)).unwrap_or_else(|e| fail(e));
-        bytes += text.len();
-        sample.push((i, text));
+        (sample, bytes)
+    };
+    let mut times = Vec::new();
+    let (mut sample, mut bytes) = (Vec::new(), 0);
+    for _ in 0..runs {
+        drop(std::mem::take(&mut sample));
+        let t = Instant::now();
+        (sample, bytes) = read_sample();
+        times.push(t.elapsed().as_secs_f64());
     }
     let mb = bytes as f64 / 1e6;
+    let (median, _, _) = stats(times.clone());
+    report(
+        "read",
+        times,
+        &[
+            ("files", sample.len() as f64),
+            ("megabytes", mb),
+            ("mb_per_s", mb / median),
+        ],
+    );
     let mut tag_seconds = 0.0;
     for threads in [1, 2] {
         let mut times = Vec::new();
@@ -271,6 +366,71 @@ fn main() {
     );
     let (_, peak) = rss_mb();
     println!("[process]\npeak_rss_mb = {peak:.1}");
+}
+
+/// Opens the store `runs` times, then runs every library query once and
+/// `runs` times more, reading every result; prints `[open]` and one
+/// `[query.NAME]` table per query.
+fn time_queries(dir: &StoreDir, runs: usize) -> annalist::Result<()> {
+    let mut times = Vec::new();
+    let mut store = None;
+    for _ in 0..runs {
+        drop(store.take());
+        let t = Instant::now();
+        store = Some(dir.open()?.0);
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let store = store.expect("one run at least");
+    report("open", times, &[]);
+    for q in library() {
+        let run = || -> annalist::Result<usize> {
+            let mut prepared = SparqlEvaluator::new()
+                .parse_query(q.text)
+                .map_err(|e| annalist::Error::Query(format!("{}: {e}", q.name)))?;
+            prepared.dataset_mut().set_default_graph_as_union();
+            let results = prepared
+                .on_store(&store)
+                .execute()
+                .map_err(|e| annalist::Error::Query(format!("{}: {e}", q.name)))?;
+            let failed = |e: oxigraph::sparql::QueryEvaluationError| {
+                annalist::Error::Query(format!("{}: {e}", q.name))
+            };
+            Ok(match results {
+                QueryResults::Solutions(solutions) => {
+                    let mut n = 0;
+                    for s in solutions {
+                        std::hint::black_box(s.map_err(failed)?);
+                        n += 1;
+                    }
+                    n
+                }
+                QueryResults::Boolean(b) => usize::from(b),
+                QueryResults::Graph(triples) => {
+                    let mut n = 0;
+                    for t in triples {
+                        std::hint::black_box(t.map_err(failed)?);
+                        n += 1;
+                    }
+                    n
+                }
+            })
+        };
+        let t = Instant::now();
+        let rows = run()?;
+        let first = t.elapsed().as_secs_f64();
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            run()?;
+            times.push(t.elapsed().as_secs_f64());
+        }
+        report(
+            &format!("query.{}", q.name),
+            times,
+            &[("first_s", first), ("rows", rows as f64)],
+        );
+    }
+    Ok(())
 }
 
 fn tempfile_dir() -> PathBuf {
