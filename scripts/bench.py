@@ -932,6 +932,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--rdflib-lines", type=int, help="N-Quads lines rdflib parses (default 1000000)")
     ap.add_argument("--export-max-mb", type=float,
                     help="largest corpus whose store is exported in every format (default 100)")
+    ap.add_argument("--no-dense", dest="dense", action="store_false",
+                    help="leave out the dense variant of the smallest corpus")
     ap.add_argument("--out", type=Path, help="output directory (default bench/results/TIMESTAMP)")
     ap.add_argument("--smoke", action="store_true",
                     help="a quick run for CI: 1 MB, gazetteers of 1k and 10k aliases, 2 runs")
@@ -996,7 +998,9 @@ def main(argv: list[str]) -> int:
         attempt(f"gazetteer of {aliases} aliases",
                 lambda: measure_gazetteer(tools, names, aliases, args.runs, results))
 
-    plan = [(mb, "normal") for mb in sorted(args.sizes)] + [(min(args.sizes), "dense")]
+    plan = [(mb, "normal") for mb in sorted(args.sizes)]
+    if args.dense:
+        plan.append((min(args.sizes), "dense"))
     for mb, density in plan:
         w = attempt(f"workload {mb:g} MB {density}",
                     lambda: ensure_workload(tools, names, mb, args.aliases, density))
