@@ -41,6 +41,7 @@ use annalist::overrides::Overrides;
 use annalist::query::library;
 use annalist::relations::Relations;
 use annalist::store::StoreDir;
+use clap::Parser;
 use oxigraph::model::Quad;
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
@@ -48,12 +49,24 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-fn usage(msg: &str) -> ! {
-    eprintln!(
-        "stages: {msg}\nusage: stages --corpus DIR [--runs N] [--sample-mb N]\n       \
-         stages --store DIR --queries [--runs N]"
-    );
-    std::process::exit(2)
+/// Times the stages of a build, or the library queries on a built store.
+#[derive(Parser)]
+struct Args {
+    /// The corpus whose build is timed stage by stage.
+    #[arg(long, required_unless_present = "queries")]
+    corpus: Option<PathBuf>,
+    /// With --queries: the store to query.
+    #[arg(long, requires = "queries")]
+    store: Option<PathBuf>,
+    /// Time every library query on --store instead.
+    #[arg(long, requires = "store")]
+    queries: bool,
+    /// Runs of each measurement.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Megabytes of text (whole files, in corpus order) the stages time.
+    #[arg(long, default_value_t = 100.0)]
+    sample_mb: f64,
 }
 
 /// Resident set size now and at its peak, in MB (Linux).
@@ -158,45 +171,17 @@ fn parallel<T: Sync>(items: &[T], threads: usize, work: impl Fn(&T) -> usize + S
 }
 
 fn main() {
-    let mut corpus_dir = PathBuf::new();
-    let mut store_dir = PathBuf::new();
-    let mut queries = false;
-    let mut runs = 5usize;
-    let mut sample_mb = 100.0f64;
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
-        };
-        match flag.as_str() {
-            "--corpus" => corpus_dir = value().into(),
-            "--store" => store_dir = value().into(),
-            "--queries" => queries = true,
-            "--runs" => runs = value().parse().unwrap_or_else(|_| usage("bad --runs")),
-            "--sample-mb" => {
-                sample_mb = value().parse().unwrap_or_else(|_| usage("bad --sample-mb"))
-            }
-            _ => usage(&format!("unknown argument {flag}")),
-        }
-    }
-    if runs == 0 {
-        usage("--runs must be 1 or more");
-    }
+    let args = Args::parse();
+    let (runs, sample_mb) = (args.runs as usize, args.sample_mb);
     let fail = |e: annalist::Error| -> ! {
         eprintln!("stages: {e}");
         std::process::exit(1)
     };
-    if queries {
-        if store_dir.as_os_str().is_empty() {
-            usage("--queries needs --store");
-        }
-        time_queries(&StoreDir::new(store_dir), runs).unwrap_or_else(|e| fail(e));
+    if let (true, Some(store)) = (args.queries, &args.store) {
+        time_queries(&StoreDir::new(store), runs).unwrap_or_else(|e| fail(e));
         return;
     }
-    if corpus_dir.as_os_str().is_empty() {
-        usage("--corpus (or --store with --queries) is required");
-    }
+    let corpus_dir = args.corpus.expect("clap requires --corpus");
     let corpus = Corpus::load(&corpus_dir).unwrap_or_else(|e| fail(e));
 
     let mut times = Vec::new();

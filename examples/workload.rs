@@ -24,6 +24,9 @@
 //!
 //! Invariant: the same arguments write the same bytes.
 
+use annalist::dates::MONTHS;
+use annalist::gazetteer::COLUMNS;
+use clap::{Parser, ValueEnum};
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs;
@@ -182,78 +185,43 @@ const ORG_TAILS: &[&str] = &[
     "Rail Company",
 ];
 const PLACE_HEADS: &[&str] = &["Port of", "District of", "Province of", "Lake"];
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
+/// Writes a reproducible benchmark workload: a corpus and its gazetteer.
+#[derive(Parser)]
 struct Args {
+    /// The directory to write (corpus/, aliases.txt, workload.toml).
+    #[arg(long)]
     out: PathBuf,
+    /// Megabytes of text.
+    #[arg(long)]
     megabytes: f64,
+    /// Aliases in the gazetteer.
+    #[arg(long)]
     aliases: usize,
+    /// The seed: the same seed and arguments write the same bytes.
+    #[arg(long, default_value_t = 1)]
     seed: u64,
-    dense: bool,
+    /// A name every 2 KB (normal) or every 200 bytes (dense).
+    #[arg(long, value_enum, default_value_t = Density::Normal)]
+    density: Density,
+    /// Names to build the gazetteer from, one a line (e.g. city names).
+    #[arg(long)]
     names: Option<PathBuf>,
+    /// The texts whose sentences make the prose.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/texts"))]
     prose: PathBuf,
 }
 
-fn usage(msg: &str) -> ! {
-    eprintln!(
-        "workload: {msg}\nusage: workload --out DIR --megabytes N --aliases N [--seed N] \
-         [--density normal|dense] [--names FILE] [--prose DIR]"
-    );
-    std::process::exit(2)
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Density {
+    Normal,
+    Dense,
 }
 
-fn parse_args() -> Args {
-    let mut a = Args {
-        out: PathBuf::new(),
-        megabytes: 0.0,
-        aliases: 0,
-        seed: 1,
-        dense: false,
-        names: None,
-        prose: Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/texts"),
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
-        };
-        match flag.as_str() {
-            "--out" => a.out = value().into(),
-            "--megabytes" => {
-                a.megabytes = value().parse().unwrap_or_else(|_| usage("bad --megabytes"))
-            }
-            "--aliases" => a.aliases = value().parse().unwrap_or_else(|_| usage("bad --aliases")),
-            "--seed" => a.seed = value().parse().unwrap_or_else(|_| usage("bad --seed")),
-            "--density" => {
-                a.dense = match value().as_str() {
-                    "normal" => false,
-                    "dense" => true,
-                    _ => usage("--density is normal or dense"),
-                }
-            }
-            "--names" => a.names = Some(value().into()),
-            "--prose" => a.prose = value().into(),
-            _ => usage(&format!("unknown argument {flag}")),
-        }
-    }
-    if a.out.as_os_str().is_empty() || a.megabytes <= 0.0 || a.aliases == 0 {
-        usage("--out, --megabytes and --aliases are required");
-    }
-    a
+/// Stops with a message, as an input error.
+fn usage(msg: &str) -> ! {
+    eprintln!("workload: {msg}");
+    std::process::exit(2)
 }
 
 /// Place-like names: from the names file, or made of syllables.
@@ -410,7 +378,7 @@ fn named_sentence(out: &mut String, entities: &[Entity], rng: &mut Rng) -> usize
         let e = &entities[i.min(entities.len() - 1)];
         &e.aliases[rng.below(e.aliases.len())]
     };
-    let month = *rng.pick(MONTHS);
+    let month = *rng.pick(&MONTHS);
     let day = 1 + rng.below(28);
     let year = 1941 + rng.below(13);
     let (a, b, c) = (pick(rng), pick(rng), pick(rng));
@@ -443,7 +411,10 @@ fn named_sentence(out: &mut String, entities: &[Entity], rng: &mut Rng) -> usize
 }
 
 fn main() {
-    let args = parse_args();
+    let args = Args::parse();
+    if args.megabytes <= 0.0 || args.aliases == 0 {
+        usage("--megabytes and --aliases must be positive");
+    }
     let mut rng = Rng(args.seed);
     let names = base_names(&args, &mut rng);
     let entities = gazetteer(args.aliases, &names, &mut rng);
@@ -458,16 +429,7 @@ fn main() {
 
     // The gazetteer, and the aliases alone.
     let mut gaz = csv::Writer::from_path(corpus.join("gazetteer.csv")).expect("gazetteer.csv");
-    gaz.write_record([
-        "id",
-        "type",
-        "label",
-        "aliases",
-        "wikidata",
-        "wikidata_source",
-        "description",
-    ])
-    .expect("write");
+    gaz.write_record(COLUMNS).expect("write");
     let mut list = std::io::BufWriter::new(
         fs::File::create(args.out.join("aliases.txt")).expect("aliases.txt"),
     );
@@ -509,7 +471,11 @@ fn main() {
 
     // Documents of 2 to 6 KB, a thousand to a directory.
     let target = (args.megabytes * 1_000_000.0) as usize;
-    let every = if args.dense { 200.0 } else { 2000.0 };
+    let every = if args.density == Density::Dense {
+        200.0
+    } else {
+        2000.0
+    };
     let mut written = 0usize;
     let mut injected = 0usize;
     let mut doc = 0usize;
@@ -553,7 +519,11 @@ fn main() {
          documents = {}\nbytes = {}\nnames_injected = {}\nnames_source = \"{}\"\n",
         args.seed,
         args.megabytes,
-        if args.dense { "dense" } else { "normal" },
+        if args.density == Density::Dense {
+            "dense"
+        } else {
+            "normal"
+        },
         alias_count,
         entities.len(),
         doc,

@@ -104,7 +104,8 @@ pub fn find(text: &str, document_year: Option<i32>) -> Vec<DateMention> {
 /// A normalised date: year, month, day.
 type Value = (i32, Option<u8>, Option<u8>);
 
-const MONTHS: [&str; 12] = [
+/// The English month names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

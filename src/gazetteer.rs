@@ -96,7 +96,8 @@ pub struct Gazetteer {
     index: HashMap<String, usize>,
 }
 
-const COLUMNS: [&str; 7] = [
+/// The gazetteer's columns, in the order annalist writes them.
+pub const COLUMNS: [&str; 7] = [
     "id",
     "type",
     "label",

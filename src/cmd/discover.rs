@@ -90,16 +90,7 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
     if let Some(path) = &args.output {
         let fail = |e: csv::Error| Error::io(path, e.into());
         let mut w = csv::Writer::from_path(path).map_err(fail)?;
-        w.write_record([
-            "id",
-            "type",
-            "label",
-            "aliases",
-            "wikidata",
-            "wikidata_source",
-            "description",
-        ])
-        .map_err(fail)?;
+        w.write_record(annalist::gazetteer::COLUMNS).map_err(fail)?;
         for c in &candidates {
             w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
         }
