@@ -378,10 +378,11 @@ fn build_from(
         generation.open()?
     };
 
-    let sizes: Vec<u64> = (0..corpus.files.len())
-        .map(|i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
-        .collect();
-    let total_bytes: u64 = plan.describe.iter().map(|&i| sizes[i]).sum();
+    let total_bytes: u64 = plan
+        .describe
+        .iter()
+        .map(|&i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
+        .sum();
     // Small corpora build faster than a bar can be read.
     let bar = if config.progress && total_bytes >= 1 << 20 {
         ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr())
@@ -440,11 +441,6 @@ fn build_from(
     } else {
         head.len()
     };
-    let file_nodes: Vec<Quad> = plan
-        .describe
-        .iter()
-        .flat_map(|&i| graph::file_quads(&corpus, &iris, i))
-        .collect();
     let sources = graph::Sources {
         corpus: &corpus,
         gazetteer: &gazetteer,
@@ -465,11 +461,9 @@ fn build_from(
             records: &mut plan.records,
             first_ambiguous: &mut first_ambiguous,
             bar: &bar,
-            sizes: &sizes,
         };
-        let loaded = loader.load_ok_quads::<Error, Error>(
-            head.into_iter().chain(file_nodes).map(Ok).chain(&mut feed),
-        );
+        let loaded =
+            loader.load_ok_quads::<Error, Error>(head.into_iter().map(Ok).chain(&mut feed));
         if feed.failed.is_some() {
             feed.drain();
         }
@@ -616,7 +610,9 @@ fn describe(
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let content = ledger::content_hash(&bytes);
     let text = text_of(&path, bytes)?;
-    let fg = graph::file_graph(sources, tagger, iris, i, &text)?;
+    let mut fg = graph::file_graph(sources, tagger, iris, i, &text)?;
+    // The file's own node in the corpus graph goes with its documents.
+    fg.quads.extend(graph::file_quads(corpus, iris, i));
     let record = Record {
         path: corpus.files[i].path.clone(),
         file_id: corpus.files[i].id.clone(),
@@ -629,7 +625,7 @@ fn describe(
         ambiguous: fg.ambiguous.len(),
         claims: fg.claims,
         dates: fg.dates,
-        quads: fg.quads.len() + graph::file_quads(corpus, iris, i).len(),
+        quads: fg.quads.len(),
         far_claims: fg.far_claims.clone(),
     };
     Ok((fg, record))
@@ -646,7 +642,6 @@ struct Feed<'a> {
     records: &'a mut [Option<Record>],
     first_ambiguous: &'a mut Option<(usize, Ambiguous)>,
     bar: &'a ProgressBar,
-    sizes: &'a [u64],
 }
 
 impl Feed<'_> {
@@ -674,9 +669,9 @@ impl Iterator for Feed<'_> {
                 return None;
             }
             let (i, described) = self.files.recv().ok()?;
-            self.bar.inc(self.sizes[i]);
             match described {
                 Ok((fg, record)) => {
+                    self.bar.inc(record.size);
                     if let Some(first) = fg.ambiguous.into_iter().min_by_key(|(d, a)| (*d, a.start))
                     {
                         let earlier = self
