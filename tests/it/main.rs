@@ -10,4 +10,5 @@ mod incremental;
 mod network;
 mod query;
 mod review;
+mod setup;
 mod util;
