@@ -133,7 +133,8 @@ impl Gazetteer {
                 msg,
                 "every row needs one cell per header column; quote cells that contain commas with \"…\"",
             );
-            err.position = pos.map(|p| Position::of_byte(&text, p.byte() as usize));
+            err.position =
+                pos.map(|p| Position::of_byte(&text, record_start(&text, p.byte() as usize)));
             err.into()
         };
         let headers = reader.headers().map_err(bad_csv)?.clone();
@@ -334,7 +335,7 @@ pub(crate) fn field_position(
     field: usize,
 ) -> Position {
     let bytes = text.as_bytes();
-    let (mut i, mut n, mut quoted) = (record_start, 0, false);
+    let (mut i, mut n, mut quoted) = (self::record_start(text, record_start), 0, false);
     while n < field && i < bytes.len() {
         match bytes[i] {
             b'"' => quoted = !quoted,
@@ -345,4 +346,16 @@ pub(crate) fn field_position(
         i += 1;
     }
     lines.position(text, i)
+}
+
+/// Where the record the CSV reader says starts at byte `byte` really
+/// starts: the reader counts the previous row's line end (`\n`, or the
+/// `\n` of `\r\n`) and blank lines as part of the next record.
+pub(crate) fn record_start(text: &str, byte: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = byte.min(bytes.len());
+    while i < bytes.len() && matches!(bytes[i], b'\r' | b'\n') {
+        i += 1;
+    }
+    i
 }

@@ -6,7 +6,7 @@
 
 use crate::corpus::read_text;
 use crate::error::{Error, InputError, LineIndex, Position, Result};
-use crate::gazetteer::field_position;
+use crate::gazetteer::{field_position, record_start};
 use std::path::{Path, PathBuf};
 
 /// A CSV file whose rows are read as records.
@@ -67,6 +67,72 @@ impl Table {
         Ok(rows)
     }
 
+    /// The data rows of a table whose header names its columns in any order:
+    /// each of `known` may appear once, every one of `required` must. Returns
+    /// for each of `known` its column, if the header has it.
+    pub fn rows_named(
+        &self,
+        known: &[&str],
+        required: &[&str],
+    ) -> Result<(Vec<Option<usize>>, Vec<Row<'_>>)> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(self.text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| self.csv_error(e, known))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let mut columns = vec![None; known.len()];
+        for (i, h) in header.iter().enumerate() {
+            let at = field_position(&self.text, &self.lines, 0, i);
+            let Some(k) = known.iter().position(|c| c == h) else {
+                return Err(self.fail(
+                    at,
+                    format!("unknown column {h:?}"),
+                    &format!("the columns are: {}", known.join(",")),
+                ));
+            };
+            if columns[k].replace(i).is_some() {
+                return Err(self.fail(
+                    at,
+                    format!("column {h:?} appears twice"),
+                    "keep one column of each name",
+                ));
+            }
+        }
+        for r in required {
+            if known
+                .iter()
+                .position(|c| c == r)
+                .and_then(|k| columns[k])
+                .is_none()
+            {
+                return Err(self.fail(
+                    Position { line: 1, column: 1 },
+                    format!("the header has no {r:?} column"),
+                    &format!(
+                        "the first row must name the columns, among them: {}",
+                        required.join(",")
+                    ),
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| self.csv_error(e, known))?;
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            rows.push(Row {
+                table: self,
+                record,
+                start,
+            });
+        }
+        Ok((columns, rows))
+    }
+
     /// An error about the file, at `position`.
     pub fn fail(&self, position: Position, message: String, fix: &str) -> Error {
         InputError::new(&self.path, message, fix)
@@ -85,7 +151,7 @@ impl Table {
         );
         err.position = e
             .position()
-            .map(|p| Position::of_byte(&self.text, p.byte() as usize));
+            .map(|p| Position::of_byte(&self.text, record_start(&self.text, p.byte() as usize)));
         err.into()
     }
 }
