@@ -12,8 +12,9 @@
 //!   `15.07.1953` (day, month, year, as in Russian documents); slashed dates
 //!   (`7/15/1953`) are ambiguous and not recognised;
 //! - a month and a day without a year: `February 9`, `28 May`, `May 2`; the
-//!   year is `document_year` and `year_inferred` is true, or the value is
-//!   `None` when there is no document year. A day before the month needs a
+//!   year is inferred from the document's date (see *Years not written*
+//!   below) and `year_inferred` is true, or the value is `None` when the
+//!   document has no date. A day before the month needs a
 //!   preposition before it or no word after the month (`on 28 May`,
 //!   `28 May,`), so that `5 March meetings` is not a date;
 //! - a month and a year: `May 1947`, `FEBRUARY 1953` (month precision);
@@ -66,6 +67,21 @@
 //! Where candidate expressions overlap, the longest (in bytes) wins, then
 //! the leftmost.
 //!
+//! ## Years not written
+//!
+//! A month and day (or a month alone) without a year take the year that
+//! puts them nearest to the document's date ([`Anchor`]): `December 22` in a
+//! document of 14 January 1941 is 1940-12-22, not 1941-12-22. A letter or
+//! telegram reports what happened before it was written, so there the
+//! nearest date *on or before* the document's date is taken, unless a word
+//! before the expression in its sentence (at most six tokens back) says it
+//! lies ahead (`next`, `coming`, `will`, `shall`, `until`, `till`,
+//! `expected`, `planned`); in any document such a word picks the nearest date on or
+//! after the document's date, and `last`, `since` or `ago` the nearest on
+//! or before it. A document dated only to the year gives that year. The
+//! candidates are the document's year and the years either side of it;
+//! ties go to the earlier date.
+//!
 //! Invariant: [`find`] returns mentions sorted by `start`, non-overlapping,
 //! each with `start < end` on character boundaries of the text and
 //! `text[start..end]` a whole-word expression as written; every value has a
@@ -89,10 +105,17 @@ pub struct DateMention {
 /// Finds date expressions in `text`. `document_year` is the year of the document (if known), used for
 /// a month and day written without a year ("on February 9"), which then gets `year_inferred = true`.
 pub fn find(text: &str, document_year: Option<i32>) -> Vec<DateMention> {
+    find_near(text, document_year.map(Anchor::year))
+}
+
+/// Finds date expressions in `text`, placing a month and day written
+/// without a year near `anchor`, the document's date (see the module
+/// documentation, *Years not written*).
+pub fn find_near(text: &str, anchor: Option<Anchor>) -> Vec<DateMention> {
     let scanner = Scanner {
         text,
         toks: tokenize(text),
-        document_year,
+        anchor,
     };
     let mut candidates = Vec::new();
     for i in 0..scanner.toks.len() {
@@ -103,6 +126,76 @@ pub fn find(text: &str, document_year: Option<i32>) -> Vec<DateMention> {
 
 /// A normalised date: year, month, day.
 type Value = (i32, Option<u8>, Option<u8>);
+
+/// The date of the document a text belongs to, near which dates written
+/// without a year are placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+    /// Whether the document reports what happened before it (a letter, a
+    /// telegram): then a date without a year lies on or before it unless
+    /// the text says otherwise.
+    pub reports_past: bool,
+}
+
+impl Anchor {
+    /// A document known only to the year.
+    pub fn year(year: i32) -> Anchor {
+        Anchor {
+            year,
+            month: None,
+            day: None,
+            reports_past: false,
+        }
+    }
+}
+
+/// Words before a date without a year that put it after the document's date.
+const AHEAD: &[&str] = &[
+    "next", "coming", "will", "shall", "until", "till", "expected", "planned",
+];
+
+/// How many tokens before a date without a year are searched for a word
+/// that says which way it lies.
+const CUE_WORDS: usize = 6;
+
+/// Words before a date without a year that put it before the document's date.
+const BEHIND: &[&str] = &["last", "since", "ago"];
+
+/// Days since 1 January of year 0 (proleptic Gregorian), for distances.
+fn day_number(year: i32, month: u8, day: u8) -> i64 {
+    let (y, m) = if month <= 2 {
+        (i64::from(year) - 1, i64::from(month) + 9)
+    } else {
+        (i64::from(year), i64::from(month) - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe
+}
+
+/// The first and last day of a date known to the month or the day.
+fn day_range(year: i32, month: u8, day: Option<u8>) -> (i64, i64) {
+    match day {
+        Some(d) => (day_number(year, month, d), day_number(year, month, d)),
+        None => (
+            day_number(year, month, 1),
+            day_number(year, month, days_in_month(year, month).max(1)),
+        ),
+    }
+}
+
+/// Which way from the document's date a date without a year lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Before,
+    After,
+    Nearest,
+}
 
 /// The English month names, January first.
 pub const MONTHS: [&str; 12] = [
@@ -493,7 +586,7 @@ enum Form {
 struct Scanner<'a> {
     text: &'a str,
     toks: Vec<Tok>,
-    document_year: Option<i32>,
+    anchor: Option<Anchor>,
 }
 
 impl<'a> Scanner<'a> {
@@ -725,11 +818,15 @@ impl<'a> Scanner<'a> {
     /// The value of a form and whether its year was inferred. A day that its
     /// month does not have (in the written year, or in any year when the year
     /// is not written) gives no value.
-    fn form_value(&self, form: Form) -> (Option<Value>, bool) {
+    fn form_value(&self, form: Form, at: usize) -> (Option<Value>, bool) {
         match form {
             Form::Full(year, month, day) => (full_date(year, month, day), false),
             Form::MonthDay(month, day) => {
-                match self.document_year.filter(|_| day <= max_days(month)) {
+                match self
+                    .anchor
+                    .filter(|_| day <= max_days(month))
+                    .and_then(|a| self.year_near(a, month, Some(day), at))
+                {
                     Some(year) => match full_date(year, month, day) {
                         Some(v) => (Some(v), true),
                         None => (None, false),
@@ -738,11 +835,51 @@ impl<'a> Scanner<'a> {
                 }
             }
             Form::MonthYear(year, month) => (Some((year, Some(month), None)), false),
-            Form::Month(month) => match self.document_year {
-                Some(year) => (Some((year, Some(month), None)), true),
-                None => (None, false),
-            },
+            Form::Month(month) => {
+                match self.anchor.and_then(|a| self.year_near(a, month, None, at)) {
+                    Some(year) => (Some((year, Some(month), None)), true),
+                    None => (None, false),
+                }
+            }
         }
+    }
+
+    /// The year that puts `month` (and `day`) nearest to the document's
+    /// date, in the direction the words before token `at` or the kind of
+    /// document give; see the module documentation.
+    fn year_near(&self, anchor: Anchor, month: u8, day: Option<u8>, at: usize) -> Option<i32> {
+        let Some(anchor_month) = anchor.month else {
+            return Some(anchor.year);
+        };
+        // The words before the expression, back to the start of its sentence.
+        let cue = |list: &[&str]| {
+            (1..=CUE_WORDS.min(at))
+                .map(|k| at - k)
+                .take_while(|&i| !self.punct_in(i, &['.', '!', '?', ';']))
+                .any(|i| self.word_in(i, list))
+        };
+        let direction = if cue(AHEAD) {
+            Direction::After
+        } else if cue(BEHIND) || anchor.reports_past {
+            Direction::Before
+        } else {
+            Direction::Nearest
+        };
+        let (a0, a1) = day_range(anchor.year, anchor_month, anchor.day);
+        (anchor.year - 1..=anchor.year + 1)
+            .filter(|&y| day.is_none_or(|d| d <= days_in_month(y, month)))
+            .filter(|&y| {
+                let (c0, c1) = day_range(y, month, day);
+                match direction {
+                    Direction::Before => c0 <= a1,
+                    Direction::After => c1 >= a0,
+                    Direction::Nearest => true,
+                }
+            })
+            .min_by_key(|&y| {
+                let (c0, c1) = day_range(y, month, day);
+                ((c0 + c1) - (a0 + a1)).abs()
+            })
     }
 
     /// Adds a candidate from token `a` to token `b` if it is made of whole
@@ -781,7 +918,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn push_form(&self, out: &mut Vec<Candidate>, a: usize, b: usize, form: Form) {
-        let (value, inferred) = self.form_value(form);
+        let (value, inferred) = self.form_value(form, a);
         self.push_one(out, a, b, value, inferred);
     }
 
@@ -1246,6 +1383,79 @@ mod tests {
         assert_eq!(
             spans(text, None),
             vec![("September 2, 2014", day(2014, 9, 2), false)]
+        );
+    }
+
+    #[test]
+    fn a_year_not_written_is_the_one_nearest_the_document_date() {
+        let value = |text: &str, anchor: Anchor| {
+            let found = find_near(text, Some(anchor));
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert!(found[0].year_inferred);
+            found[0].value
+        };
+        let letter = Anchor {
+            year: 1941,
+            month: Some(1),
+            day: Some(14),
+            reports_past: true,
+        };
+        // A letter of 14 January 1941 tells of December 22: the one before it.
+        assert_eq!(
+            value("I received your letter of December 22 yesterday.", letter),
+            Some((1940, Some(12), Some(22)))
+        );
+        // Nearest, whatever the kind of document.
+        let report = Anchor {
+            reports_past: false,
+            ..letter
+        };
+        assert_eq!(
+            value("The meeting of December 22 decided it.", report),
+            Some((1940, Some(12), Some(22)))
+        );
+        // A letter's past: August 5 in June is last August, not next.
+        let june = Anchor {
+            year: 1941,
+            month: Some(6),
+            day: Some(1),
+            reports_past: true,
+        };
+        assert_eq!(
+            value("Your telegram of August 5 came.", june),
+            Some((1940, Some(8), Some(5)))
+        );
+        // Unless the text says it lies ahead.
+        assert_eq!(
+            value("We will meet on August 5 in Moscow.", june),
+            Some((1941, Some(8), Some(5)))
+        );
+        // In other documents the nearest: August 5 after 1 June 1941.
+        let article = Anchor {
+            reports_past: false,
+            ..june
+        };
+        assert_eq!(
+            value("The congress opens on August 5.", article),
+            Some((1941, Some(8), Some(5)))
+        );
+        assert_eq!(
+            value("Nothing changed since August 5.", article),
+            Some((1940, Some(8), Some(5)))
+        );
+        // A month alone, and the same month as the document.
+        assert_eq!(
+            value("They left in December, and", letter),
+            Some((1940, Some(12), None))
+        );
+        assert_eq!(
+            value("on January 14 I write", letter),
+            Some((1941, Some(1), Some(14)))
+        );
+        // Only a year known: that year.
+        assert_eq!(
+            value("on December 22 we", Anchor::year(1941)),
+            Some((1941, Some(12), Some(22)))
         );
     }
 

@@ -401,9 +401,15 @@ pub fn file_graph(
     type Dated = (usize, usize, Option<PartialDate>, bool);
     let mut dated: Vec<Vec<Dated>> = vec![Vec::new(); segments.len()];
     for (k, seg) in segments.iter().enumerate() {
-        let year = corpus.documents[seg.doc].date.map(|d| d.year);
+        let spec = &corpus.documents[seg.doc];
+        let anchor = spec.date.map(|d| dates::Anchor {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            reports_past: matches!(spec.kind.as_str(), "letter" | "telegram"),
+        });
         for (a, b) in own_ranges(seg, &segments) {
-            for d in dates::find(&text[a..b], year) {
+            for d in dates::find_near(&text[a..b], anchor) {
                 let (s, e) = (a + d.start, a + d.end);
                 offsets.extend([s, e]);
                 let value = d
@@ -533,7 +539,9 @@ pub fn file_graph(
                         span,
                         skos::EDITORIAL_NOTE,
                         Literal::new_simple_literal(
-                            "the text gives no year: the year is the document's",
+                            "the text gives no year: inferred as the year that puts the date nearest \
+                             the document's date (on or before it in a letter or telegram, unless \
+                             the words before it say it lies ahead)",
                         ),
                     );
                 }
