@@ -111,11 +111,18 @@ pub fn read(
         .map(|d| (d.id.as_str(), d.text.chars().collect()))
         .collect();
     let mut spans: Vec<(Span, Position)> = Vec::new();
-    for row in table.rows(&["document", "start", "end", "text", "type", "entity"])? {
-        let (doc, doc_pos) = row.cell(0);
+    // The six columns, in any order; a `wikidata` column (as in the
+    // `mentions.csv` export) is allowed and not read.
+    let known = [
+        "document", "start", "end", "text", "type", "entity", "wikidata",
+    ];
+    let (columns, rows) = table.rows_named(&known, &known[..6])?;
+    let at: Vec<usize> = columns.iter().map(|c| c.unwrap_or(0)).collect();
+    for row in rows {
+        let (doc, doc_pos) = row.cell(at[0]);
         let chars = texts.get(doc.as_str()).ok_or_else(|| {
             row.fail(
-                0,
+                at[0],
                 format!("document {doc:?} is not in the store"),
                 "give the id of a document of the manifest",
             )
@@ -130,10 +137,10 @@ pub fn read(
                 )
             })
         };
-        let (s, e) = (number(1)?, number(2)?);
+        let (s, e) = (number(at[1])?, number(at[2])?);
         if s >= e || e > chars.len() {
             return Err(row.fail(
-                1,
+                at[1],
                 format!(
                     "span {s}..{e} is not inside document {doc:?} ({} code points)",
                     chars.len()
@@ -141,27 +148,30 @@ pub fn read(
                 "give start < end within the document, in code points",
             ));
         }
-        let written = row.raw(3);
+        let written = row.raw(at[3]);
         let actual: String = chars[s..e].iter().collect();
         if actual != written {
             return Err(row.fail(
-                3,
+                at[3],
                 format!("document {doc:?} has {actual:?} at {s}..{e}, not {written:?}"),
                 "correct the offsets or the text (the document may have changed)",
             ));
         }
-        let (kind, _) = row.cell(4);
+        let (kind, _) = row.cell(at[4]);
+        if matches!(kind.as_str(), "Event" | "Work") {
+            continue; // not scored, as the store's own events and works
+        }
         if !TYPES.contains(&kind.as_str()) {
             return Err(row.fail(
-                4,
+                at[4],
                 format!("type {kind:?} is not scored"),
-                "use Person, Organisation or Place",
+                "use Person, Organisation or Place (rows of Event and Work are skipped)",
             ));
         }
-        let (entity, _) = row.cell(5);
+        let (entity, _) = row.cell(at[5]);
         if !entity.is_empty() && !entity_exists(&entity) {
             return Err(row.fail(
-                5,
+                at[5],
                 format!("entity {entity:?} is not in the gazetteer"),
                 "use a gazetteer id, or leave the cell empty",
             ));

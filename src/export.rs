@@ -152,12 +152,13 @@ const ALIASES: &str = "
 SELECT ?id ?alias WHERE { ?e dcterms:identifier ?id ; skos:altLabel ?alias } ORDER BY ?id ?alias";
 
 const MENTIONS: &str = "
-SELECT ?doc ?start ?end ?text ?entity ?wikidata WHERE {
+SELECT ?doc ?start ?end ?text ?class ?entity ?wikidata WHERE {
   ?m itsrdf:taIdentRef ?e ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?text ;
      nif:referenceContext ?ctx .
   ?ctx nif:sourceUrl ?d . ?d dcterms:identifier ?doc ; oa:hasSource ?f ; oa:hasSelector [ oa:start ?ds ] .
   ?f dcterms:identifier ?file .
-  ?e dcterms:identifier ?entity .
+  ?e dcterms:identifier ?entity ; a ?class .
+  FILTER(?class IN (schema:Person, schema:Organization, schema:Place, schema:Event, schema:CreativeWork))
   OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
              BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
 } ORDER BY ?file (?ds + ?start) ?doc";
@@ -205,7 +206,15 @@ pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
             ])
         })
         .collect();
-    let mentions = q(MENTIONS)?;
+    let mentions: Vec<Vec<String>> = q(MENTIONS)?
+        .into_iter()
+        .map(|mut r| {
+            r[4] = crate::network::kind_of(&r[4])
+                .unwrap_or_default()
+                .to_string();
+            r
+        })
+        .collect();
 
     // (file name, header, rows, columns of free text to guard)
     type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>, &'a [usize]);
@@ -234,7 +243,9 @@ pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
         ),
         (
             "mentions.csv",
-            &["document", "start", "end", "text", "entity", "wikidata"],
+            &[
+                "document", "start", "end", "text", "type", "entity", "wikidata",
+            ],
             mentions,
             &[3],
         ),

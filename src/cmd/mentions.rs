@@ -45,22 +45,26 @@ pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let mut here: Vec<(usize, usize, String, bool)> = d
+        // (start, end, entity, type, Wikidata id)
+        let mut here: Vec<(usize, usize, String, String, String)> = d
             .mentions
             .iter()
             .map(|m| {
                 let e = &docs.entities[m.entity];
-                (m.start, m.end, e.id.clone(), e.wikidata.is_none())
+                let wikidata = e.wikidata.clone().unwrap_or_default();
+                (m.start, m.end, e.id.clone(), e.kind.clone(), wikidata)
             })
             .collect();
         for ((doc, s, e), candidates) in &mut shared {
             candidates.sort();
             if doc == &d.id {
-                here.push((*s, *e, format!("shared: {}", candidates.join("|")), true));
+                let shared = format!("shared: {}", candidates.join("|"));
+                here.push((*s, *e, shared, String::new(), String::new()));
             }
         }
         here.sort();
-        for (s, e, entity, unlinked) in here {
+        for (s, e, entity, kind, wikidata) in here {
+            let unlinked = wikidata.is_empty();
             if args.unlinked && !unlinked {
                 continue;
             }
@@ -81,13 +85,15 @@ pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()
                 flat(s, e),
                 flat(e, e + 40),
                 entity,
+                kind,
+                wikidata,
             ]);
         }
     }
     print_rows(
         out,
         &[
-            "document", "start", "end", "left", "mention", "right", "entity",
+            "document", "start", "end", "left", "mention", "right", "entity", "type", "wikidata",
         ],
         &rows,
         table,

@@ -82,11 +82,11 @@ fn fixture_mentions_are_found_linked_and_spanned_as_written() {
     let (header, rows) = csv_file(&csv.join("mentions.csv"));
     assert_eq!(
         header,
-        ["document", "start", "end", "text", "entity", "wikidata"]
+        ["document", "start", "end", "text", "type", "entity", "wikidata"]
     );
     let got: Vec<(String, String, String)> = rows
         .iter()
-        .map(|r| (r[0].clone(), r[3].clone(), r[4].clone()))
+        .map(|r| (r[0].clone(), r[3].clone(), r[5].clone()))
         .collect();
     // Reading order: files by path, then place in the file.
     let want: Vec<(&str, &str, &str)> = vec![
@@ -120,12 +120,16 @@ fn fixture_mentions_are_found_linked_and_spanned_as_written() {
     // Wikidata ids travel with every mention of a linked entity.
     assert!(rows
         .iter()
-        .filter(|r| r[4] == "molotov")
-        .all(|r| r[5] == "Q132899"));
+        .filter(|r| r[5] == "molotov")
+        .all(|r| r[6] == "Q132899" && r[4] == "Person"));
     assert!(rows
         .iter()
-        .filter(|r| r[4] == "sharett")
-        .all(|r| r[5].is_empty()));
+        .filter(|r| r[5] == "sharett")
+        .all(|r| r[6].is_empty()));
+    assert!(rows
+        .iter()
+        .filter(|r| r[5] == "sofia")
+        .all(|r| r[4] == "Place"));
     // Offsets are code points: the emoji and Cyrillic before "Molotov" count one each.
     let molotov = rows
         .iter()

@@ -8,7 +8,7 @@ type Found = Vec<(String, String, String)>;
 fn mentions(w: &Workdir) -> Found {
     let (_, rows) = csv_file(&w.export_csv().join("mentions.csv"));
     rows.into_iter()
-        .map(|r| (r[0].clone(), r[3].clone(), r[4].clone()))
+        .map(|r| (r[0].clone(), r[3].clone(), r[5].clone()))
         .collect()
 }
 
@@ -79,7 +79,7 @@ fn a_name_limited_to_a_document_settles_a_shared_name_there() {
     assert!(
         review
             .lines()
-            .any(|l| l.contains("\tRazin\t") && l.ends_with("shared: razin|razin-2")),
+            .any(|l| l.contains("\tRazin\t") && l.contains("\tshared: razin|razin-2\t")),
         "{review}"
     );
     // Limited to letter-2, the second Razin's alias decides there.
@@ -111,7 +111,7 @@ fn mentions_lists_a_concordance_for_review() {
     let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(
         rows[0],
-        ["document", "start", "end", "left", "mention", "right", "entity"]
+        ["document", "start", "end", "left", "mention", "right", "entity", "type", "wikidata"]
     );
     assert_eq!(rows.len() - 1, 4);
     let letter = rows
@@ -123,9 +123,14 @@ fn mentions_lists_a_concordance_for_review() {
         letter[5].starts_with("’s reply reached Charette"),
         "{letter:?}"
     );
+    // Every row carries the entity's type and Wikidata id.
+    assert_eq!(&letter[6..], ["molotov", "Person", "Q132899"]);
     // --unlinked: entities without a Wikidata id (Sharett), not Molotov (Q132899).
     let unlinked = w.ok(&["mentions", "--unlinked", "--format", "tsv", "--quiet"]);
-    assert!(unlinked.contains("\tsharett\n") && !unlinked.contains("\tmolotov\n"));
+    assert!(
+        unlinked.contains("\tsharett\tPerson\t\n") && !unlinked.contains("\tmolotov\t"),
+        "{unlinked}"
+    );
 }
 
 const GOLD: &str = "document,start,end,text,type,entity
@@ -464,5 +469,39 @@ fn discover_lists_missing_names_and_variants_as_gazetteer_rows() {
     assert!(
         !names.contains(&"Petrenko") && names.contains(&"Charetta"),
         "{names:?}"
+    );
+}
+
+#[test]
+fn the_mentions_export_goes_to_evaluate_as_it_is() {
+    let w = Workdir::fixture("small");
+    let mentions = w.export_csv().join("mentions.csv");
+    let (header, rows) = csv_file(&mentions);
+    assert_eq!(&header[4..6], ["type", "entity"]);
+    assert!(
+        rows.iter().any(|r| r[4] == "Person") && rows.iter().any(|r| r[4] == "Place"),
+        "types are exported: {rows:?}"
+    );
+    let path = mentions.to_str().unwrap();
+    // Scored against the store itself: everything found, every link right.
+    let out = w.output(&["evaluate", "--quiet", "--gold", path, "--min-f1", "1.0"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(report.contains("linking accuracy: 1.000"), "{report}");
+    let out = w.output(&[
+        "evaluate",
+        "--quiet",
+        "--gold",
+        path,
+        "--predicted",
+        path,
+        "--min-f1",
+        "1.0",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
     );
 }
