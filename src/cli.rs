@@ -72,6 +72,16 @@ pub enum Command {
     /// Create a new, empty corpus with a commented manifest.
     Init(InitArgs),
 
+    /// Add text files to the corpus: copy them into texts/ and describe each
+    /// in documents.csv.
+    ///
+    /// Each file becomes one document (its id the file name without
+    /// extension unless --id says otherwise) with the metadata given; the
+    /// document sheet is created when the corpus has none. A file already
+    /// under the corpus directory is described where it is. Nothing changes
+    /// when a file, a date, a kind or an author is wrong.
+    Add(AddArgs),
+
     /// List mentions in their context (keyword in context), for review.
     ///
     /// Each row: document, span in code points, left context, the mention,
@@ -248,6 +258,51 @@ pub enum EdgesArg {
     Relations,
     Comentions,
     Both,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The UTF-8 text files to add, one document each.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The document id (one file only) [default: the file name without
+    /// extension].
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// A descriptive title [default: the file name].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// letter, article, report, telegram, … (see manifest.toml) [default:
+    /// other].
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+
+    /// The date written, ISO 8601: YYYY-MM-DD, YYYY-MM or YYYY.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// An author's gazetteer id. Repeatable.
+    #[arg(long = "author", value_name = "ID")]
+    pub authors: Vec<String>,
+
+    /// A recipient's gazetteer id. Repeatable.
+    #[arg(long = "recipient", value_name = "ID")]
+    pub recipients: Vec<String>,
+
+    /// Where the text comes from (an archive reference, a URL).
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+
+    /// The language of the text, a BCP 47 code such as en.
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
+
+    /// Anything a reader should know.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -168,6 +168,8 @@ struct RawCorpus {
     relations: Option<Spanned<String>>,
     #[serde(default)]
     overrides: Option<Spanned<String>>,
+    #[serde(default)]
+    documents: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -193,7 +195,8 @@ struct RawFile {
 struct RawDocument {
     id: Spanned<String>,
     file: Spanned<String>,
-    start: Spanned<String>,
+    #[serde(default)]
+    start: Option<Spanned<String>>,
     #[serde(default)]
     end: Option<Spanned<String>>,
     #[serde(default)]
@@ -247,7 +250,7 @@ pub struct DocumentSpec {
     /// Index into [`Corpus::files`].
     pub file: usize,
     /// The quoted beginning of its first line; empty for a document that is
-    /// its whole file (one of a `[[folder]]`).
+    /// its whole file (one of a `[[folder]]`, or one without `start`).
     pub start: String,
     pub end: Option<String>,
     /// Index of the enclosing document, for an embedded one.
@@ -264,6 +267,8 @@ pub struct DocumentSpec {
     pub note: Option<String>,
     start_pos: Position,
     end_pos: Option<Position>,
+    /// Whether the document sheet (not the manifest) describes it.
+    in_sheet: bool,
 }
 
 /// A document found in its file's text: byte range `start..end`.
@@ -287,6 +292,12 @@ pub struct Corpus {
     pub relations_path: Option<PathBuf>,
     /// The reviewers' overrides, if the corpus has them.
     pub overrides_path: Option<PathBuf>,
+    /// The document sheet (`documents.csv`), if the corpus has one.
+    pub documents_path: Option<PathBuf>,
+    /// Text files (`.txt`) under the corpus directory that nothing
+    /// describes, relative to it with `/` separators, in path order; hidden
+    /// files and directories (the store) are not looked at.
+    pub undescribed: Vec<String>,
     pub files: Vec<SourceFile>,
     pub documents: Vec<DocumentSpec>,
     /// The documents of each file (indexes into `documents`).
@@ -370,6 +381,21 @@ impl Corpus {
                 ))
             }
             None => Some(dir.join("overrides.csv")).filter(|p| p.is_file()),
+        };
+        let documents_path = match &raw.corpus.documents {
+            Some(r) if dir.join(r.get_ref()).is_file() => Some(dir.join(r.get_ref())),
+            Some(r) => {
+                return Err(bad(
+                    r.span(),
+                    format!(
+                        "document sheet {:?} not found in {}",
+                        r.get_ref(),
+                        dir.display()
+                    ),
+                    "give the path relative to the corpus directory, or remove the line (`annalist add FILE` creates documents.csv)",
+                ))
+            }
+            None => Some(dir.join(SHEET)).filter(|p| p.is_file()),
         };
 
         let mut files = Vec::new();
@@ -471,7 +497,7 @@ impl Corpus {
                 })?),
                 None => None,
             };
-            for (what, q) in [("start", Some(&d.start)), ("end", d.end.as_ref())] {
+            for (what, q) in [("start", d.start.as_ref()), ("end", d.end.as_ref())] {
                 if let Some(q) = q {
                     if q.get_ref().trim().is_empty() || q.get_ref().contains('\n') {
                         return Err(bad(
@@ -496,7 +522,10 @@ impl Corpus {
             documents.push(DocumentSpec {
                 id,
                 file,
-                start: d.start.get_ref().trim_start().to_string(),
+                start: d
+                    .start
+                    .as_ref()
+                    .map_or(String::new(), |s| s.get_ref().trim_start().to_string()),
                 end: d.end.as_ref().map(|e| e.get_ref().trim_start().to_string()),
                 within: None,
                 title: d.title,
@@ -509,8 +538,9 @@ impl Corpus {
                 publisher: d.publisher.or_else(|| f.publisher.clone()),
                 source: d.source.or_else(|| f.source.clone()),
                 note: d.note,
-                start_pos: at(d.start.span()),
+                start_pos: at(d.start.as_ref().map_or(d.id.span(), |s| s.span())),
                 end_pos: d.end.as_ref().map(|e| at(e.span())),
+                in_sheet: false,
             });
         }
         for (i, w) in withins.into_iter().enumerate() {
@@ -542,6 +572,17 @@ impl Corpus {
             }
             documents[i].within = Some(parent);
         }
+        if let Some(sheet) = &documents_path {
+            add_sheet(
+                dir,
+                sheet,
+                &mut files,
+                &mut file_index,
+                &mut file_ids,
+                &mut documents,
+                &mut doc_index,
+            )?;
+        }
         for folder in raw.folder {
             add_folder(
                 dir,
@@ -559,7 +600,37 @@ impl Corpus {
         for (i, d) in documents.iter().enumerate() {
             by_file[d.file].push(i);
         }
+        // A document without `start` is its whole file: it must be alone.
+        for docs in &by_file {
+            if docs.len() < 2 {
+                continue;
+            }
+            if let Some(&i) = docs.iter().find(|&&i| documents[i].start.is_empty()) {
+                let d = &documents[i];
+                let ids: Vec<&str> = docs.iter().map(|&k| documents[k].id.as_str()).collect();
+                let origin = match (&documents_path, d.in_sheet) {
+                    (Some(sheet), true) => sheet.as_path(),
+                    _ => manifest_path.as_path(),
+                };
+                return Err(InputError::new(
+                    origin,
+                    format!(
+                        "document {:?} has no start, but file {:?} holds {} documents ({})",
+                        d.id,
+                        files[d.file].path,
+                        docs.len(),
+                        ids.join(", ")
+                    ),
+                    "give every document of a file that holds several a start quoting the beginning of its first line",
+                )
+                .at(d.start_pos)
+                .into());
+            }
+        }
+        let undescribed = undescribed_texts(dir, &file_index)?;
         Ok(Corpus {
+            documents_path,
+            undescribed,
             by_file,
             dir: dir.to_path_buf(),
             title: raw.corpus.title,
@@ -577,6 +648,14 @@ impl Corpus {
     /// The manifest's path.
     pub fn manifest_path(&self) -> &Path {
         &self.manifest_path
+    }
+
+    /// The file that describes document `d`: the manifest or the sheet.
+    pub fn origin(&self, d: &DocumentSpec) -> &Path {
+        match (&self.documents_path, d.in_sheet) {
+            (Some(p), true) => p,
+            _ => &self.manifest_path,
+        }
     }
 
     /// The documents of file `file`, in manifest order.
@@ -598,7 +677,7 @@ impl Corpus {
                 for r in list {
                     if !exists(&r.id) {
                         return Err(InputError::new(
-                            &self.manifest_path,
+                            self.origin(d),
                             format!("{role} {:?} of document {:?} is not in the gazetteer", r.id, d.id),
                             "use the id of a gazetteer row, or add a row for this entity to the gazetteer",
                         )
@@ -607,7 +686,7 @@ impl Corpus {
                     }
                     if seen.contains(&&r.id) {
                         return Err(InputError::new(
-                            &self.manifest_path,
+                            self.origin(d),
                             format!("{role} {:?} is listed twice for document {:?}", r.id, d.id),
                             "list each entity once",
                         )
@@ -626,7 +705,8 @@ impl Corpus {
     pub fn segment(&self, file: usize, text: &str) -> Result<Vec<Segment>> {
         let path = self.file_path(file);
         let lines = line_starts(text);
-        let find = |quote: &str, pos: Position, what: &str, id: &str| -> Result<usize> {
+        let find = |quote: &str, pos: Position, what: &str, d: &DocumentSpec| -> Result<usize> {
+            let id = &d.id;
             let hits: Vec<usize> = lines
                 .iter()
                 .filter_map(|&ls| {
@@ -641,7 +721,7 @@ impl Corpus {
             match hits.as_slice() {
                 [one] => Ok(*one),
                 [] => Err(InputError::new(
-                    &self.manifest_path,
+                    self.origin(d),
                     format!(
                         "{what} of document {id:?} ({quote:?}) begins no line of {}",
                         path.display()
@@ -656,7 +736,7 @@ impl Corpus {
                 .at(pos)
                 .into()),
                 many => Err(InputError::new(
-                    &self.manifest_path,
+                    self.origin(d),
                     format!(
                         "{what} of document {id:?} ({quote:?}) begins {} lines of {} (lines {})",
                         many.len(),
@@ -680,14 +760,14 @@ impl Corpus {
             let start = if d.start.is_empty() {
                 0
             } else {
-                find(&d.start, d.start_pos, "start", &d.id)?
+                find(&d.start, d.start_pos, "start", d)?
             };
             let end = match (&d.end, d.end_pos) {
                 (Some(q), Some(pos)) => {
-                    let e = find(q, pos, "end", &d.id)?;
+                    let e = find(q, pos, "end", d)?;
                     if e <= start {
                         return Err(InputError::new(
-                            &self.manifest_path,
+                            self.origin(d),
                             format!("end of document {:?} comes before its start", d.id),
                             "quote a line that follows the document's first line",
                         )
@@ -711,7 +791,7 @@ impl Corpus {
             let end = match end {
                 Some(e) if e > next => {
                     return Err(InputError::new(
-                        &self.manifest_path,
+                        self.origin(&self.documents[i]),
                         format!(
                             "document {:?} ends after the next document {:?} begins",
                             self.documents[i].id, self.documents[top[k + 1].0].id
@@ -742,7 +822,7 @@ impl Corpus {
             };
             if seg.start < p.start || seg.end > p.end {
                 return Err(InputError::new(
-                    &self.manifest_path,
+                    self.origin(&self.documents[i]),
                     format!(
                         "embedded document {:?} does not lie inside {:?}",
                         self.documents[i].id, self.documents[parent].id
@@ -798,7 +878,7 @@ pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
     Ok(text)
 }
 
-fn file_id(path: &str) -> String {
+pub(crate) fn file_id(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     stem.chars()
@@ -928,9 +1008,210 @@ fn add_folder(
             note: None,
             start_pos: pos,
             end_pos: None,
+            in_sheet: false,
         });
     }
     Ok(())
+}
+
+/// The document sheet's name, read when present in the corpus directory.
+pub const SHEET: &str = "documents.csv";
+
+/// The columns of the document sheet, in the order annalist writes them;
+/// only `file` is required, the others may be left out or empty.
+pub const SHEET_COLUMNS: [&str; 12] = [
+    "file",
+    "id",
+    "title",
+    "kind",
+    "date",
+    "authors",
+    "recipients",
+    "source",
+    "language",
+    "note",
+    "start",
+    "end",
+];
+
+/// Adds one document per row of the document sheet. Defaults: the id is
+/// the file's name without extension, the title the file name, the kind
+/// `other`; `authors` and `recipients` are gazetteer ids separated by `|`;
+/// without `start` the document is its whole file.
+fn add_sheet(
+    dir: &Path,
+    path: &Path,
+    files: &mut Vec<SourceFile>,
+    file_index: &mut HashMap<String, usize>,
+    file_ids: &mut HashSet<String>,
+    documents: &mut Vec<DocumentSpec>,
+    doc_index: &mut HashMap<String, usize>,
+) -> Result<()> {
+    let table = crate::table::Table::read(path)?;
+    let (columns, rows) = table.rows_named(&SHEET_COLUMNS, &["file"])?;
+    let col = |name: &str| columns[SHEET_COLUMNS.iter().position(|c| *c == name).unwrap_or(0)];
+    for row in &rows {
+        let file_col = col("file").unwrap_or(0);
+        let cell = |name: &str| -> (String, Position) {
+            match col(name) {
+                Some(i) => row.cell(i),
+                None => (String::new(), row.position(file_col)),
+            }
+        };
+        let opt = |name: &str| Some(cell(name).0).filter(|v| !v.is_empty());
+        let (rel, file_pos) = cell("file");
+        let rel = rel.replace('\\', "/");
+        if rel.is_empty() || !dir.join(&rel).is_file() {
+            return Err(table.fail(
+                file_pos,
+                format!("text file {rel:?} not found in {}", dir.display()),
+                "give the path relative to the corpus directory, e.g. \"texts/letter.txt\" (`annalist add FILE` copies a text in and writes its row)",
+            ));
+        }
+        let file = match file_index.get(&rel) {
+            Some(&i) => i,
+            None => {
+                let id = file_id(&rel);
+                file_ids.insert(id.clone());
+                file_index.insert(rel.clone(), files.len());
+                files.push(SourceFile {
+                    path: rel.clone(),
+                    id,
+                    ..SourceFile::default()
+                });
+                files.len() - 1
+            }
+        };
+        let (id, id_pos) = cell("id");
+        let id = if id.is_empty() { file_id(&rel) } else { id };
+        if !is_valid_id(&id) {
+            return Err(table.fail(
+                id_pos,
+                format!("document id {id:?} is not a valid id"),
+                "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+            ));
+        }
+        if doc_index.contains_key(&id) {
+            return Err(table.fail(
+                id_pos,
+                format!("duplicate document id {id:?}"),
+                "give every document its own id (the id column)",
+            ));
+        }
+        let (kind, kind_pos) = cell("kind");
+        let kind = if kind.is_empty() {
+            "other".to_string()
+        } else {
+            kind
+        };
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(table.fail(
+                kind_pos,
+                format!("unknown document kind {kind:?}"),
+                &format!("use one of: {}", KINDS.join(", ")),
+            ));
+        }
+        let (date, date_pos) = cell("date");
+        let date = match date.as_str() {
+            "" => None,
+            d => Some(PartialDate::parse(d).ok_or_else(|| {
+                table.fail(
+                    date_pos,
+                    format!("date {d:?} is not an ISO 8601 date"),
+                    "write YYYY-MM-DD, YYYY-MM or YYYY (e.g. 1953-07-15, 1947-05, 1941)",
+                )
+            })?),
+        };
+        let refs = |name: &str| -> Vec<EntityRef> {
+            let (v, position) = cell(name);
+            v.split('|')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| EntityRef {
+                    id: x.to_string(),
+                    position,
+                })
+                .collect()
+        };
+        let (start, start_pos) = cell("start");
+        let (end, end_pos) = cell("end");
+        if start.contains('\n') || end.contains('\n') {
+            return Err(table.fail(
+                if start.contains('\n') {
+                    start_pos
+                } else {
+                    end_pos
+                },
+                "start and end must quote the beginning of one line".into(),
+                "copy the first words of the line, without line breaks",
+            ));
+        }
+        let title = opt("title").unwrap_or_else(|| {
+            Path::new(&rel)
+                .file_stem()
+                .map_or(id.clone(), |s| s.to_string_lossy().into_owned())
+        });
+        let f = &files[file];
+        doc_index.insert(id.clone(), documents.len());
+        documents.push(DocumentSpec {
+            id,
+            file,
+            start,
+            end: Some(end).filter(|e| !e.is_empty()),
+            within: None,
+            title,
+            kind,
+            date,
+            authors: refs("authors"),
+            recipients: refs("recipients"),
+            language: opt("language").or_else(|| f.language.clone()),
+            original_language: f.original_language.clone(),
+            publisher: f.publisher.clone(),
+            source: opt("source").or_else(|| f.source.clone()),
+            note: opt("note"),
+            start_pos: if col("start").is_some() {
+                start_pos
+            } else {
+                id_pos
+            },
+            end_pos: col("end").is_some().then_some(end_pos),
+            in_sheet: true,
+        });
+    }
+    Ok(())
+}
+
+/// The `.txt` files under `dir` that `described` does not name, relative
+/// paths in order; hidden files and directories are skipped.
+fn undescribed_texts(dir: &Path, described: &HashMap<String, usize>) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => pending.push(path),
+                Ok(_) if name.ends_with(".txt") => {
+                    let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
+                    let rel = rel.replace('\\', "/");
+                    if !described.contains_key(&rel) {
+                        found.push(rel);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found.sort_unstable();
+    Ok(found)
 }
 
 fn line_starts(text: &str) -> Vec<usize> {

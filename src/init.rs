@@ -28,6 +28,12 @@ gazetteer = "gazetteer.csv"
 # overrides.csv when present; a gold standard for `annalist evaluate` goes in
 # gold.csv (document,start,end,text,type,entity).
 # overrides = "overrides.csv"
+# The documents, one row each, as archives keep them in a spreadsheet
+# (file,id,title,kind,date,authors,recipients,source,language,note,start,end;
+# only file is required): read from documents.csv when present.
+# `annalist add FILE… --kind letter --date 1939-01-14 --author ID` copies a
+# text into texts/ and writes its row for you.
+# documents = "documents.csv"
 
 # One [[file]] table per text file says what the file as a whole is. It is
 # optional; its language, original_language, publisher and source are
@@ -42,9 +48,10 @@ gazetteer = "gazetteer.csv"
 # original_language = "ru"
 # note = "…"
 
-# One [[document]] table per document. A file may hold several documents:
+# Or one [[document]] table per document. A file may hold several documents:
 # `start` quotes the beginning of the document's first line (leading spaces
-# ignored) and must begin exactly one line of the file. A document runs until
+# ignored) and must begin exactly one line of the file; a document without
+# `start` is its whole file. A document runs until
 # the next document of the file starts, or until the line that `end` quotes.
 # A document quoted inside another (a letter inside an article) names its
 # enclosing document with `within` and must have an `end`.
@@ -52,7 +59,7 @@ gazetteer = "gazetteer.csv"
 # [[document]]
 # id = "sharett-to-molotov-1953-07-06"      # letters, digits, - _ .
 # file = "texts/letters-1953.txt"
-# start = "LETTER FROM ISRAELI FOREIGN MINISTER"
+# start = "LETTER FROM ISRAELI FOREIGN MINISTER"  # when the file holds several
 # end = "LETTER FROM SOVIET FOREIGN MINISTER"  # optional
 # within = "some-other-document"             # optional
 # title = "Letter from M. Sharett to V. M. Molotov"

@@ -20,6 +20,7 @@
 //! # Ok::<_, annalist::Error>(())
 //! ```
 
+pub mod add;
 pub mod annotate;
 pub mod annotations;
 pub mod corpus;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Queries => cmd::queries::run(&ctx, &mut out).map(|()| None),
         Command::Export(args) => cmd::export::run(&ctx, args, &mut out).map(|()| None),
         Command::Init(args) => cmd::init::run(args).map(|()| None),
+        Command::Add(args) => cmd::add::run(&ctx, args).map(|()| None),
         Command::Mentions(args) => cmd::mentions::run(&ctx, args, &mut out).map(|()| None),
         Command::Evaluate(args) => cmd::evaluate::run(&ctx, args, &mut out)
             .map(|pass| (!pass).then_some(Outcome::Boolean(false))),

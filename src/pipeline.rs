@@ -195,6 +195,12 @@ impl Phases {
 /// claims, overrides and corpus header are those of the store; the whole
 /// corpus otherwise. Returns the summary when it built.
 pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
+    ensure_built_or_warn(config).map(|(summary, _)| summary)
+}
+
+/// [`ensure_built`], with the corpus's warnings (see [`corpus_warnings`])
+/// when nothing was built: a build's summary carries them itself.
+pub fn ensure_built_or_warn(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
     let started = Instant::now();
     let corpus = Corpus::load(&config.corpus)?;
     let inputs = inputs_hash(&corpus)?;
@@ -205,21 +211,54 @@ pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
     };
     let Some((info, ledger)) = previous else {
         let plan = Plan::full(&corpus, inputs);
-        return build_from(config, corpus, plan, started).map(Some);
+        return build_from(config, corpus, plan, started).map(|s| (Some(s), Vec::new()));
     };
     let plan = Plan::update(&corpus, inputs.clone(), &info, ledger)?;
     if plan.describe.is_empty() && plan.removed.is_empty() {
         if plan.refreshed {
             dir.refresh_ledger(&plan.ledger())?;
         }
-        return Ok(None);
+        return Ok((None, corpus_warnings(&corpus)));
     }
     // Removing most of a store quad by quad is slower than loading anew.
-    if 4 * (plan.describe.len() + plan.removed.len()) > corpus.files.len() {
-        let plan = Plan::full(&corpus, inputs);
-        return build_from(config, corpus, plan, started).map(Some);
+    let plan = if 4 * (plan.describe.len() + plan.removed.len()) > corpus.files.len() {
+        Plan::full(&corpus, inputs)
+    } else {
+        plan
+    };
+    build_from(config, corpus, plan, started).map(|s| (Some(s), Vec::new()))
+}
+
+/// What a user should know about the corpus itself, built or not: the text
+/// files under it that nothing describes, which every build leaves out.
+pub fn corpus_warnings(corpus: &Corpus) -> Vec<String> {
+    if corpus.undescribed.is_empty() {
+        return Vec::new();
     }
-    build_from(config, corpus, plan, started).map(Some)
+    let sheet = corpus
+        .documents_path
+        .as_deref()
+        .and_then(|p| p.file_name())
+        .map_or(crate::corpus::SHEET.into(), |n| n.to_string_lossy());
+    vec![format!(
+        "{} text file{} under {} {} described by nothing and left out: {}; \
+         fix: run `annalist add FILE…` for each, or give each a row in {sheet} \
+         (or a [[document]] in {})",
+        corpus.undescribed.len(),
+        if corpus.undescribed.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        corpus.dir.display(),
+        if corpus.undescribed.len() == 1 {
+            "is"
+        } else {
+            "are"
+        },
+        corpus.undescribed.join(", "),
+        crate::corpus::MANIFEST,
+    )]
 }
 
 /// What a build does with each file.
@@ -356,7 +395,7 @@ fn build_from(
     } = load_inputs(&corpus)?;
     let iris = Iris::new(&corpus.base_iri);
     let tagger = Tagger::new(&gazetteer);
-    let mut warnings = Vec::new();
+    let mut warnings = corpus_warnings(&corpus);
     for (name, owners) in tagger.shared_names(&gazetteer) {
         let ids: Vec<&str> = owners
             .iter()

@@ -9,7 +9,11 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
     let summary = if args.force {
         Some(pipeline::build(&ctx.build)?)
     } else {
-        pipeline::ensure_built(&ctx.build)?
+        let (summary, warnings) = pipeline::ensure_built_or_warn(&ctx.build)?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        summary
     };
     match summary {
         Some(s) => {

@@ -8,7 +8,8 @@ pub fn run(args: &InitArgs) -> Result<()> {
         eprintln!("created {}", path.display());
     }
     eprintln!(
-        "Next: put UTF-8 texts in {}/texts, describe them in manifest.toml, list entities in gazetteer.csv, then run `annalist build --corpus {}`.",
+        "Next: list entities in {}/gazetteer.csv, add UTF-8 texts with `annalist add --corpus {} FILE… --date … --author …` (or describe them in documents.csv or manifest.toml), then run `annalist build --corpus {}`.",
+        args.dir.display(),
         args.dir.display(),
         args.dir.display()
     );

@@ -2,6 +2,7 @@
 //! configuration and calls the library. Shared here: the corpus and store
 //! the global options point at, and the auto-build before reading.
 
+pub mod add;
 pub mod build;
 pub mod discover;
 pub mod evaluate;
@@ -42,8 +43,12 @@ impl Context {
 
     /// Opens the store, building it first if the corpus changed.
     pub fn store(&self) -> Result<(Store, BuildInfo)> {
-        if let Some(summary) = pipeline::ensure_built(&self.build)? {
+        let (summary, warnings) = pipeline::ensure_built_or_warn(&self.build)?;
+        if let Some(summary) = summary {
             self.report(&summary);
+        }
+        for w in warnings {
+            eprintln!("warning: {w}");
         }
         StoreDir::new(&self.build.store).open()
     }
