@@ -1,4 +1,5 @@
-//! `annalist queries`: list the query library.
+//! `annalist queries`: list the query library, and beside it the queries
+//! the corpus carries in its own `queries/` directory.
 
 use super::Context;
 use annalist::export::print_rows;
@@ -9,7 +10,7 @@ use std::io::{IsTerminal, Write};
 pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut rows: Vec<Vec<String>> = library()
         .iter()
-        .map(|q| vec![q.name.to_string(), q.purpose()])
+        .map(|q| vec![q.name.to_string(), q.purpose(), "library".to_string()])
         .collect();
     // Queries the corpus carries in its own queries/ directory come first.
     let own = ctx.build.corpus.join("queries");
@@ -24,7 +25,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     .unwrap_or_default()
                     .to_string_lossy()
                     .to_string();
-                Ok(vec![name, purpose(&text)])
+                Ok(vec![name, purpose(&text), "corpus".to_string()])
             })
             .collect::<Result<_>>()?;
         local.sort();
@@ -35,7 +36,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     }
     print_rows(
         out,
-        &["name", "answers"],
+        &["name", "answers", "from"],
         &rows,
         std::io::stdout().is_terminal(),
     )

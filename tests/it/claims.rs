@@ -98,8 +98,9 @@ fn the_shipped_corpus_answers_every_question_of_the_library() {
         .iter()
         .all(|x| x[5] == "jac-greeting-to-league-v-congress-1942"));
 
-    // The timeline 1941-1953, in date order, from events, documents and dates in the text.
-    let r = rows(&w, "timeline", &[]);
+    // The timeline 1941-1953 (a range the query takes from --bind), in date order, from events,
+    // documents and dates in the text.
+    let r = rows(&w, "timeline", &["from=1941", "to=1953"]);
     assert!(r.windows(2).all(|p| p[0][0] <= p[1][0]), "date order");
     assert!(r
         .iter()
