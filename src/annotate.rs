@@ -322,6 +322,7 @@ mod tests {
                 wikidata: None,
                 wikidata_source: None,
                 description: None,
+                coordinates: None,
             });
         }
         g

@@ -64,7 +64,7 @@ pub enum Command {
     /// triple formats (turtle, ntriples, rdfxml) merge the graphs unless
     /// --graph picks one. csv writes documents.csv, entities.csv and
     /// mentions.csv into the -o directory. webanno, brat and tei write the
-    /// mentions for annotation tools; gexf, graphml, gephi-csv, neo4j-csv,
+    /// mentions for annotation tools; geojson the places for a map; gexf, graphml, gephi-csv, neo4j-csv,
     /// cypher and svg write the network of entities, shaped by the Network
     /// options.
     Export(ExportArgs),
@@ -199,7 +199,8 @@ pub struct QueryArgs {
 pub struct ExportArgs {
     /// RDF: turtle, ntriples, nquads, trig, jsonld, rdfxml. Tables: csv.
     /// Annotations: webanno (W3C Web Annotation JSON-LD), brat, tei.
-    /// Networks: gexf, graphml, gephi-csv, neo4j-csv, cypher, svg.
+    /// Map: geojson (the places, with coordinates where the gazetteer has
+    /// them). Networks: gexf, graphml, gephi-csv, neo4j-csv, cypher, svg.
     #[arg(long, short, value_name = "FORMAT")]
     pub format: String,
 

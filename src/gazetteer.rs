@@ -1,7 +1,8 @@
 //! The gazetteer: one CSV row per person, organisation, place, event or work.
 //!
 //! Columns: `id,type,label,aliases,wikidata,wikidata_source,description`
-//! (`aliases` separated by `|`). The file is meant to be edited in a
+//! (`aliases` separated by `|`), and optionally `latitude,longitude` (WGS 84
+//! decimal degrees, both or neither). The file is meant to be edited in a
 //! spreadsheet, so it is plain RFC 4180 CSV in UTF-8 (a byte-order mark is
 //! accepted).
 //!
@@ -70,6 +71,8 @@ pub struct Entity {
     /// Where the Wikidata id was verified.
     pub wikidata_source: Option<String>,
     pub description: Option<String>,
+    /// Where it is: WGS 84 latitude and longitude in decimal degrees.
+    pub coordinates: Option<(f64, f64)>,
 }
 
 impl Entity {
@@ -97,7 +100,7 @@ pub struct Gazetteer {
 }
 
 /// The gazetteer's columns, in the order annalist writes them.
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 9] = [
     "id",
     "type",
     "label",
@@ -105,6 +108,8 @@ pub const COLUMNS: [&str; 7] = [
     "wikidata",
     "wikidata_source",
     "description",
+    "latitude",
+    "longitude",
 ];
 
 impl Gazetteer {
@@ -287,6 +292,15 @@ impl Gazetteer {
                 ));
             }
             let (description, _) = cell("description");
+            let coordinates = coordinates(cell("latitude"), cell("longitude"))
+                .map_err(|(pos, msg)| {
+                    fail(
+                        pos,
+                        msg,
+                        "write WGS 84 decimal degrees, latitude -90 to 90 and longitude -180 to 180 \
+                         (e.g. 55.7558 and 37.6173 for Moscow), both or neither",
+                    )
+                })?;
             gazetteer.index.insert(id.clone(), gazetteer.entities.len());
             gazetteer.entities.push(Entity {
                 id,
@@ -298,6 +312,7 @@ impl Gazetteer {
                 wikidata,
                 wikidata_source,
                 description: (!description.is_empty()).then_some(description),
+                coordinates,
             });
         }
         Ok(gazetteer)
@@ -315,6 +330,34 @@ impl Gazetteer {
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
     }
+}
+
+/// The coordinates of a row: both cells empty, or two numbers in range.
+fn coordinates(
+    (lat, lat_pos): (String, Position),
+    (lon, lon_pos): (String, Position),
+) -> Result<Option<(f64, f64)>, (Position, String)> {
+    match (lat.is_empty(), lon.is_empty()) {
+        (true, true) => return Ok(None),
+        (false, true) => return Err((lon_pos, "latitude without longitude".into())),
+        (true, false) => return Err((lat_pos, "longitude without latitude".into())),
+        _ => {}
+    }
+    let degrees = |v: &str, pos: Position, what: &str, max: f64| {
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && x.abs() <= max && !v.starts_with('+'))
+            .ok_or_else(|| {
+                (
+                    pos,
+                    format!("{what} {v:?} is not decimal degrees between -{max} and {max}"),
+                )
+            })
+    };
+    Ok(Some((
+        degrees(&lat, lat_pos, "latitude", 90.0)?,
+        degrees(&lon, lon_pos, "longitude", 180.0)?,
+    )))
 }
 
 fn check_name(name: &str) -> Result<(), String> {

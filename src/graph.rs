@@ -259,6 +259,16 @@ pub fn gazetteer_quads(gazetteer: &Gazetteer, iris: &Iris) -> Vec<Quad> {
             );
             g.add_opt(&n, ans::WIKIDATA_SOURCE, &e.wikidata_source);
         }
+        if let Some((lat, lon)) = e.coordinates {
+            let geometry = NamedNode::new_unchecked(format!("{}#geometry", n.as_str()));
+            g.add(n.clone(), geo::HAS_GEOMETRY, geometry.clone());
+            g.add(geometry.clone(), rdf::TYPE, geo::GEOMETRY);
+            g.add(
+                geometry,
+                geo::AS_WKT,
+                Literal::new_typed_literal(format!("POINT({lon} {lat})"), geo::WKT_LITERAL),
+            );
+        }
     }
     quads
 }

@@ -33,6 +33,7 @@ pub mod gazetteer;
 pub mod graph;
 pub mod init;
 pub mod ledger;
+pub mod map;
 pub mod network;
 pub mod overrides;
 pub mod pipeline;

@@ -29,6 +29,17 @@ namespace!(
 );
 
 namespace!(
+    /// OGC GeoSPARQL 1.1: where a place is, as a WKT point (WGS 84 longitude
+    /// and latitude, the CRS84 default of `geo:wktLiteral`).
+    geo, "http://www.opengis.net/ont/geosparql#", {
+        HAS_GEOMETRY = "hasGeometry",
+        GEOMETRY = "Geometry",
+        AS_WKT = "asWKT",
+        WKT_LITERAL = "wktLiteral",
+    }
+);
+
+namespace!(
     /// XML Schema datatypes.
     xsd, "http://www.w3.org/2001/XMLSchema#", {
         INTEGER = "integer",
@@ -177,6 +188,7 @@ PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX ans: <https://w3id.org/annalist/ns#>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 ";
 
 /// The prefixes written into Turtle, TriG and JSON-LD exports.
@@ -194,6 +206,7 @@ pub fn prefixes(base: &str) -> Vec<(&'static str, String)> {
         ("nif", nif::NS.into()),
         ("itsrdf", itsrdf::NS.into()),
         ("ans", ans::NS.into()),
+        ("geo", geo::NS.into()),
         ("wd", WIKIDATA_ENTITY.into()),
         ("entity", format!("{base}entity/")),
         ("doc", format!("{base}doc/")),

@@ -246,7 +246,7 @@ impl Json {
 /// `s` as a JSON string literal: quotes and backslashes escaped, control
 /// characters (and U+2028, U+2029, which JavaScript treats as line ends)
 /// as escapes, everything else as UTF-8.
-fn string(s: &str) -> String {
+pub(crate) fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

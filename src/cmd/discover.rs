@@ -92,7 +92,10 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
         let mut w = csv::Writer::from_path(path).map_err(fail)?;
         w.write_record(annalist::gazetteer::COLUMNS).map_err(fail)?;
         for c in &candidates {
-            w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
+            // The optional columns after the first seven stay empty.
+            let mut row = discover::gazetteer_row(c).to_vec();
+            row.resize(annalist::gazetteer::COLUMNS.len(), String::new());
+            w.write_record(&row).map_err(fail)?;
         }
         w.flush().map_err(|e| Error::io(path, e))?;
         if !ctx.quiet {

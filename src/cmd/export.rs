@@ -40,6 +40,18 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
                     .map_err(Error::Output)
             })
         }
+        "geojson" => {
+            let (store, _) = ctx.store()?;
+            let mut counts = (0, 0);
+            write_out(args.output.as_deref(), stdout, |w| {
+                counts = annalist::map::write_geojson(&store, w)?;
+                Ok(())
+            })?;
+            if !ctx.quiet && args.output.is_some() {
+                eprintln!("{} places, {} with coordinates", counts.0, counts.1);
+            }
+            Ok(())
+        }
         "gephi-csv" | "neo4j-csv" => {
             let dir = directory(args)?;
             let net = network_of(ctx, &args.network)?;
@@ -75,7 +87,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         _ => {
             let rdf = rdf_format(&format).ok_or_else(|| Error::Usage {
                 message: format!("unknown export format {:?}", args.format),
-                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, webanno, brat, tei, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
+                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, webanno, brat, tei, geojson, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
             })?;
             let (store, info) = ctx.store()?;
             let graph = args

@@ -2,12 +2,14 @@
 //! through the harness in `util.rs` and checks what it wrote by parsing it
 //! back (CSV, SPARQL results, RDF through rdflib, pyoxigraph and rapper).
 
+mod archive;
 mod bad_input;
 mod build;
 mod claims;
 mod export;
 mod incremental;
 mod network;
+mod positions;
 mod query;
 mod review;
 mod setup;
