@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut rows: Vec<Vec<String>> = library()
         .iter()
-        .map(|q| vec![q.name.to_string(), q.purpose(), "library".to_string()])
+        .map(|q| vec![q.name.to_string(), "library".to_string(), q.purpose()])
         .collect();
     // Queries the corpus carries in its own queries/ directory come first.
     let own = ctx.build.corpus.join("queries");
@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     .unwrap_or_default()
                     .to_string_lossy()
                     .to_string();
-                Ok(vec![name, purpose(&text), "corpus".to_string()])
+                Ok(vec![name, "corpus".to_string(), purpose(&text)])
             })
             .collect::<Result<_>>()?;
         local.sort();
@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     }
     print_rows(
         out,
-        &["name", "answers", "from"],
+        &["name", "from", "answers"],
         &rows,
         std::io::stdout().is_terminal(),
     )

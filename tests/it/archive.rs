@@ -20,7 +20,7 @@ fn has(rows: &[Vec<String>], cells: &[&str]) -> bool {
         .any(|r| cells.iter().all(|c| r.iter().any(|x| x == c)))
 }
 
-/// `annalist queries` (name, answers, from), header left out.
+/// `annalist queries` (name, from, answers), header left out.
 fn listed(w: &Workdir) -> Vec<Vec<String>> {
     tsv(&w.ok(&["queries", "--quiet"]))
 }
@@ -36,7 +36,7 @@ fn tsv(text: &str) -> Vec<Vec<String>> {
 fn library(w: &Workdir) -> Vec<String> {
     listed(w)
         .into_iter()
-        .filter(|r| r[2] == "library")
+        .filter(|r| r[1] == "library")
         .map(|r| r[0].clone())
         .collect()
 }
@@ -207,12 +207,12 @@ fn the_shipped_corpus_keeps_its_own_queries() {
     let w = Workdir::shipped();
     let listed = listed(&w);
     assert!(
-        listed.iter().any(|r| r[0] == "aid" && r[2] == "corpus"),
+        listed.iter().any(|r| r[0] == "aid" && r[1] == "corpus"),
         "{listed:?}"
     );
     assert!(listed
         .iter()
-        .any(|r| r[0] == "timeline" && r[2] == "library"));
+        .any(|r| r[0] == "timeline" && r[1] == "library"));
     let r = rows(&w, "aid", &[]);
     assert!(has(&r, &["1943-04-18", "League V", "Red Army"]), "{r:?}");
 }

@@ -8,7 +8,7 @@ use std::process::Stdio;
 fn every_library_query_runs_on_the_shipped_corpus() {
     let w = Workdir::shipped();
     let list = w.ok(&["queries"]);
-    // name, answers, from (library or corpus)
+    // name, from (library or corpus), answers
     let rows: Vec<Vec<&str>> = list
         .lines()
         .skip(1)
@@ -16,12 +16,12 @@ fn every_library_query_runs_on_the_shipped_corpus() {
         .collect();
     let names: Vec<String> = rows
         .iter()
-        .filter(|r| r[2] == "library")
+        .filter(|r| r[1] == "library")
         .map(|r| r[0].to_string())
         .collect();
     // The shipped corpus's own question is listed beside the library.
     assert!(
-        rows.iter().any(|r| r[0] == "aid" && r[2] == "corpus"),
+        rows.iter().any(|r| r[0] == "aid" && r[1] == "corpus"),
         "{list}"
     );
     // The library is exactly this checkout's queries/ (a build script shared
@@ -49,7 +49,7 @@ fn every_library_query_runs_on_the_shipped_corpus() {
         );
     }
     for line in list.lines().skip(1) {
-        let purpose = line.split('\t').nth(1).unwrap_or_default();
+        let purpose = line.split('\t').nth(2).unwrap_or_default();
         assert!(purpose.len() > 20, "query without a purpose line: {line}");
     }
     for name in rows.iter().map(|r| r[0]) {
@@ -240,7 +240,7 @@ fn queries_come_from_files_stdin_and_the_corpus() {
     std::fs::create_dir_all(w.corpus().join("queries")).unwrap();
     w.write("queries/mine.rq", format!("# My own count.\n{q}"));
     assert_eq!(w.ok(&["query", "mine", "--format", "csv"]), from_file);
-    assert!(w.ok(&["queries"]).contains("mine\tMy own count."));
+    assert!(w.ok(&["queries"]).contains("mine\tcorpus\tMy own count."));
     let err = w.fails(&["query", "no-such-query"]);
     assert!(
         err.contains("no-such-query") && err.contains("annalist queries"),
