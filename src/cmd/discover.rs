@@ -90,12 +90,13 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
     if let Some(path) = &args.output {
         let fail = |e: csv::Error| Error::io(path, e.into());
         let mut w = csv::Writer::from_path(path).map_err(fail)?;
-        w.write_record(annalist::gazetteer::COLUMNS).map_err(fail)?;
+        // The columns a candidate fills; the optional ones after them (such
+        // as coordinates) are left out, so that the rows paste into a
+        // gazetteer with or without them.
+        let columns = &annalist::gazetteer::COLUMNS[..7];
+        w.write_record(columns).map_err(fail)?;
         for c in &candidates {
-            // The optional columns after the first seven stay empty.
-            let mut row = discover::gazetteer_row(c).to_vec();
-            row.resize(annalist::gazetteer::COLUMNS.len(), String::new());
-            w.write_record(&row).map_err(fail)?;
+            w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
         }
         w.flush().map_err(|e| Error::io(path, e))?;
         if !ctx.quiet {
