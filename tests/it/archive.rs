@@ -569,3 +569,33 @@ fn a_new_user_brings_a_corpus_of_their_own() {
     ]);
     assert_eq!(ogrinfo(&map).count, 4);
 }
+
+#[test]
+fn a_hostile_place_label_survives_the_map() {
+    let w = Workdir::fixture("archive");
+    let label = "Fell \"=1+1\" <b>&amp;</b>,\nback\\slash 😀";
+    let gazetteer = w.read("gazetteer.csv");
+    w.write(
+        "gazetteer.csv",
+        gazetteer.replace(
+            "hollin-fell,Place,Hollin Fell,,",
+            &format!(
+                "hollin-fell,Place,\"{}\",Hollin Fell,",
+                label.replace('"', "\"\"")
+            ),
+        ),
+    );
+    let json = w.ok(&["export", "--format", "geojson", "--quiet"]);
+    let parsed: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let fell = parsed["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "hollin-fell")
+        .unwrap();
+    assert_eq!(fell["properties"]["label"], label);
+    assert!(fell["geometry"].is_null());
+    let path = w.path().join("map.geojson");
+    std::fs::write(&path, &json).unwrap();
+    assert_eq!(ogrinfo(&path).count, 4);
+}
