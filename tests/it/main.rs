@@ -9,6 +9,7 @@ mod export;
 mod incremental;
 mod network;
 mod query;
+mod regression;
 mod review;
 mod setup;
 mod util;
