@@ -6,7 +6,9 @@
 //! and checks against the gazetteer, or nothing changed: a failure puts the
 //! sheet back as it was and removes the copies it made.
 
-use crate::corpus::{file_id, read_text, Corpus, PartialDate, KINDS, SHEET, SHEET_COLUMNS};
+use crate::corpus::{
+    file_id, read_text, Corpus, LoadOptions, PartialDate, KINDS, SHEET, SHEET_COLUMNS,
+};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use std::path::{Path, PathBuf};
@@ -43,7 +45,12 @@ pub const TEXTS: &str = "texts";
 /// Adds `files` to the corpus in `dir`: each is copied into `texts/`
 /// (unless it already lies under the corpus) and gets a row in the
 /// document sheet, which is created when the corpus has none.
-pub fn add(dir: &Path, files: &[PathBuf], meta: &NewDocuments) -> Result<Vec<Added>> {
+pub fn add(
+    dir: &Path,
+    files: &[PathBuf],
+    meta: &NewDocuments,
+    options: LoadOptions,
+) -> Result<Vec<Added>> {
     let usage = |message: String, fix: &str| Error::Usage {
         message,
         fix: fix.into(),
@@ -70,7 +77,7 @@ pub fn add(dir: &Path, files: &[PathBuf], meta: &NewDocuments) -> Result<Vec<Add
             ));
         }
     }
-    let corpus = Corpus::load(dir)?;
+    let corpus = Corpus::load_with(dir, options)?;
     let sheet = corpus
         .documents_path
         .clone()
@@ -195,7 +202,7 @@ pub fn add(dir: &Path, files: &[PathBuf], meta: &NewDocuments) -> Result<Vec<Add
             }
         }
         std::fs::write(&sheet, &text).map_err(|e| Error::io(&sheet, e))?;
-        let corpus = Corpus::load(dir)?;
+        let corpus = Corpus::load_with(dir, options)?;
         let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
         crate::graph::check(&corpus, &gazetteer)
     })();

@@ -33,6 +33,12 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
+    /// Let the manifest name files outside the corpus directory (absolute
+    /// paths, `..`, links that lead out). Off by default: a corpus reads
+    /// only its own files.
+    #[arg(long, global = true)]
+    pub allow_outside_corpus: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

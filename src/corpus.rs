@@ -8,7 +8,13 @@
 //! [`Corpus::load`] reads and checks the manifest;
 //! [`Corpus::segment`] finds the documents of one file in its text.
 //!
-//! Invariants: every document id is unique and IRI-safe; every document's
+//! Every path the manifest names (files, folders, the gazetteer, claims and
+//! overrides) is resolved, links followed, and must lie inside the corpus
+//! directory unless [`LoadOptions::allow_outside`] says otherwise; a file
+//! is named by one spelling only.
+//!
+//! Invariants: nothing outside the corpus directory is read (by default);
+//! every document id is unique, IRI-safe and short enough to name a file; every document's
 //! range lies inside its file, top-level documents of a file never overlap,
 //! and an embedded document (`within`) lies inside its parent. Offsets are
 //! kept in bytes here and turned into code points by the graph stage.
@@ -16,6 +22,7 @@
 use crate::error::{Error, InputError, LineIndex, Position, Result};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
+use std::fs;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -310,6 +317,12 @@ impl Corpus {
     /// nesting). Entity references are checked later against the gazetteer
     /// by [`Corpus::check_entities`].
     pub fn load(dir: &Path) -> Result<Corpus> {
+        Corpus::load_with(dir, LoadOptions::default())
+    }
+
+    /// [`Corpus::load`], with options: whether files outside the corpus
+    /// directory may be read.
+    pub fn load_with(dir: &Path, options: LoadOptions) -> Result<Corpus> {
         if !dir.is_dir() {
             return Err(InputError::new(
                 dir,
@@ -319,6 +332,14 @@ impl Corpus {
             .into());
         }
         let manifest_path = dir.join(MANIFEST);
+        if !manifest_path.is_file() {
+            return Err(InputError::new(
+                &manifest_path,
+                "the corpus directory has no manifest.toml",
+                "pass --corpus DIR with the directory that holds manifest.toml, or create one with `annalist init DIR`",
+            )
+            .into());
+        }
         let text = read_text(&manifest_path)?;
         let raw: RawManifest = toml::from_str(&text).map_err(|e| {
             let pos = e.span().map(|s| Position::of_byte(&text, s.start));
@@ -348,10 +369,23 @@ impl Corpus {
                 "write an absolute IRI such as \"https://example.org/my-corpus/\"",
             ));
         }
+        let inside = Inside::new(dir, options, &manifest_path)?;
         let gazetteer_path = match &raw.corpus.gazetteer {
             Some(g) => dir.join(g.get_ref()),
             None => dir.join("gazetteer.csv"),
         };
+        let top = Position { line: 1, column: 1 };
+        for (given, default) in [
+            (&raw.corpus.gazetteer, "gazetteer.csv"),
+            (&raw.corpus.relations, "relations.csv"),
+            (&raw.corpus.overrides, "overrides.csv"),
+            (&raw.corpus.documents, SHEET),
+        ] {
+            match given {
+                Some(r) => inside.check(r.get_ref(), at(r.span()))?,
+                None => inside.check(default, top)?,
+            };
+        }
         let relations_path = match &raw.corpus.relations {
             Some(r) if dir.join(r.get_ref()).is_file() => Some(dir.join(r.get_ref())),
             Some(r) => {
@@ -401,6 +435,8 @@ impl Corpus {
         let mut files = Vec::new();
         let mut file_index: HashMap<String, usize> = HashMap::new();
         let mut file_ids: HashSet<String> = HashSet::new();
+        // Every file by its canonical path: one file, one spelling.
+        let mut canonical: HashMap<PathBuf, usize> = HashMap::new();
         for f in raw.file {
             let path = f.path.get_ref().replace('\\', "/");
             let id = file_id(&path);
@@ -410,6 +446,12 @@ impl Corpus {
                     format!("file {path:?} is described twice"),
                     "keep one [[file]] table per text file",
                 ));
+            }
+            if let Some(real) = inside.check(&path, at(f.path.span()))? {
+                if let Some(&other) = canonical.get(&real) {
+                    return Err(spelt_twice(&bad, f.path.span(), &path, &files[other]));
+                }
+                canonical.insert(real, files.len());
             }
             if !dir.join(&path).is_file() {
                 return Err(bad(
@@ -441,6 +483,7 @@ impl Corpus {
         let mut documents: Vec<DocumentSpec> = Vec::new();
         let mut doc_index: HashMap<String, usize> = HashMap::new();
         let mut withins = Vec::new();
+        let mut within_pos = Vec::new();
         for d in raw.document {
             let id = d.id.get_ref().clone();
             if !is_valid_id(&id) {
@@ -448,6 +491,16 @@ impl Corpus {
                     d.id.span(),
                     format!("document id {id:?} is not a valid id"),
                     "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                ));
+            }
+            if id.len() > MAX_DOCUMENT_ID {
+                return Err(bad(
+                    d.id.span(),
+                    format!(
+                        "document id of {} characters is too long (at most {MAX_DOCUMENT_ID}): exports name files after it",
+                        id.len()
+                    ),
+                    "give the document a shorter id",
                 ));
             }
             if doc_index.contains_key(&id) {
@@ -463,6 +516,12 @@ impl Corpus {
                     Some(&i) => i,
                     None if dir.join(&path).is_file() => {
                         // A file without its own [[file]] table.
+                        if let Some(real) = inside.check(&path, at(d.file.span()))? {
+                            if let Some(&other) = canonical.get(&real) {
+                                return Err(spelt_twice(&bad, d.file.span(), &path, &files[other]));
+                            }
+                            canonical.insert(real, files.len());
+                        }
                         let id = file_id(&path);
                         file_ids.insert(id.clone());
                         file_index.insert(path.clone(), files.len());
@@ -571,11 +630,40 @@ impl Corpus {
                 ));
             }
             documents[i].within = Some(parent);
+            within_pos.push((i, at(w.span())));
+        }
+        // A chain of `within` longer than the documents is a cycle.
+        for &(i, pos) in &within_pos {
+            let mut chain = vec![i];
+            let mut here = i;
+            while let Some(p) = documents[here].within {
+                if p == i {
+                    let names: Vec<&str> = chain
+                        .iter()
+                        .chain([&i])
+                        .map(|&k| documents[k].id.as_str())
+                        .collect();
+                    return Err(InputError::new(
+                        &manifest_path,
+                        format!("`within` makes a cycle: {}", names.join(" within ")),
+                        "an embedded document lies inside its parent: remove `within` from the outermost document of the cycle",
+                    )
+                    .at(pos)
+                    .into());
+                }
+                if chain.len() > documents.len() {
+                    break;
+                }
+                chain.push(p);
+                here = p;
+            }
         }
         if let Some(sheet) = &documents_path {
             add_sheet(
                 dir,
                 sheet,
+                &inside,
+                &mut canonical,
                 &mut files,
                 &mut file_index,
                 &mut file_ids,
@@ -589,8 +677,9 @@ impl Corpus {
                 &folder,
                 &at,
                 &manifest_path,
+                &inside,
+                &mut canonical,
                 &mut files,
-                &mut file_index,
                 &mut file_ids,
                 &mut documents,
                 &mut doc_index,
@@ -810,6 +899,17 @@ impl Corpus {
                 end: trim_end(text, start, end),
             });
         }
+        // Parents before the documents embedded in them, whatever the
+        // manifest's order (load refused cycles).
+        let depth = |mut i: usize| {
+            let mut n = 0;
+            while let Some(p) = self.documents[i].within {
+                i = p;
+                n += 1;
+            }
+            n
+        };
+        embedded.sort_by_key(|&(i, _, _)| depth(i));
         for (i, start, end) in embedded {
             let parent = self.documents[i].within.expect("embedded");
             let seg = Segment {
@@ -818,7 +918,18 @@ impl Corpus {
                 end: trim_end(text, start, end),
             };
             let Some(p) = segments.iter().find(|s| s.doc == parent).copied() else {
-                continue;
+                return Err(InputError::new(
+                    &self.manifest_path,
+                    format!(
+                        "embedded document {:?} lies within {:?}, which is not found in {}",
+                        self.documents[i].id,
+                        self.documents[parent].id,
+                        path.display()
+                    ),
+                    "embed the document in a document of the same file",
+                )
+                .at(self.documents[i].start_pos)
+                .into());
             };
             if seg.start < p.start || seg.end > p.end {
                 return Err(InputError::new(
@@ -903,8 +1014,9 @@ fn add_folder(
     folder: &RawFolder,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
     manifest_path: &Path,
+    inside: &Inside,
+    canonical: &mut HashMap<PathBuf, usize>,
     files: &mut Vec<SourceFile>,
-    file_index: &mut HashMap<String, usize>,
     file_ids: &mut HashSet<String>,
     documents: &mut Vec<DocumentSpec>,
     doc_index: &mut HashMap<String, usize>,
@@ -922,6 +1034,16 @@ fn add_folder(
             "give the path of a directory relative to the corpus directory, e.g. \"texts\"",
         ));
     }
+    // Walk the folder by its real path, so that a file's path in the corpus
+    // has no `..` in it.
+    let real_root = inside.check(rel, pos)?;
+    let (root, shown) = match real_root
+        .as_ref()
+        .and_then(|r| Some((r, r.strip_prefix(&inside.root).ok()?)))
+    {
+        Some((r, in_corpus)) => (r.clone(), in_corpus.to_string_lossy().replace('\\', "/")),
+        None => (root, rel.to_string()),
+    };
     let kind = match &folder.kind {
         Some(k) if !KINDS.contains(&k.get_ref().as_str()) => {
             return Err(InputError::new(
@@ -936,7 +1058,7 @@ fn add_folder(
         None => "other".to_string(),
     };
     let mut found = Vec::new();
-    let mut pending = vec![root];
+    let mut pending = vec![root.clone()];
     while let Some(d) = pending.pop() {
         let entries = std::fs::read_dir(&d).map_err(|e| Error::io(&d, e))?;
         for entry in entries {
@@ -951,14 +1073,33 @@ fn add_folder(
             if kind.is_dir() {
                 pending.push(path);
             } else if name.ends_with(".txt") {
-                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
-                found.push(rel.replace('\\', "/"));
+                let below = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy();
+                let rel = match shown.as_str() {
+                    "" => below.replace('\\', "/"),
+                    s => format!("{s}/{}", below.replace('\\', "/")),
+                };
+                found.push((rel, path));
             }
         }
     }
     found.sort_unstable();
-    for rel in found {
-        if file_index.contains_key(&rel) {
+    for (rel, path) in found {
+        // A link in the folder must not lead out of the corpus either.
+        let real = match fs::canonicalize(&path) {
+            Ok(real) => real,
+            Err(_) => continue, // a dangling link: no text to read
+        };
+        if !inside.allow && !real.starts_with(&inside.root) {
+            return Err(bad(
+                format!(
+                    "{rel:?} is a link to {}, outside the corpus directory {}",
+                    real.display(),
+                    inside.root.display()
+                ),
+                OUTSIDE_FIX,
+            ));
+        }
+        if canonical.contains_key(&real) {
             continue; // described by the manifest itself
         }
         let id = rel.strip_suffix(".txt").unwrap_or(&rel).replace('/', "-");
@@ -966,6 +1107,12 @@ fn add_folder(
             return Err(bad(
                 format!("{rel:?} makes no valid document id ({id:?})"),
                 "rename the file or its directories with letters, digits, '.', '_' and '-' only",
+            ));
+        }
+        if id.len() > MAX_DOCUMENT_ID {
+            return Err(bad(
+                format!("{rel:?} makes a document id of {} characters, more than {MAX_DOCUMENT_ID}: exports name files after it", id.len()),
+                "give the file and its directories shorter names",
             ));
         }
         if doc_index.contains_key(&id) || !file_ids.insert(id.clone()) {
@@ -978,7 +1125,7 @@ fn add_folder(
             .file_stem()
             .map_or(id.clone(), |s| s.to_string_lossy().into_owned());
         let file = files.len();
-        file_index.insert(rel.clone(), file);
+        canonical.insert(real, file);
         files.push(SourceFile {
             path: rel,
             id: id.clone(),
@@ -1038,9 +1185,12 @@ pub const SHEET_COLUMNS: [&str; 12] = [
 /// the file's name without extension, the title the file name, the kind
 /// `other`; `authors` and `recipients` are gazetteer ids separated by `|`;
 /// without `start` the document is its whole file.
+#[allow(clippy::too_many_arguments)]
 fn add_sheet(
     dir: &Path,
     path: &Path,
+    inside: &Inside,
+    canonical: &mut HashMap<PathBuf, usize>,
     files: &mut Vec<SourceFile>,
     file_index: &mut HashMap<String, usize>,
     file_ids: &mut HashSet<String>,
@@ -1068,12 +1218,24 @@ fn add_sheet(
                 "give the path relative to the corpus directory, e.g. \"texts/letter.txt\" (`annalist add FILE` copies a text in and writes its row)",
             ));
         }
+        let real = inside.check_in(path, &rel, file_pos)?;
         let file = match file_index.get(&rel) {
             Some(&i) => i,
             None => {
+                if let Some(&other) = real.as_ref().and_then(|r| canonical.get(r)) {
+                    let other = &files[other].path;
+                    return Err(table.fail(
+                        file_pos,
+                        format!("{rel:?} is the file {other:?} again, spelt another way"),
+                        &format!("name each file by one path: write {other:?} here"),
+                    ));
+                }
                 let id = file_id(&rel);
                 file_ids.insert(id.clone());
                 file_index.insert(rel.clone(), files.len());
+                if let Some(real) = real {
+                    canonical.insert(real, files.len());
+                }
                 files.push(SourceFile {
                     path: rel.clone(),
                     id,
@@ -1084,6 +1246,16 @@ fn add_sheet(
         };
         let (id, id_pos) = cell("id");
         let id = if id.is_empty() { file_id(&rel) } else { id };
+        if id.len() > MAX_DOCUMENT_ID {
+            return Err(table.fail(
+                id_pos,
+                format!(
+                    "document id of {} characters is too long (at most {MAX_DOCUMENT_ID}): exports name files after it",
+                    id.len()
+                ),
+                "give the document a shorter id in the id column",
+            ));
+        }
         if !is_valid_id(&id) {
             return Err(table.fail(
                 id_pos,
@@ -1212,6 +1384,89 @@ fn undescribed_texts(dir: &Path, described: &HashMap<String, usize>) -> Result<V
     }
     found.sort_unstable();
     Ok(found)
+}
+
+/// The longest document id: exports name files after it (`ID.ann`,
+/// `ID.xml`), and file names have at most 255 bytes.
+pub const MAX_DOCUMENT_ID: usize = 200;
+
+/// How a corpus may be loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Read files outside the corpus directory (absolute paths, `..`, links
+    /// that lead out). Off by default: a corpus someone hands you reads only
+    /// its own files.
+    pub allow_outside: bool,
+}
+
+const OUTSIDE_FIX: &str = "keep the corpus's files inside its directory (copy the file in, with its path relative to the corpus), or pass --allow-outside-corpus if you trust this corpus";
+
+/// The corpus directory's real path, to keep every path of the manifest
+/// inside it.
+struct Inside {
+    root: PathBuf,
+    allow: bool,
+    manifest: PathBuf,
+}
+
+impl Inside {
+    fn new(dir: &Path, options: LoadOptions, manifest: &Path) -> Result<Inside> {
+        Ok(Inside {
+            root: fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?,
+            allow: options.allow_outside,
+            manifest: manifest.to_path_buf(),
+        })
+    }
+
+    /// Checks that `rel` (a path of the manifest) names something inside
+    /// the corpus directory, links followed; returns its real path, or
+    /// None when it does not exist (the caller says so).
+    fn check(&self, rel: &str, pos: Position) -> Result<Option<PathBuf>> {
+        self.check_in(&self.manifest, rel, pos)
+    }
+
+    /// [`Inside::check`] for a path named at `pos` of the file `origin`
+    /// (the manifest, or the document sheet).
+    fn check_in(&self, origin: &Path, rel: &str, pos: Position) -> Result<Option<PathBuf>> {
+        let outside =
+            |what: String| -> Error { InputError::new(origin, what, OUTSIDE_FIX).at(pos).into() };
+        if Path::new(rel).is_absolute() && !self.allow {
+            return Err(outside(format!(
+                "{rel:?} is an absolute path; a corpus reads only files inside its directory"
+            )));
+        }
+        let Ok(real) = fs::canonicalize(self.root.join(rel)) else {
+            return Ok(None);
+        };
+        if !self.allow && !real.starts_with(&self.root) {
+            return Err(outside(format!(
+                "{rel:?} leads to {}, outside the corpus directory {}",
+                real.display(),
+                self.root.display()
+            )));
+        }
+        Ok(Some(real))
+    }
+}
+
+/// The error for a file the manifest names by two spellings.
+fn spelt_twice(
+    bad: &dyn Fn(std::ops::Range<usize>, String, &str) -> Error,
+    span: std::ops::Range<usize>,
+    path: &str,
+    other: &SourceFile,
+) -> Error {
+    bad(
+        span,
+        format!(
+            "{path:?} is the file {:?} again, spelt another way",
+            other.path
+        ),
+        &format!(
+            "name each file by one path: write {:?} here, or remove the duplicate",
+            other.path
+        ),
+    )
 }
 
 fn line_starts(text: &str) -> Vec<usize> {

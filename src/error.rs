@@ -145,7 +145,13 @@ impl Error {
         match self {
             Error::Input(e) => Some(e.fix.clone()),
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-                Some("check the path; `annalist init DIR` creates a new corpus".into())
+                Some("check that the path exists and is spelt right".into())
+            }
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotADirectory => {
+                Some("a directory in the path is a file: check the path".into())
+            }
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidFilename => {
+                Some("the file name is too long or not allowed here: give a shorter path".into())
             }
             Error::Io { .. } | Error::Output(_) => None,
             Error::StoreBusy { .. } => Some(
@@ -155,8 +161,7 @@ impl Error {
                 Some("run `annalist build` (or pass the --store of a built store)".into())
             }
             Error::Storage { .. } => Some(
-                "if the store is damaged, delete the store directory and run `annalist build`"
-                    .into(),
+                "if the store is damaged, run `annalist build --force` to build it anew".into(),
             ),
             Error::Query(_) => None,
             Error::Timeout { .. } => {

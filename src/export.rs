@@ -10,10 +10,14 @@
 //! `-`, `@`, a tab or a carriage return is written with a leading `'`, which
 //! spreadsheets show as text instead of running it as a formula.
 //!
+//! RDF/XML replaces the characters XML 1.0 cannot hold with U+FFFD (see
+//! [`crate::output`]), so that it always parses.
+//!
 //! Invariant: exporting never changes the store, and the same store gives
 //! byte-identical files.
 
 use crate::error::{Error, Result};
+use crate::output::XmlSafe;
 use crate::query::write_table;
 use crate::vocab::{self, SPARQL_PREFIXES};
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -81,11 +85,14 @@ pub fn write_rdf(
     for (prefix, iri) in vocab::prefixes(base_iri) {
         serializer = serializer.with_prefix(prefix, iri).expect("valid prefixes");
     }
-    let mut w = serializer.for_writer(out);
+    // XML 1.0 cannot hold most control characters: see crate::output.
+    let mut safe = XmlSafe::new(out, format == RdfFormat::RdfXml);
+    let mut w = serializer.for_writer(&mut safe);
     for (_, q) in &keyed {
         w.serialize_quad(q).map_err(Error::Output)?;
     }
     w.finish().map_err(Error::Output)?;
+    safe.finish().map_err(Error::Output)?;
     Ok(keyed.len())
 }
 

@@ -227,6 +227,9 @@ impl Gazetteer {
             let (aliases_cell, aliases_pos) = cell("aliases");
             let mut aliases: Vec<String> = Vec::new();
             let mut alias_scopes: Vec<Vec<String>> = Vec::new();
+            // Each alias's place in `aliases`: a row of many aliases (which
+            // often share a long prefix) is read in linear time.
+            let mut seen: HashMap<&str, usize> = HashMap::new();
             for written in aliases_cell
                 .split('|')
                 .map(str::trim)
@@ -253,13 +256,14 @@ impl Gazetteer {
                 if a == label {
                     continue;
                 }
-                match aliases.iter().position(|x| x == a) {
+                match seen.get(a) {
                     // The same name twice: it applies wherever either says.
-                    Some(i) if scope.is_empty() || alias_scopes[i].is_empty() => {
+                    Some(&i) if scope.is_empty() || alias_scopes[i].is_empty() => {
                         alias_scopes[i].clear()
                     }
-                    Some(i) => alias_scopes[i].extend(scope),
+                    Some(&i) => alias_scopes[i].extend(scope),
                     None => {
+                        seen.insert(a, aliases.len());
                         aliases.push(a.to_string());
                         alias_scopes.push(scope);
                     }

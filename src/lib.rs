@@ -5,7 +5,7 @@
 //! found in the text, with [`sentence`] boundaries) → [`graph`] (RDF quads,
 //! one named graph per document) → [`store`] (an on-disk Oxigraph store,
 //! built by [`pipeline`]) → [`query`] (SPARQL), [`export`] (RDF, CSV) and
-//! [`network`] (Gephi, Neo4j, GraphML, pictures).
+//! [`network`] (Gephi, Neo4j, GraphML, pictures), written through [`output`].
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
 //! typed errors every stage returns.
 //!
@@ -15,6 +15,7 @@
 //!     corpus: "corpus".into(),
 //!     store: "corpus/.annalist".into(),
 //!     progress: false,
+//!     allow_outside: false,
 //! })?;
 //! println!("{summary}");
 //! # Ok::<_, annalist::Error>(())
@@ -35,8 +36,11 @@ pub mod init;
 pub mod ledger;
 pub mod map;
 pub mod network;
+pub mod output;
 pub mod overrides;
 pub mod pipeline;
+#[cfg(test)]
+mod proptests;
 pub mod query;
 pub mod relations;
 pub mod sentence;

@@ -10,7 +10,7 @@
 
 use crate::annotate::Ambiguous;
 use crate::annotate::Tagger;
-use crate::corpus::{text_of, Corpus};
+use crate::corpus::{text_of, Corpus, LoadOptions};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::graph::{self, Iris};
@@ -34,6 +34,23 @@ pub struct BuildConfig {
     pub store: PathBuf,
     /// Draw a progress bar on standard error when it is a terminal.
     pub progress: bool,
+    /// Read files outside the corpus directory (see
+    /// [`LoadOptions::allow_outside`]).
+    pub allow_outside: bool,
+}
+
+impl BuildConfig {
+    /// How the corpus is loaded.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            allow_outside: self.allow_outside,
+        }
+    }
+
+    /// Loads the corpus with [`BuildConfig::load_options`].
+    pub fn load_corpus(&self) -> Result<Corpus> {
+        Corpus::load_with(&self.corpus, self.load_options())
+    }
 }
 
 /// The outcome of a build.
@@ -163,7 +180,7 @@ fn fingerprint(inputs: &str, ledger: &Ledger) -> String {
 /// generation.
 pub fn build(config: &BuildConfig) -> Result<Summary> {
     let started = Instant::now();
-    let corpus = Corpus::load(&config.corpus)?;
+    let corpus = config.load_corpus()?;
     let inputs = inputs_hash(&corpus)?;
     let plan = Plan::full(&corpus, inputs);
     build_from(config, corpus, plan, started)
@@ -193,7 +210,8 @@ impl Phases {
 /// Brings the store up to date with the corpus: nothing when nothing
 /// changed; only the changed, added and removed files when the gazetteer,
 /// claims, overrides and corpus header are those of the store; the whole
-/// corpus otherwise. Returns the summary when it built.
+/// corpus otherwise, and whenever the store is damaged
+/// ([`StoreDir::damage`]). Returns the summary when it built.
 pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
     ensure_built_or_warn(config).map(|(summary, _)| summary)
 }
@@ -202,9 +220,22 @@ pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
 /// when nothing was built: a build's summary carries them itself.
 pub fn ensure_built_or_warn(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
     let started = Instant::now();
-    let corpus = Corpus::load(&config.corpus)?;
+    let corpus = config.load_corpus()?;
     let inputs = inputs_hash(&corpus)?;
     let dir = StoreDir::new(&config.store);
+    // A damaged store is never up to date: build it anew, and say so.
+    if let Some(damage) = dir.damage()? {
+        let plan = Plan::full(&corpus, inputs);
+        let mut summary = build_from(config, corpus, plan, started)?;
+        summary.warnings.insert(
+            0,
+            format!(
+                "the store {} was damaged ({damage}): built it anew from the corpus",
+                config.store.display()
+            ),
+        );
+        return Ok((Some(summary), Vec::new()));
+    }
     let previous = match dir.current()? {
         Some((_, info)) if info.inputs == inputs => dir.current_ledger()?.map(|l| (info, l)),
         _ => None,

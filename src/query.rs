@@ -10,6 +10,7 @@
 //! the store (it is opened read-only).
 
 use crate::error::{Error, InputError, Position, Result};
+use crate::output::{terminal_safe, XmlSafe};
 use crate::vocab;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
@@ -143,32 +144,141 @@ pub fn parse_binding(s: &str) -> Result<(String, Term)> {
 }
 
 /// Runs `query` on `store` and writes its results to `out`.
+///
+/// With a time limit, the query is evaluated on a worker thread that hands
+/// its output over in chunks; the calling thread writes them and, when the
+/// limit passes, cancels the evaluation and returns [`Error::Timeout`] at
+/// once, whatever the query's shape: Oxigraph checks its cancellation token
+/// only when it reads the store, so a cross product computed in memory may
+/// go on for a while on the worker, but nothing more reaches `out`, and a
+/// process that exits takes the worker with it.
 pub fn run(
     store: &Store,
     query: &str,
     config: &QueryConfig,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
+    let Some(limit) = config.timeout else {
+        return evaluate(store, query, config, CancellationToken::new(), out);
+    };
+    let seconds = limit.as_secs_f64();
+    let deadline = std::time::Instant::now() + limit;
     let token = CancellationToken::new();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Chunk>(4);
+    {
+        let (store, query, config, token) = (
+            store.clone(),
+            query.to_string(),
+            config.clone(),
+            token.clone(),
+        );
+        let sender = sender.clone();
+        std::thread::Builder::new()
+            .name("query".into())
+            .spawn(move || {
+                let mut w = ChunkWriter {
+                    buffer: Vec::new(),
+                    sender: sender.clone(),
+                };
+                let result = evaluate(&store, &query, &config, token, &mut w)
+                    .and_then(|o| w.flush().map(|()| o).map_err(Error::Output));
+                let _ = sender.send(Chunk::Done(result));
+            })
+            .map_err(|e| Error::Query(format!("cannot start the query thread: {e}")))?;
+    }
+    drop(sender);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match receiver.recv_timeout(left) {
+            Ok(Chunk::Bytes(bytes)) => {
+                if std::time::Instant::now() >= deadline {
+                    token.cancel();
+                    return Err(Error::Timeout { seconds });
+                }
+                out.write_all(&bytes).map_err(Error::Output)?;
+            }
+            Ok(Chunk::Done(result)) => return result,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                token.cancel();
+                return Err(Error::Timeout { seconds });
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Query("the query thread stopped unexpectedly".into()))
+            }
+        }
+    }
+}
+
+/// What the query thread hands over: output, or the end.
+enum Chunk {
+    Bytes(Vec<u8>),
+    Done(Result<Outcome>),
+}
+
+/// Collects output into chunks of [`CHUNK`] bytes for the calling thread.
+struct ChunkWriter {
+    buffer: Vec<u8>,
+    sender: std::sync::mpsc::SyncSender<Chunk>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl Write for ChunkWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(buf);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut self.buffer);
+        self.sender.send(Chunk::Bytes(bytes)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the query was stopped")
+        })
+    }
+}
+
+/// A SPARQL evaluation error, told as the user can act on it.
+fn evaluation_error(e: QueryEvaluationError, seconds: f64) -> Error {
+    match e {
+        QueryEvaluationError::Cancelled => Error::Timeout { seconds },
+        QueryEvaluationError::UnsupportedService(_)
+        | QueryEvaluationError::UnboundService
+        | QueryEvaluationError::InvalidServiceName(_)
+        | QueryEvaluationError::Service(_) => Error::Usage {
+            message: format!(
+                "{e}: federated queries (SERVICE) are off; annalist answers from its own store \
+                 only and never contacts another server, so that a query cannot reach the network"
+            ),
+            fix: "remove the SERVICE clause, or send that part of the query to the remote endpoint yourself".into(),
+        },
+        e => Error::Query(e.to_string()),
+    }
+}
+
+/// Evaluates `query` and writes its results to `out`; `token` cancels it.
+fn evaluate(
+    store: &Store,
+    query: &str,
+    config: &QueryConfig,
+    token: CancellationToken,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let mut prepared = SparqlEvaluator::new()
-        .with_cancellation_token(token.clone())
+        .with_cancellation_token(token)
         .parse_query(query)
         .map_err(|e| syntax_error(&config.origin, query, &e.to_string()))?;
     prepared.dataset_mut().set_default_graph_as_union();
     for (name, term) in &config.bindings {
         prepared = prepared.substitute_variable(Variable::new_unchecked(name), term.clone());
     }
-    if let Some(limit) = config.timeout {
-        std::thread::spawn(move || {
-            std::thread::sleep(limit);
-            token.cancel();
-        });
-    }
     let seconds = config.timeout.map_or(0.0, |d| d.as_secs_f64());
-    let eval = |e: QueryEvaluationError| match e {
-        QueryEvaluationError::Cancelled => Error::Timeout { seconds },
-        e => Error::Query(e.to_string()),
-    };
+    let eval = |e: QueryEvaluationError| evaluation_error(e, seconds);
     let results = prepared.on_store(store).execute().map_err(eval)?;
     let results_format = match config.format {
         Some(f) => f,
@@ -197,14 +307,16 @@ pub fn run(
                     write_table(out, &header, &table).map_err(Error::Output)?;
                 }
                 Format::Results(format) => {
+                    let mut safe = XmlSafe::new(&mut *out, format == QueryResultsFormat::Xml);
                     let mut w = QueryResultsSerializer::from_format(format)
-                        .serialize_solutions_to_writer(&mut *out, variables)
+                        .serialize_solutions_to_writer(&mut safe, variables)
                         .map_err(Error::Output)?;
                     for s in solutions {
                         w.serialize(&s.map_err(eval)?).map_err(Error::Output)?;
                         rows += 1;
                     }
                     w.finish().map_err(Error::Output)?;
+                    safe.finish().map_err(Error::Output)?;
                 }
                 Format::Rdf(_) => {
                     return Err(wrong_format("SELECT", "table, csv, tsv, json or xml"))
@@ -240,7 +352,8 @@ pub fn run(
             for (prefix, iri) in vocab::prefixes(&config.base_iri) {
                 serializer = serializer.with_prefix(prefix, iri).expect("valid prefixes");
             }
-            let mut w = serializer.for_writer(&mut *out);
+            let mut safe = XmlSafe::new(&mut *out, format == RdfFormat::RdfXml);
+            let mut w = serializer.for_writer(&mut safe);
             let mut n = 0;
             for t in triples {
                 w.serialize_triple(&t.map_err(eval)?)
@@ -248,6 +361,7 @@ pub fn run(
                 n += 1;
             }
             w.finish().map_err(Error::Output)?;
+            safe.finish().map_err(Error::Output)?;
             Ok(Outcome::Triples(n))
         }
     }
@@ -307,7 +421,8 @@ fn cell(term: &Term) -> String {
 /// in `…` (CSV, TSV and JSON keep them whole).
 pub const TABLE_CELL_MAX: usize = 60;
 
-/// Writes an aligned table with a header rule.
+/// Writes an aligned table with a header rule; control characters in the
+/// cells are escaped ([`terminal_safe`]).
 pub fn write_table(
     out: &mut dyn Write,
     header: &[String],
@@ -322,17 +437,25 @@ pub fn write_table(
             t
         }
     };
-    // The last column sets no alignment, so it stays whole.
+    // The last column sets no alignment, so it stays whole. Control
+    // characters (ESC, …) are shown as escapes: a text must not drive the
+    // terminal it is printed on.
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let last = r.len().saturating_sub(1);
             r.iter()
+                .map(|c| terminal_safe(&c.replace(['\n', '\r', '\t'], " ")).into_owned())
                 .enumerate()
-                .map(|(i, c)| if i == last { c.clone() } else { shorten(c) })
+                .map(|(i, c)| if i == last { c } else { shorten(&c) })
                 .collect()
         })
         .collect();
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| terminal_safe(h).into_owned())
+        .collect();
+    let header = &header;
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for r in &rows {

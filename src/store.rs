@@ -11,6 +11,11 @@
 //! readers never see a half-built store. A lock file keeps two builds from
 //! running at once; readers open generations read-only and need no lock.
 //!
+//! [`StoreDir::damage`] tells a damaged store (a `CURRENT` that names no
+//! finished generation, a record or ledger that does not read, a RocksDB
+//! database that lost a file or had one cut short) so that a build can
+//! build it anew rather than call it up to date.
+//!
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
 use crate::error::{Error, Result};
@@ -70,20 +75,101 @@ impl StoreDir {
         &self.path
     }
 
+    /// Fails when the store path is something other than a directory.
+    pub fn check_is_dir(&self) -> Result<()> {
+        if self.path.exists() && !self.path.is_dir() {
+            return Err(Error::Usage {
+                message: format!(
+                    "{}: the store path is a file, not a directory",
+                    self.path.display()
+                ),
+                fix: "pass --store with a directory (it is created if missing), or move the file away".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// What is wrong with the store in use, if anything: `CURRENT` that
+    /// names no finished generation, a build record or ledger that does not
+    /// read, a RocksDB database without its own `CURRENT`, a table file cut
+    /// short, or a database that does not open. None when there is no
+    /// store yet, or it is whole. Reads only; costs an open of the
+    /// database.
+    pub fn damage(&self) -> Result<Option<String>> {
+        self.check_is_dir()?;
+        let current = self.path.join(CURRENT);
+        let name = match fs::read(&current) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Ok(Some(format!("{}: {e}", current.display()))),
+        };
+        let name = match std::str::from_utf8(&name) {
+            Ok(n) if is_generation_name(n.trim()) => n.trim().to_string(),
+            _ => {
+                return Ok(Some(format!(
+                    "{} does not name a generation",
+                    current.display()
+                )))
+            }
+        };
+        let generation = self.path.join(&name);
+        if !generation.is_dir() {
+            return Ok(Some(format!(
+                "{} names {name}, which is missing",
+                current.display()
+            )));
+        }
+        if let Err(e) = self.current() {
+            return Ok(Some(e.to_string()));
+        }
+        let ledger = self.path.join(format!("{name}.{LEDGER}"));
+        if ledger.is_file() {
+            if let Err(e) = Ledger::read(&ledger) {
+                return Ok(Some(e.to_string()));
+            }
+        }
+        if !generation.join("CURRENT").is_file() {
+            return Ok(Some(format!(
+                "the database {} has lost its CURRENT file",
+                generation.display()
+            )));
+        }
+        let entries = fs::read_dir(&generation).map_err(|e| Error::io(&generation, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(&generation, e))?.path();
+            if path.extension().is_some_and(|x| x == "sst") && !whole_table(&path) {
+                return Ok(Some(format!(
+                    "the table file {} is cut short",
+                    path.display()
+                )));
+            }
+        }
+        if let Err(e) = Store::open_read_only(&generation) {
+            return Ok(Some(format!("{}: {e}", generation.display())));
+        }
+        Ok(None)
+    }
+
     /// The generation in use and its build record, if a build finished.
     pub fn current(&self) -> Result<Option<(PathBuf, BuildInfo)>> {
+        self.check_is_dir()?;
         let current = self.path.join(CURRENT);
         let name = match fs::read_to_string(&current) {
-            Ok(n) => n.trim().to_string(),
+            Ok(n) if is_generation_name(n.trim()) => n.trim().to_string(),
+            Ok(_) => return Err(damaged(&current, "it does not name a generation")),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(damaged(&current, "it does not name a generation"))
+            }
             Err(e) => return Err(Error::io(current, e)),
         };
         let info_path = self.path.join(format!("{name}.build.toml"));
-        let info = fs::read_to_string(&info_path).map_err(|e| Error::io(&info_path, e))?;
+        let info = fs::read_to_string(&info_path)
+            .map_err(|e| damaged(&info_path, &format!("the build record does not read: {e}")))?;
         let info: BuildInfo = toml::from_str(&info).map_err(|e| {
-            Error::io(
+            damaged(
                 &info_path,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+                &format!("the build record does not parse: {}", e.message().trim()),
             )
         })?;
         Ok(Some((self.path.join(name), info)))
@@ -126,15 +212,7 @@ impl StoreDir {
     /// Starts a new generation. Fails with [`Error::StoreBusy`] while another
     /// process builds into the same directory.
     pub fn begin(&self) -> Result<Generation> {
-        if self.path.exists() && !self.path.is_dir() {
-            return Err(Error::Usage {
-                message: format!(
-                    "{}: the store path is a file, not a directory",
-                    self.path.display()
-                ),
-                fix: "pass --store with a directory (it is created if missing)".into(),
-            });
-        }
+        self.check_is_dir()?;
         fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
         let lock_path = self.path.join(LOCK);
         let lock = OpenOptions::new()
@@ -277,6 +355,41 @@ impl Drop for Generation {
             let _ = fs::remove_dir_all(&self.path);
         }
     }
+}
+
+/// `gen-` and six digits.
+fn is_generation_name(name: &str) -> bool {
+    name.strip_prefix("gen-")
+        .is_some_and(|n| n.len() == 6 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// An error for a damaged store file.
+fn damaged(path: &Path, what: &str) -> Error {
+    crate::error::InputError::new(
+        path,
+        format!("the store is damaged: {what}"),
+        "run `annalist build`: it finds the damage and builds the store anew",
+    )
+    .into()
+}
+
+/// Whether a RocksDB table file ends with the magic number of its footer
+/// (block-based or plain table): a file cut short does not.
+fn whole_table(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    const MAGIC: [u64; 3] = [
+        0x88e2_41b7_85f4_cff7, // block-based table
+        0xdb47_7524_8b80_fb57, // legacy block-based table
+        0x8242_2296_63bf_9564, // plain table
+    ];
+    let Ok(mut f) = File::open(path) else {
+        return false;
+    };
+    let mut tail = [0u8; 8];
+    if f.seek(SeekFrom::End(-8)).is_err() || f.read_exact(&mut tail).is_err() {
+        return false;
+    }
+    MAGIC.contains(&u64::from_le_bytes(tail))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -18,7 +18,12 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         language: args.language.clone(),
         note: args.note.clone(),
     };
-    for a in add(&ctx.build.corpus, &args.files, &meta)? {
+    for a in add(
+        &ctx.build.corpus,
+        &args.files,
+        &meta,
+        ctx.build.load_options(),
+    )? {
         if !ctx.quiet {
             let how = if a.copied {
                 "copied to"

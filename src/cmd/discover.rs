@@ -4,7 +4,6 @@
 use super::Context;
 use crate::cli::DiscoverArgs;
 use annalist::annotations::Annotated;
-use annalist::corpus::Corpus;
 use annalist::discover::{self, KnownName, Text};
 use annalist::export::print_rows;
 use annalist::gazetteer::Gazetteer;
@@ -15,7 +14,7 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
     let table = Context::table(&args.format)?;
     let (store, _) = ctx.store()?;
     let docs = Annotated::from_store(&store)?;
-    let corpus = Corpus::load(&ctx.build.corpus)?;
+    let corpus = ctx.build.load_corpus()?;
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
 
     // Every name the gazetteer knows, without the quotes of a quoted alias.
@@ -89,16 +88,18 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
 
     if let Some(path) = &args.output {
         let fail = |e: csv::Error| Error::io(path, e.into());
-        let mut w = csv::Writer::from_path(path).map_err(fail)?;
-        // The columns a candidate fills; the optional ones after them (such
-        // as coordinates) are left out, so that the rows paste into a
-        // gazetteer with or without them.
-        let columns = &annalist::gazetteer::COLUMNS[..7];
-        w.write_record(columns).map_err(fail)?;
-        for c in &candidates {
-            w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
-        }
-        w.flush().map_err(|e| Error::io(path, e))?;
+        annalist::output::write_file(path, |out| {
+            let mut w = csv::Writer::from_writer(out);
+            // The columns a candidate fills; the optional ones after them (such
+            // as coordinates) are left out, so that the rows paste into a
+            // gazetteer with or without them.
+            let columns = &annalist::gazetteer::COLUMNS[..7];
+            w.write_record(columns).map_err(fail)?;
+            for c in &candidates {
+                w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
+            }
+            w.flush().map_err(|e| Error::io(path, e))
+        })?;
         if !ctx.quiet {
             eprintln!(
                 "wrote {} candidate rows to {}",

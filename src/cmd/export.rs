@@ -109,13 +109,15 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
 }
 
 fn directory(args: &ExportArgs) -> Result<&Path> {
-    args.output.as_deref().ok_or_else(|| Error::Usage {
+    let dir = args.output.as_deref().ok_or_else(|| Error::Usage {
         message: format!(
             "--format {} writes several files and needs a directory",
             args.format
         ),
         fix: "add -o DIR".into(),
-    })
+    })?;
+    annalist::output::check_output_dir(dir, &args.format)?;
+    Ok(dir)
 }
 
 fn report(ctx: &Context, files: &[PathBuf]) {
@@ -160,24 +162,15 @@ fn network_of(ctx: &Context, args: &NetworkArgs) -> Result<Network> {
     Network::from_store(&store, &config)
 }
 
-/// Writes to a file (aside, then renamed into place, so a failed export
-/// leaves no half file) or to standard output.
+/// Writes to the -o file (see `annalist::output::write_file`) or to
+/// standard output.
 fn write_out(
     path: Option<&Path>,
     stdout: &mut dyn Write,
     write: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
     match path {
-        Some(path) => {
-            let tmp = path.with_extension("annalist-tmp");
-            let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            let mut w = BufWriter::new(file);
-            write(&mut w).inspect_err(|_| {
-                let _ = std::fs::remove_file(&tmp);
-            })?;
-            w.flush().map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-        }
+        Some(path) => annalist::output::write_file(path, write),
         None => {
             let mut w = BufWriter::new(stdout);
             write(&mut w)?;

@@ -36,6 +36,7 @@ impl Context {
                 corpus: cli.corpus.clone(),
                 store,
                 progress: !cli.quiet && std::io::stderr().is_terminal(),
+                allow_outside: cli.allow_outside_corpus,
             },
             quiet: cli.quiet,
         }

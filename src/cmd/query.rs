@@ -29,15 +29,16 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outco
         })?),
         None => None,
     };
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(Error::Usage {
+    let timeout = Some(args.timeout)
+        .filter(|t| *t > 0.0)
+        .and_then(|t| Duration::try_from_secs_f64(t).ok())
+        .ok_or_else(|| Error::Usage {
             message: format!(
-                "--timeout {} is not a positive number of seconds",
+                "--timeout {} is not a positive number of seconds that a clock can count",
                 args.timeout
             ),
-            fix: "give a time limit such as --timeout 30".into(),
-        });
-    }
+            fix: "give a time limit such as --timeout 30 (at most about 10^19 seconds)".into(),
+        })?;
     let bindings = args
         .bind
         .iter()
@@ -47,7 +48,7 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outco
     let config = QueryConfig {
         origin,
         bindings,
-        timeout: Some(Duration::from_secs_f64(args.timeout)),
+        timeout: Some(timeout),
         format,
         table_by_default: std::io::stdout().is_terminal(),
         base_iri: info.base_iri,

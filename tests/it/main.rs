@@ -11,6 +11,7 @@ mod incremental;
 mod network;
 mod positions;
 mod query;
+mod regression;
 mod review;
 mod setup;
 mod util;

@@ -265,22 +265,6 @@ fn a_syntax_error_shows_line_and_column() {
 }
 
 #[test]
-fn a_runaway_query_is_stopped_by_its_timeout() {
-    let w = Workdir::shipped();
-    w.ok(&["build", "--quiet"]);
-    let started = std::time::Instant::now();
-    let err = w.fails(&[
-        "query",
-        "--timeout",
-        "0.5",
-        "--sparql",
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-    ]);
-    assert!(err.contains("time limit"), "{err}");
-    assert!(started.elapsed().as_secs() < 30);
-}
-
-#[test]
 fn bad_bindings_and_formats_are_usage_errors() {
     let w = Workdir::fixture("small");
     assert!(w

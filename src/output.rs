@@ -1,0 +1,264 @@
+//! Where output goes, and what it may hold: files named by `-o`, XML that
+//! parses whatever the text holds, and tables that are safe on a terminal.
+//!
+//! [`write_file`] writes a regular file aside and renames it into place, so
+//! a failed write leaves no half file; a symbolic link to a regular file is
+//! followed (the link stays a link); anything else that is not a regular
+//! file (a device such as `/dev/null`, a FIFO, a link to standard output) is
+//! written through, never replaced. [`XmlSafe`] replaces the characters XML
+//! 1.0 cannot hold, not even as character references (the C0 controls but
+//! tab, line feed and carriage return; U+FFFE and U+FFFF), with U+FFFD.
+//! [`terminal_safe`] shows control characters as escapes, so that a text
+//! cannot drive the terminal it is printed on.
+//!
+//! Invariants: `-o` never turns a device, FIFO or link into a regular file;
+//! every byte an [`XmlSafe`] writes is allowed in XML 1.0.
+
+use crate::error::{Error, Result};
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes one output file at `path` (see the module documentation).
+pub fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(Error::Usage {
+            message: format!(
+                "-o {} is a directory, and this format writes one file",
+                path.display()
+            ),
+            fix: format!(
+                "give a file path, e.g. -o {}",
+                path.join("out").with_extension("txt").display()
+            ),
+        }),
+        Ok(m) if !m.is_file() => {
+            // A device, a FIFO, a terminal: write through, never replace.
+            let file = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            let mut w = BufWriter::new(file);
+            write(&mut w)?;
+            w.flush().map_err(|e| Error::io(path, e))
+        }
+        Ok(_) => {
+            // A regular file, perhaps behind a link: replace the file the
+            // link points at, and keep the link.
+            let target = fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+            write_aside(&target, write)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            check_parent(path)?;
+            write_aside(path, write)
+        }
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Checks a `-o` that names a directory of several files: it must be a
+/// directory or missing (it is then created).
+pub fn check_output_dir(path: &Path, format: &str) -> Result<()> {
+    match fs::metadata(path) {
+        Ok(m) if !m.is_dir() => Err(Error::Usage {
+            message: format!(
+                "-o {} is a file, and --format {format} writes several files into a directory",
+                path.display()
+            ),
+            fix: "give the path of a directory (it is created if missing)".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks that the directory a new file goes into exists.
+fn check_parent(path: &Path) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => return Ok(()),
+    };
+    match fs::metadata(parent) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Usage {
+            message: format!(
+                "cannot write {}: {} is not a directory",
+                path.display(),
+                parent.display()
+            ),
+            fix: "give a path inside an existing directory".into(),
+        }),
+        Err(_) => Err(Error::Usage {
+            message: format!(
+                "cannot write {}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            ),
+            fix: format!(
+                "create it first (mkdir -p {}), or give a path inside an existing directory",
+                parent.display()
+            ),
+        }),
+    }
+}
+
+/// Writes `path` aside, then renames it into place.
+fn write_aside(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let tmp = aside(path);
+    let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut w = BufWriter::new(file);
+    let done = write(&mut w).and_then(|()| w.flush().map_err(|e| Error::io(&tmp, e)));
+    drop(w);
+    if let Err(e) = done {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// The temporary name beside `path`.
+fn aside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.annalist-tmp"))
+}
+
+/// Whether XML 1.0 can hold `c` (its `Char` production).
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `s` with every character XML 1.0 cannot hold replaced by U+FFFD.
+pub fn xml_clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(xml_char) {
+        s.into()
+    } else {
+        s.chars()
+            .map(|c| if xml_char(c) { c } else { '\u{FFFD}' })
+            .collect::<String>()
+            .into()
+    }
+}
+
+/// A writer of UTF-8 XML that replaces the characters XML 1.0 cannot hold
+/// with U+FFFD (when `on`; otherwise it passes everything through). The
+/// C0 controls are single bytes that never occur inside a multi-byte UTF-8
+/// sequence, so a byte filter finds them; U+FFFE and U+FFFF are three-byte
+/// sequences `EF BF BE`/`EF BF BF`, followed across writes.
+pub struct XmlSafe<W: Write> {
+    inner: W,
+    on: bool,
+    /// How many bytes of `EF BF` were seen and held back.
+    held: usize,
+}
+
+const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+
+impl<W: Write> XmlSafe<W> {
+    pub fn new(inner: W, on: bool) -> XmlSafe<W> {
+        XmlSafe { inner, on, held: 0 }
+    }
+
+    /// Writes any bytes held back and flushes.
+    pub fn finish(&mut self) -> io::Result<()> {
+        let held = std::mem::take(&mut self.held);
+        self.inner.write_all(&[0xEF, 0xBF][..held])?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Write for XmlSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.on {
+            return self.inner.write(buf);
+        }
+        let mut out = Vec::with_capacity(buf.len() + 8);
+        for &b in buf {
+            match (self.held, b) {
+                (2, 0xBE | 0xBF) => {
+                    out.extend_from_slice(REPLACEMENT);
+                    self.held = 0;
+                    continue;
+                }
+                (1, 0xBF) => {
+                    self.held = 2;
+                    continue;
+                }
+                (0, _) => {}
+                (n, _) => {
+                    out.extend_from_slice(&[0xEF, 0xBF][..n]);
+                    self.held = 0;
+                }
+            }
+            match b {
+                0xEF => self.held = 1,
+                b'\t' | b'\n' | b'\r' => out.push(b),
+                0x00..=0x1F => out.extend_from_slice(REPLACEMENT),
+                _ => out.push(b),
+            }
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// `s` as a terminal may show it: control characters (C0 but tab and line
+/// feed, DEL, C1) as `\x1B`-style escapes, a backslash as itself.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\t' && c != '\n';
+    if !s.chars().any(bad) {
+        return s.into();
+    }
+    let mut t = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            t.push_str(&format!("\\x{:02X}", c as u32));
+        } else {
+            t.push(c);
+        }
+    }
+    t.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filtered(chunks: &[&[u8]]) -> String {
+        let mut w = XmlSafe::new(Vec::new(), true);
+        for c in chunks {
+            w.write_all(c).unwrap();
+        }
+        w.finish().unwrap();
+        String::from_utf8(w.inner).unwrap()
+    }
+
+    #[test]
+    fn xml_safe_replaces_what_xml_cannot_hold_even_across_writes() {
+        let text = "a\u{0}b\u{1}\u{c}\t\n\r\u{FFFE}é\u{FFFF}€\u{FFFD}z";
+        let bytes = text.as_bytes();
+        let want: String = text
+            .chars()
+            .map(|c| if xml_char(c) { c } else { '\u{FFFD}' })
+            .collect();
+        assert_eq!(filtered(&[bytes]), want);
+        for cut in 0..bytes.len() {
+            assert_eq!(filtered(&[&bytes[..cut], &bytes[cut..]]), want, "cut {cut}");
+        }
+        assert_eq!(xml_clean(text), want);
+    }
+
+    #[test]
+    fn terminal_safe_escapes_controls() {
+        assert_eq!(terminal_safe("a\u{1b}[31mb\u{7}"), "a\\x1B[31mb\\x07");
+        assert_eq!(terminal_safe("plain é"), "plain é");
+        assert_eq!(terminal_safe("\u{9b}"), "\\x9B");
+    }
+}
