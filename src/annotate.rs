@@ -322,6 +322,7 @@ mod tests {
                 wikidata: None,
                 wikidata_source: None,
                 description: None,
+                facts: Default::default(),
             });
         }
         g

@@ -1,7 +1,9 @@
 //! The gazetteer: one CSV row per person, organisation, place, event or work.
 //!
 //! Columns: `id,type,label,aliases,wikidata,wikidata_source,description`
-//! (`aliases` separated by `|`). The file is meant to be edited in a
+//! (`aliases` separated by `|`), and optionally the facts an import from
+//! Wikidata writes ([`FACT_COLUMNS`]: `instance_of`, `born`, `died`,
+//! `founded`, `dissolved`, `latitude`, `longitude`, `country`). The file is meant to be edited in a
 //! spreadsheet, so it is plain RFC 4180 CSV in UTF-8 (a byte-order mark is
 //! accepted).
 //!
@@ -11,7 +13,7 @@
 
 use crate::corpus::{is_valid_id, read_text};
 use crate::error::{InputError, LineIndex, Position, Result};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The kind of an entity.
@@ -70,6 +72,8 @@ pub struct Entity {
     /// Where the Wikidata id was verified.
     pub wikidata_source: Option<String>,
     pub description: Option<String>,
+    /// The optional fact columns that are filled, by column name.
+    pub facts: BTreeMap<String, String>,
 }
 
 impl Entity {
@@ -107,6 +111,21 @@ pub const COLUMNS: [&str; 7] = [
     "description",
 ];
 
+/// Optional columns with facts that help to decide a Wikidata link:
+/// P31 classes (`|`-separated QIDs), dates (ISO, as precise as known; a
+/// leading `-` for years BCE), WGS 84 coordinates in degrees, the country's
+/// QID.
+pub const FACT_COLUMNS: [&str; 8] = [
+    "instance_of",
+    "born",
+    "died",
+    "founded",
+    "dissolved",
+    "latitude",
+    "longitude",
+    "country",
+];
+
 impl Gazetteer {
     /// Reads and checks a gazetteer CSV.
     pub fn load(path: &Path) -> Result<Gazetteer> {
@@ -140,11 +159,15 @@ impl Gazetteer {
         let mut col = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let h = h.trim();
-            if !COLUMNS.contains(&h) {
+            if !COLUMNS.contains(&h) && !FACT_COLUMNS.contains(&h) {
                 return Err(InputError::new(
                     path,
                     format!("unknown column {h:?}"),
-                    format!("the columns are: {}", COLUMNS.join(",")),
+                    format!(
+                        "the columns are: {}, and optionally {}",
+                        COLUMNS.join(","),
+                        FACT_COLUMNS.join(",")
+                    ),
                 )
                 .at(field_position(&text, &LineIndex::new(&text), 0, i))
                 .into());
@@ -286,6 +309,29 @@ impl Gazetteer {
                 ));
             }
             let (description, _) = cell("description");
+            let mut facts = BTreeMap::new();
+            for name in FACT_COLUMNS {
+                let (value, pos) = cell(name);
+                if value.is_empty() {
+                    continue;
+                }
+                let limit = match name {
+                    "latitude" => 90.0,
+                    "longitude" => 180.0,
+                    _ => f64::INFINITY,
+                };
+                if value
+                    .parse::<f64>()
+                    .map_or(limit.is_finite(), |v| v.abs() > limit)
+                {
+                    return Err(fail(
+                        pos,
+                        format!("{name} {value:?} is not a number of degrees within ±{limit}"),
+                        "write decimal degrees (WGS 84), e.g. 51.5072, or leave the cell empty",
+                    ));
+                }
+                facts.insert(name.to_string(), value);
+            }
             gazetteer.index.insert(id.clone(), gazetteer.entities.len());
             gazetteer.entities.push(Entity {
                 id,
@@ -297,6 +343,7 @@ impl Gazetteer {
                 wikidata,
                 wikidata_source,
                 description: (!description.is_empty()).then_some(description),
+                facts,
             });
         }
         Ok(gazetteer)

@@ -7,7 +7,9 @@
 //! built by [`pipeline`]) → [`query`] (SPARQL), [`export`] (RDF, CSV) and
 //! [`network`] (Gephi, Neo4j, GraphML, pictures).
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
-//! typed errors every stage returns.
+//! typed errors every stage returns. [`wikidata`] streams Wikidata dumps
+//! into gazetteer rows; [`link`] proposes Wikidata links with evidence;
+//! [`serve`] answers OpenRefine's reconciliation queries.
 //!
 //! ```no_run
 //! use annalist::pipeline::{build, BuildConfig};
@@ -32,14 +34,18 @@ pub mod gazetteer;
 pub mod graph;
 pub mod init;
 pub mod ledger;
+pub mod link;
 pub mod network;
 pub mod overrides;
 pub mod pipeline;
 pub mod query;
+pub mod quickstatements;
 pub mod relations;
 pub mod sentence;
+pub mod serve;
 pub mod store;
 pub mod table;
 pub mod vocab;
+pub mod wikidata;
 
 pub use error::{Error, Result};

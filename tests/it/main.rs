@@ -10,5 +10,7 @@ mod incremental;
 mod network;
 mod query;
 mod review;
+mod serve;
 mod setup;
 mod util;
+mod wikidata;
