@@ -46,10 +46,10 @@ pub fn run(ctx: &Context, args: &LinkArgs, out: &mut dyn Write) -> Result<()> {
                 .count(),
             rows.iter().filter(|r| r.rank == Some(1)).count(),
             unmatched.len(),
-            if unmatched.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", unmatched.join(", "))
+            match unmatched.len() {
+                0 => String::new(),
+                n if n <= 10 => format!(" ({})", unmatched.join(", ")),
+                _ => format!(" ({}, …)", unmatched[..10].join(", ")),
             }
         );
     }
