@@ -228,6 +228,12 @@ pub struct LinkArgs {
     #[arg(long, value_name = "FILE")]
     pub accept: Option<PathBuf>,
 
+    /// Also propose candidates for the names `discover` finds (seen at
+    /// least twice, or after a title), as rows whose entity is
+    /// `discovered:NAME`: add the name to the gazetteer to accept one.
+    #[arg(long)]
+    pub discovered: bool,
+
     #[command(flatten)]
     pub dump: DumpArgs,
 }

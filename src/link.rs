@@ -390,7 +390,7 @@ pub fn accept(table: &Path, gazetteer_path: &Path) -> Result<Accepted> {
             return Err(fail(
                 epos,
                 format!("entity {entity:?} is not in the gazetteer"),
-                "use the ids link wrote, or delete the row",
+                "use the ids link wrote (for a discovered:NAME row, add the name to the gazetteer first and give its id), or delete the row",
             ));
         };
         if let Some(have) = &gazetteer.entities[i].wikidata {
@@ -484,6 +484,47 @@ pub fn accept(table: &Path, gazetteer_path: &Path) -> Result<Accepted> {
     // The gazetteer must still load.
     Gazetteer::load(gazetteer_path)?;
     Ok(result)
+}
+
+/// The names `discover` found, as gazetteer entities without a QID (id
+/// `discovered:NAME`, the type discover guessed; names without a type are
+/// left out, as no candidate could match their type), with the years of
+/// the documents they occur in.
+pub fn discovered_targets(
+    found: &[crate::discover::Candidate],
+    dates: &HashMap<&str, &str>,
+) -> (Gazetteer, Years) {
+    let mut g = Gazetteer::default();
+    let mut years: Years = HashMap::new();
+    for c in found {
+        let Some(kind) = EntityType::ALL
+            .into_iter()
+            .find(|t| Some(t.name()) == c.kind)
+        else {
+            continue;
+        };
+        let id = format!("discovered:{}", c.name);
+        for o in &c.occurrences {
+            if let Some(y) = dates.get(o.doc.as_str()).and_then(|d| year(d)) {
+                let e = years.entry(id.clone()).or_insert((y, y));
+                e.0 = e.0.min(y);
+                e.1 = e.1.max(y);
+            }
+        }
+        g.entities.push(Entity {
+            id,
+            kind,
+            label: c.name.clone(),
+            aliases: Vec::new(),
+            alias_scopes: Vec::new(),
+            line: 0,
+            wikidata: None,
+            wikidata_source: None,
+            description: None,
+            facts: BTreeMap::new(),
+        });
+    }
+    (g, years)
 }
 
 /// The first and last year of the dated documents that mention each entity.

@@ -17,50 +17,7 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
     let docs = Annotated::from_store(&store)?;
     let corpus = Corpus::load(&ctx.build.corpus)?;
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
-
-    // Every name the gazetteer knows, without the quotes of a quoted alias.
-    let mut known = Vec::new();
-    for e in &gazetteer.entities {
-        for name in e.names() {
-            let name = name
-                .strip_prefix('"')
-                .and_then(|n| n.strip_suffix('"'))
-                .unwrap_or(name);
-            known.push(KnownName {
-                name,
-                entity: &e.id,
-                kind: e.kind.name(),
-            });
-        }
-    }
-    // What the tagger found is no candidate: its spans, in bytes.
-    let covered: Vec<(&str, Vec<(usize, usize)>)> = docs
-        .documents
-        .iter()
-        .map(|d| {
-            let bytes: Vec<usize> = d
-                .text
-                .char_indices()
-                .map(|(b, _)| b)
-                .chain([d.text.len()])
-                .collect();
-            let spans = d
-                .mentions
-                .iter()
-                .filter_map(|m| Some((*bytes.get(m.start)?, *bytes.get(m.end)?)))
-                .collect();
-            (d.id.as_str(), spans)
-        })
-        .collect();
-    let texts: Vec<Text<'_>> = docs
-        .documents
-        .iter()
-        .map(|d| Text {
-            doc: &d.id,
-            text: &d.text,
-        })
-        .collect();
-    let candidates = discover::candidates(&texts, &known, &covered, args.min_count);
+    let candidates = find(&docs, &gazetteer, args.min_count);
 
     let rows: Vec<Vec<String>> = candidates
         .iter()
@@ -104,4 +61,52 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The names the gazetteer lacks, found in the store's documents (shared
+/// with `link --discovered`).
+pub fn find(docs: &Annotated, gazetteer: &Gazetteer, min_count: usize) -> Vec<discover::Candidate> {
+    // Every name the gazetteer knows, without the quotes of a quoted alias.
+    let mut known = Vec::new();
+    for e in &gazetteer.entities {
+        for name in e.names() {
+            let name = name
+                .strip_prefix('"')
+                .and_then(|n| n.strip_suffix('"'))
+                .unwrap_or(name);
+            known.push(KnownName {
+                name,
+                entity: &e.id,
+                kind: e.kind.name(),
+            });
+        }
+    }
+    // What the tagger found is no candidate: its spans, in bytes.
+    let covered: Vec<(&str, Vec<(usize, usize)>)> = docs
+        .documents
+        .iter()
+        .map(|d| {
+            let bytes: Vec<usize> = d
+                .text
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain([d.text.len()])
+                .collect();
+            let spans = d
+                .mentions
+                .iter()
+                .filter_map(|m| Some((*bytes.get(m.start)?, *bytes.get(m.end)?)))
+                .collect();
+            (d.id.as_str(), spans)
+        })
+        .collect();
+    let texts: Vec<Text<'_>> = docs
+        .documents
+        .iter()
+        .map(|d| Text {
+            doc: &d.id,
+            text: &d.text,
+        })
+        .collect();
+    discover::candidates(&texts, &known, &covered, min_count)
 }

@@ -29,10 +29,23 @@ pub fn run(ctx: &Context, args: &LinkArgs, out: &mut dyn Write) -> Result<()> {
     }
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
     let (store, _) = ctx.store()?;
-    let years = link::mention_years(&Annotated::from_store(&store)?);
+    let docs = Annotated::from_store(&store)?;
     drop(store);
+    let mut years = link::mention_years(&docs);
+    let mut targets = gazetteer;
+    if args.discovered {
+        let found = super::discover::find(&docs, &targets, 2);
+        let dates: std::collections::HashMap<&str, &str> = docs
+            .documents
+            .iter()
+            .filter_map(|d| Some((d.id.as_str(), d.date.as_deref()?)))
+            .collect();
+        let (g, y) = link::discovered_targets(&found, &dates);
+        targets.entities.extend(g.entities);
+        years.extend(y);
+    }
     let read = super::gazetteer::read_config(&[], &args.dump)?;
-    let rows = link::propose(&gazetteer, &years, &args.wikidata, &read, args.top)?;
+    let rows = link::propose(&targets, &years, &args.wikidata, &read, args.top)?;
     let unmatched: Vec<&str> = rows
         .iter()
         .filter(|r| r.qid.is_none())

@@ -564,3 +564,34 @@ fn quickstatements_carry_mapped_claims_with_their_document() {
         assert!(l.split('\t').count() >= 5, "{l}");
     }
 }
+
+#[test]
+fn link_also_proposes_candidates_for_names_discover_finds() {
+    let w = Workdir::fixture("small");
+    let mut text = w.read("texts/article.txt");
+    text.push_str(
+        "\nComrade Ada Testperson spoke first. Then Comrade Ada Testperson read the letter.\n",
+    );
+    w.write("texts/article.txt", text);
+    let out = w.ok(&[
+        "link",
+        "--wikidata",
+        fixture().to_str().unwrap(),
+        "--discovered",
+        "--quiet",
+    ]);
+    let rows = crate::util::csv_rows(&out);
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "discovered:Ada Testperson")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!((row[1].as_str(), row[2].as_str()), ("1", "Q900000001"));
+    assert!(
+        row[5].contains("born 1890, before the documents that mention it (1942)"),
+        "{}",
+        row[5]
+    );
+    // Without --discovered, only gazetteer entities.
+    let out = w.ok(&["link", "--wikidata", fixture().to_str().unwrap(), "--quiet"]);
+    assert!(!out.contains("discovered:"), "{out}");
+}
