@@ -323,6 +323,7 @@ mod tests {
                 wikidata_source: None,
                 description: None,
                 coordinates: None,
+                facts: Default::default(),
             });
         }
         g

@@ -109,6 +109,149 @@ pub enum Command {
     /// with their contexts; a candidate close to a known name (Charette ~
     /// Sharett) is shown as its probable variant.
     Discover(DiscoverArgs),
+
+    /// Grow the gazetteer from authority data.
+    Gazetteer(GazetteerArgs),
+
+    /// Propose Wikidata links for unlinked entities, or accept reviewed ones.
+    ///
+    /// Every gazetteer entity without a Wikidata id is matched, by its
+    /// folded label and aliases (with transliteration variants), its type
+    /// and the dates of the documents that mention it, against entities
+    /// read from Wikidata dumps or from a gazetteer imported from them. The
+    /// review table (entity, rank, qid, label, score, evidence) lists the
+    /// best candidates of each; an entity that matches nothing gets a row
+    /// without a qid. Delete every row you reject, then run `link --accept
+    /// FILE` to write the QIDs of the rows left into the gazetteer, with
+    /// their evidence as wikidata_source.
+    Link(LinkArgs),
+
+    /// Serve the corpus over HTTP: the reconciliation service for OpenRefine.
+    ///
+    /// At /reconcile, the W3C Entity Reconciliation API 0.2 over the
+    /// gazetteer: service manifest, queries (with type and property
+    /// conditions: wikidata, alias, description), entity suggest and
+    /// preview. Candidates carry their Wikidata id where the gazetteer has
+    /// one. Stop it with Ctrl-C.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0: any free port; the address is printed).
+    #[arg(long, value_name = "N", default_value_t = 8080)]
+    pub port: u16,
+
+    /// The address to listen on. The default answers this machine only.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: String,
+}
+
+#[derive(Debug, Args)]
+pub struct GazetteerArgs {
+    #[command(subcommand)]
+    pub command: GazetteerCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GazetteerCommand {
+    /// Import entities from authority data into a gazetteer CSV.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Stream Wikidata JSON dumps (.json, .json.gz, .json.bz2) into FILE.
+    ///
+    /// Keeps the entities whose instance of (P31) is in the class list
+    /// (default: ontology/wikidata-classes.csv, people, organisations and
+    /// places) and writes one gazetteer row each: label and aliases in the
+    /// chosen languages, description, QID with its source (dump, line,
+    /// revision), and the facts instance_of, born, died, founded, dissolved,
+    /// latitude, longitude and country. An existing FILE is merged into: its
+    /// rows are kept as they are, and dump entities whose QID or id it
+    /// already has are reported, not added. FILE is written aside and
+    /// renamed, so it is never half-written.
+    Wikidata(WikidataImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WikidataImportArgs {
+    /// The dumps, read in order.
+    #[arg(value_name = "DUMP", required = true)]
+    pub dumps: Vec<PathBuf>,
+
+    /// The gazetteer CSV to write or merge into.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub dump: DumpArgs,
+}
+
+/// How Wikidata dumps are read.
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Label languages, in order of preference: the label is the first one
+    /// found; the other languages' labels become aliases.
+    #[arg(
+        long,
+        value_name = "LANGS",
+        value_delimiter = ',',
+        default_value = "en"
+    )]
+    pub languages: Vec<String>,
+
+    /// The class list: lines of `QID,type` (Person, Organisation, Place,
+    /// Event, Work) [default: the shipped ontology/wikidata-classes.csv].
+    #[arg(long, value_name = "FILE")]
+    pub classes: Option<PathBuf>,
+
+    /// Skip lines that are not entities (and a dump whose compressed stream
+    /// breaks off), count them, and go on.
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// Wikidata dumps, or gazetteer CSVs imported from them (an index built
+    /// once with `gazetteer import wikidata` and reused).
+    #[arg(
+        long = "wikidata",
+        value_name = "DUMP|INDEX",
+        num_args = 1..,
+        required_unless_present = "accept",
+        conflicts_with = "accept"
+    )]
+    pub wikidata: Vec<PathBuf>,
+
+    /// The review table to write [default: standard output].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Candidates to list per entity.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub top: usize,
+
+    /// Write the QIDs of a reviewed table's rows into the gazetteer.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<PathBuf>,
+
+    /// Also propose candidates for the names `discover` finds (seen at
+    /// least twice, or after a title), as rows whose entity is
+    /// `discovered:NAME`: add the name to the gazetteer to accept one.
+    #[arg(long)]
+    pub discovered: bool,
+
+    #[command(flatten)]
+    pub dump: DumpArgs,
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +350,8 @@ pub struct ExportArgs {
     /// Annotations: webanno (W3C Web Annotation JSON-LD), brat, tei.
     /// Map: geojson (the places, with coordinates where the gazetteer has
     /// them). Networks: gexf, graphml, gephi-csv, neo4j-csv, cypher, svg.
+    /// Wikidata: quickstatements (claims between entities with QIDs, as
+    /// QuickStatements V1 commands with a reference to their document).
     #[arg(long, short, value_name = "FORMAT")]
     pub format: String,
 

@@ -557,6 +557,13 @@ fn fold_words(s: &str, phonetic: bool) -> Vec<String> {
     words
 }
 
+/// The folded key of a name, as discover compares names: lowercase, Latin
+/// diacritics stripped, Cyrillic transliterated, words joined by single
+/// spaces (`Molotov` = `Молотов` = `molotov`).
+pub fn name_key(s: &str) -> String {
+    fold_key(s)
+}
+
 /// The folded key of a name: its folded words joined by single spaces.
 fn fold_key(s: &str) -> String {
     fold_words(s, false).join(" ")

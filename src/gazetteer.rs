@@ -2,7 +2,9 @@
 //!
 //! Columns: `id,type,label,aliases,wikidata,wikidata_source,description`
 //! (`aliases` separated by `|`), and optionally `latitude,longitude` (WGS 84
-//! decimal degrees, both or neither). The file is meant to be edited in a
+//! decimal degrees, both or neither) and the other facts an import from
+//! Wikidata writes ([`FACT_COLUMNS`]: `instance_of`, `born`, `died`,
+//! `founded`, `dissolved`, `country`). The file is meant to be edited in a
 //! spreadsheet, so it is plain RFC 4180 CSV in UTF-8 (a byte-order mark is
 //! accepted).
 //!
@@ -12,7 +14,7 @@
 
 use crate::corpus::{is_valid_id, read_text};
 use crate::error::{InputError, LineIndex, Position, Result};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The kind of an entity.
@@ -73,6 +75,8 @@ pub struct Entity {
     pub description: Option<String>,
     /// Where it is: WGS 84 latitude and longitude in decimal degrees.
     pub coordinates: Option<(f64, f64)>,
+    /// The optional fact columns that are filled, by column name.
+    pub facts: BTreeMap<String, String>,
 }
 
 impl Entity {
@@ -99,8 +103,9 @@ pub struct Gazetteer {
     index: HashMap<String, usize>,
 }
 
-/// The gazetteer's columns, in the order annalist writes them.
-pub const COLUMNS: [&str; 9] = [
+/// The gazetteer's columns, in the order annalist writes them; the optional
+/// [`FACT_COLUMNS`] (coordinates among them) may follow.
+pub const COLUMNS: [&str; 7] = [
     "id",
     "type",
     "label",
@@ -108,8 +113,21 @@ pub const COLUMNS: [&str; 9] = [
     "wikidata",
     "wikidata_source",
     "description",
+];
+
+/// Optional columns with facts that help to decide a Wikidata link:
+/// P31 classes (`|`-separated QIDs), dates (ISO, as precise as known; a
+/// leading `-` for years BCE), WGS 84 coordinates in degrees, the country's
+/// QID.
+pub const FACT_COLUMNS: [&str; 8] = [
+    "instance_of",
+    "born",
+    "died",
+    "founded",
+    "dissolved",
     "latitude",
     "longitude",
+    "country",
 ];
 
 impl Gazetteer {
@@ -146,11 +164,15 @@ impl Gazetteer {
         let mut col = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let h = h.trim();
-            if !COLUMNS.contains(&h) {
+            if !COLUMNS.contains(&h) && !FACT_COLUMNS.contains(&h) {
                 return Err(InputError::new(
                     path,
                     format!("unknown column {h:?}"),
-                    format!("the columns are: {}", COLUMNS.join(",")),
+                    format!(
+                        "the columns are: {}, and optionally {}",
+                        COLUMNS.join(","),
+                        FACT_COLUMNS.join(",")
+                    ),
                 )
                 .at(field_position(&text, &LineIndex::new(&text), 0, i))
                 .into());
@@ -305,6 +327,16 @@ impl Gazetteer {
                          (e.g. 55.7558 and 37.6173 for Moscow), both or neither",
                     )
                 })?;
+            let mut facts = BTreeMap::new();
+            for name in FACT_COLUMNS {
+                let (value, pos) = cell(name);
+                if value.is_empty() {
+                    continue;
+                }
+                // Coordinates were checked above, as a pair.
+                let _ = pos;
+                facts.insert(name.to_string(), value);
+            }
             gazetteer.index.insert(id.clone(), gazetteer.entities.len());
             gazetteer.entities.push(Entity {
                 id,
@@ -317,6 +349,7 @@ impl Gazetteer {
                 wikidata_source,
                 description: (!description.is_empty()).then_some(description),
                 coordinates,
+                facts,
             });
         }
         Ok(gazetteer)

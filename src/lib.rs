@@ -7,7 +7,9 @@
 //! built by [`pipeline`]) → [`query`] (SPARQL), [`export`] (RDF, CSV) and
 //! [`network`] (Gephi, Neo4j, GraphML, pictures), written through [`output`].
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
-//! typed errors every stage returns.
+//! typed errors every stage returns. [`wikidata`] streams Wikidata dumps
+//! into gazetteer rows; [`link`] proposes Wikidata links with evidence;
+//! [`serve`] answers OpenRefine's reconciliation queries.
 //!
 //! ```no_run
 //! use annalist::pipeline::{build, BuildConfig};
@@ -34,6 +36,7 @@ pub mod gazetteer;
 pub mod graph;
 pub mod init;
 pub mod ledger;
+pub mod link;
 pub mod map;
 pub mod network;
 pub mod output;
@@ -42,10 +45,13 @@ pub mod pipeline;
 #[cfg(test)]
 mod proptests;
 pub mod query;
+pub mod quickstatements;
 pub mod relations;
 pub mod sentence;
+pub mod serve;
 pub mod store;
 pub mod table;
 pub mod vocab;
+pub mod wikidata;
 
 pub use error::{Error, Result};

@@ -27,6 +27,9 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => cmd::evaluate::run(&ctx, args, &mut out)
             .map(|pass| (!pass).then_some(Outcome::Boolean(false))),
         Command::Discover(args) => cmd::discover::run(&ctx, args, &mut out).map(|()| None),
+        Command::Gazetteer(args) => cmd::gazetteer::run(&ctx, args).map(|()| None),
+        Command::Link(args) => cmd::link::run(&ctx, args, &mut out).map(|()| None),
+        Command::Serve(args) => cmd::serve::run(&ctx, args).map(|()| None),
     };
     let flushed = out.flush();
     match result {

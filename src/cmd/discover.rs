@@ -16,7 +16,61 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
     let docs = Annotated::from_store(&store)?;
     let corpus = ctx.build.load_corpus()?;
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
+    let candidates = find(&docs, &gazetteer, args.min_count);
 
+    let rows: Vec<Vec<String>> = candidates
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                c.kind.unwrap_or("").to_string(),
+                c.count.to_string(),
+                c.variant_of
+                    .as_ref()
+                    .map(|(name, id, score)| format!("{id} ({name}, {score:.2})"))
+                    .unwrap_or_default(),
+                c.occurrences
+                    .first()
+                    .map(|o| format!("{}: {}", o.doc, o.context))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_rows(
+        out,
+        &["name", "type", "count", "variant of", "first seen"],
+        &rows,
+        table,
+    )?;
+
+    if let Some(path) = &args.output {
+        let fail = |e: csv::Error| Error::io(path, e.into());
+        annalist::output::write_file(path, |out| {
+            let mut w = csv::Writer::from_writer(out);
+            // The columns a candidate fills; the optional facts (such as
+            // coordinates) are left out, so that the rows paste into a
+            // gazetteer with or without them.
+            let columns = &annalist::gazetteer::COLUMNS;
+            w.write_record(columns).map_err(fail)?;
+            for c in &candidates {
+                w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
+            }
+            w.flush().map_err(|e| Error::io(path, e))
+        })?;
+        if !ctx.quiet {
+            eprintln!(
+                "wrote {} candidate rows to {}",
+                candidates.len(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The names the gazetteer lacks, found in the store's documents (shared
+/// with `link --discovered`).
+pub fn find(docs: &Annotated, gazetteer: &Gazetteer, min_count: usize) -> Vec<discover::Candidate> {
     // Every name the gazetteer knows, without the quotes of a quoted alias.
     let mut known = Vec::new();
     for e in &gazetteer.entities {
@@ -59,54 +113,5 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
             text: &d.text,
         })
         .collect();
-    let candidates = discover::candidates(&texts, &known, &covered, args.min_count);
-
-    let rows: Vec<Vec<String>> = candidates
-        .iter()
-        .map(|c| {
-            vec![
-                c.name.clone(),
-                c.kind.unwrap_or("").to_string(),
-                c.count.to_string(),
-                c.variant_of
-                    .as_ref()
-                    .map(|(name, id, score)| format!("{id} ({name}, {score:.2})"))
-                    .unwrap_or_default(),
-                c.occurrences
-                    .first()
-                    .map(|o| format!("{}: {}", o.doc, o.context))
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    print_rows(
-        out,
-        &["name", "type", "count", "variant of", "first seen"],
-        &rows,
-        table,
-    )?;
-
-    if let Some(path) = &args.output {
-        let fail = |e: csv::Error| Error::io(path, e.into());
-        annalist::output::write_file(path, |out| {
-            let mut w = csv::Writer::from_writer(out);
-            // The columns a candidate fills; the optional ones after them (such
-            // as coordinates) are left out, so that the rows paste into a
-            // gazetteer with or without them.
-            let columns = &annalist::gazetteer::COLUMNS[..7];
-            w.write_record(columns).map_err(fail)?;
-            for c in &candidates {
-                w.write_record(discover::gazetteer_row(c)).map_err(fail)?;
-            }
-            w.flush().map_err(|e| Error::io(path, e))
-        })?;
-        if !ctx.quiet {
-            eprintln!(
-                "wrote {} candidate rows to {}",
-                candidates.len(),
-                path.display()
-            );
-        }
-    }
-    Ok(())
+    discover::candidates(&texts, &known, &covered, min_count)
 }

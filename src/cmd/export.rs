@@ -12,6 +12,26 @@ use std::path::{Path, PathBuf};
 pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<()> {
     let format = args.format.to_ascii_lowercase();
     match format.as_str() {
+        "quickstatements" => {
+            // The build checks every claim and finds its quote first.
+            ctx.store()?;
+            let corpus = annalist::corpus::Corpus::load(&ctx.build.corpus)?;
+            let gazetteer = annalist::gazetteer::Gazetteer::load(&corpus.gazetteer_path)?;
+            let relations = match &corpus.relations_path {
+                Some(p) => annalist::relations::Relations::load(p, &corpus, &gazetteer)?,
+                None => Default::default(),
+            };
+            let lines = annalist::quickstatements::commands(&corpus, &gazetteer, &relations)?;
+            if !ctx.quiet {
+                eprintln!("{} QuickStatements commands", lines.len());
+            }
+            write_out(args.output.as_deref(), stdout, |w| {
+                for l in &lines {
+                    writeln!(w, "{l}").map_err(Error::Output)?;
+                }
+                Ok(())
+            })
+        }
         "csv" => {
             let dir = directory(args)?;
             let (store, _) = ctx.store()?;

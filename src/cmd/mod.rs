@@ -7,10 +7,13 @@ pub mod build;
 pub mod discover;
 pub mod evaluate;
 pub mod export;
+pub mod gazetteer;
 pub mod init;
+pub mod link;
 pub mod mentions;
 pub mod queries;
 pub mod query;
+pub mod serve;
 
 use crate::cli::Cli;
 use annalist::pipeline::{self, BuildConfig};

@@ -13,5 +13,7 @@ mod positions;
 mod query;
 mod regression;
 mod review;
+mod serve;
 mod setup;
 mod util;
+mod wikidata;
