@@ -5,7 +5,8 @@
 //! found in the text, with [`sentence`] boundaries) → [`graph`] (RDF quads,
 //! one named graph per document) → [`store`] (an on-disk Oxigraph store,
 //! built by [`pipeline`]) → [`query`] (SPARQL), [`export`] (RDF, CSV) and
-//! [`network`] (Gephi, Neo4j, GraphML, pictures).
+//! [`network`] (Gephi, Neo4j, GraphML, pictures), and [`site`] (the corpus
+//! as a static website to read).
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
 //! typed errors every stage returns.
 //!
@@ -38,6 +39,7 @@ pub mod pipeline;
 pub mod query;
 pub mod relations;
 pub mod sentence;
+pub mod site;
 pub mod store;
 pub mod table;
 pub mod vocab;
