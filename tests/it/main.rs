@@ -11,4 +11,5 @@ mod network;
 mod query;
 mod review;
 mod setup;
+mod site;
 mod util;
