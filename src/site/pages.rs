@@ -668,20 +668,18 @@ impl Ctx<'_> {
             }
             body.push_str("</dd>\n");
         }
-        let _ = writeln!(
-            body,
-            "<dt>Mentions</dt><dd>{} in {}</dd>\n</dl>",
-            ent.mentions.len(),
-            plural(
-                {
-                    let mut docs: Vec<usize> = ent.mentions.iter().map(|&(d, _)| d).collect();
-                    docs.dedup();
-                    docs.len()
-                },
-                "document",
-                "documents"
+        let mut docs: Vec<usize> = ent.mentions.iter().map(|&(d, _)| d).collect();
+        docs.dedup();
+        let mentions = if docs.is_empty() {
+            "none: no text names it as the gazetteer spells it".to_string()
+        } else {
+            format!(
+                "{} in {}",
+                ent.mentions.len(),
+                plural(docs.len(), "document", "documents")
             )
-        );
+        };
+        let _ = writeln!(body, "<dt>Mentions</dt><dd>{mentions}</dd>\n</dl>");
 
         // Claims, by relation; conflicts side by side.
         let claims = &self.claims_of[e];
@@ -771,20 +769,20 @@ impl Ctx<'_> {
                     ent.mentions.len()
                 );
             }
-            body.push_str("<table class=\"kwic\"><thead><tr><th scope=\"col\">Document</th><th scope=\"col\" class=\"left\">Before</th><th scope=\"col\">Mention</th><th scope=\"col\">After</th></tr></thead><tbody>\n");
+            body.push_str("<table class=\"kwic\"><thead><tr><th scope=\"col\" class=\"left\">Before</th><th scope=\"col\">Mention</th><th scope=\"col\">After</th><th scope=\"col\">Document</th></tr></thead><tbody>\n");
             for (d, k, left, right) in kwic {
                 let m = &site.documents[*d].mentions[*k];
                 let _ = writeln!(
                     body,
-                    "<tr><td>{}</td><td class=\"left\">{}</td><td><a class=\"m t-{}\" href=\"{}#m{}-{}\">{}</a></td><td>{}</td></tr>",
-                    self.doc_link(root, *d),
+                    "<tr><td class=\"left\">{}</td><td><a class=\"m t-{}\" href=\"{}#m{}-{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
                     text(left),
                     ent.kind,
                     self.names.doc(root, *d),
                     m.start,
                     m.end,
                     text(&flat(&m.text)),
-                    text(right)
+                    text(right),
+                    self.doc_link(root, *d)
                 );
             }
             body.push_str("</tbody></table>\n</section>\n");
