@@ -4,7 +4,8 @@ what happened as JSON. Talks the DevTools protocol over
 the standard library and Debian's chromium.
 
 For each page: the errors (uncaught exceptions, console errors, failed
-loads), the title, a screenshot (PNG) and what the first Tab key focuses.
+loads), the title, a screenshot (PNG), what the first Tab key focuses, and
+on the claims page the rows left when filtering by the first relation.
 With --search QUERY, the query is typed into the search box of the first
 page and the result links are returned.
 
@@ -176,6 +177,16 @@ def visit(b, url, shot, search, size):
             evaluate(b, session, "new Promise(r => setTimeout(r, 100))")
         page["search_text"] = evaluate(b, session, "document.getElementById('search-results').innerText")
     page["search"] = results
+    # On the claims page: filter by the first relation, count the rows shown.
+    page["filter"] = evaluate(b, session, """(() => {
+        const form = document.getElementById('filter');
+        if (!form || form.hidden) { return null; }
+        const select = document.getElementById('f-relation');
+        select.value = select.options[1].value;
+        select.dispatchEvent(new Event('input'));
+        const rows = Array.from(document.querySelectorAll('#claims-table tbody tr'));
+        return [rows.filter(r => !r.hidden).length, rows.length];
+    })()""")
     if shot:
         evaluate(b, session, "window.scrollTo(0, 0)")
         png = b.send("Page.captureScreenshot", {"format": "png"}, session)["data"]

@@ -316,6 +316,10 @@ fn chromium_reads_the_site_from_files_and_from_a_server() {
                 p["url"]
             );
         }
+        // The claims page filters by relation: some rows, not all.
+        let filter = &pages[3]["filter"];
+        let (shown, total) = (filter[0].as_u64().unwrap(), filter[1].as_u64().unwrap());
+        assert!(0 < shown && shown < total, "{filter}");
         let found: Vec<&str> = pages[0]["search"]
             .as_array()
             .unwrap_or_else(|| panic!("no search results: {}", pages[0]))
