@@ -1,17 +1,23 @@
-//! Everything the reading view shows, read out of the store with SPARQL:
-//! the corpus, its documents with their texts and metadata, mentions (and
-//! names several entities share), dates, entities and claims.
+//! Everything the reading view shows, read out of the store: the corpus,
+//! its documents with their texts and metadata, mentions (and names several
+//! entities share), dates, entities and claims. Entities, mentions and
+//! dates, the large tables, are read quad by quad with index lookups in the
+//! graph that holds them; the rest with SPARQL.
 //!
 //! Invariant: every list is sorted by keys taken from the store alone
 //! (ids, offsets, IRIs), so the same store gives the same [`Site`]; offsets
 //! are Unicode code points within the document text, as in the store.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::select;
 use crate::gazetteer::EntityType;
 use crate::relations::VOCABULARY;
-use crate::vocab::{ans, skos, time, SPARQL_PREFIXES};
+use crate::vocab::{
+    ans, dcterms, itsrdf, nif, owl, rdf, schema, skos, time, SPARQL_PREFIXES, WIKIDATA_ENTITY,
+};
+use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef as SubjectRef, Term};
 use oxigraph::store::Store;
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The corpus as a whole.
@@ -146,20 +152,11 @@ SELECT ?title ?description WHERE {
   OPTIONAL { ?c schema:description ?description }
 } ORDER BY ?title LIMIT 1";
 
-const ENTITIES: &str = "
-SELECT ?id ?class ?label ?description ?wikidata ?wsource WHERE {
-  ?e dcterms:identifier ?id ; skos:prefLabel ?label ; a ?class .
-  OPTIONAL { ?e schema:description ?description }
-  OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
-             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
-  OPTIONAL { ?e ans:wikidataSource ?wsource }
-} ORDER BY ?id ?class";
-
 const ALIASES: &str =
     "SELECT ?id ?alias WHERE { ?e dcterms:identifier ?id ; skos:altLabel ?alias } ORDER BY ?id ?alias";
 
 const DOCUMENTS: &str = "
-SELECT ?id ?title ?kind ?date ?file ?start ?end ?text ?language ?publisher ?source ?note ?parent WHERE {
+SELECT ?id ?title ?kind ?date ?file ?start ?end ?text ?language ?publisher ?source ?note ?parent ?doc WHERE {
   ?doc a schema:CreativeWork ; dcterms:identifier ?id ; oa:hasSource ?f ;
        oa:hasSelector [ oa:start ?start ; oa:end ?end ] .
   ?f dcterms:identifier ?file .
@@ -180,14 +177,6 @@ SELECT ?doc ?role ?who WHERE {
   { ?d schema:author ?e BIND('author' AS ?role) } UNION { ?d schema:recipient ?e BIND('recipient' AS ?role) }
   ?e dcterms:identifier ?who .
 } ORDER BY ?doc ?role ?who";
-
-const MENTIONS: &str = "
-SELECT ?doc ?start ?end ?text ?entity ?sstart ?send WHERE {
-  ?m itsrdf:taIdentRef ?e ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?text ;
-     nif:referenceContext/nif:sourceUrl/dcterms:identifier ?doc .
-  ?e dcterms:identifier ?entity ; skos:prefLabel ?label .
-  OPTIONAL { ?m nif:sentence ?s . ?s nif:beginIndex ?sstart ; nif:endIndex ?send }
-}";
 
 const SHARED: &str = "
 SELECT ?doc ?start ?end ?entity WHERE {
@@ -210,22 +199,43 @@ SELECT ?c ?s ?p ?o ?doc ?b ?e ?quote ?date ?from ?to ?role ?note WHERE {
   OPTIONAL { ?c skos:note ?note }
 } ORDER BY ?c";
 
-/// The date spans: spelled with the vocabulary module's IRIs, since the
-/// shared prefixes do not include OWL-Time.
-fn dates_query() -> String {
-    format!(
-        "SELECT ?doc ?start ?end ?value ?note WHERE {{
-  ?s itsrdf:taClassRef <{temporal}> ; nif:beginIndex ?start ; nif:endIndex ?end ;
-     nif:referenceContext/nif:sourceUrl/dcterms:identifier ?doc .
-  OPTIONAL {{ ?s itsrdf:taIdentRef ?i . ?i <{day}>|<{month}>|<{year}> ?value }}
-  OPTIONAL {{ ?s <{editorial}> ?note }}
-}}",
-        temporal = time::TEMPORAL_ENTITY.as_str(),
-        day = time::IN_XSD_DATE.as_str(),
-        month = time::IN_XSD_G_YEAR_MONTH.as_str(),
-        year = time::IN_XSD_G_YEAR.as_str(),
-        editorial = skos::EDITORIAL_NOTE.as_str(),
-    )
+/// The first object of `(s, p, ?, g)`.
+fn object(
+    store: &Store,
+    s: SubjectRef<'_>,
+    p: NamedNodeRef<'_>,
+    g: GraphNameRef<'_>,
+) -> Result<Option<Term>> {
+    objects(store, s, p, g).map(|mut v| (!v.is_empty()).then(|| v.swap_remove(0)))
+}
+
+/// Every object of `(s, p, ?, g)`.
+fn objects(
+    store: &Store,
+    s: SubjectRef<'_>,
+    p: NamedNodeRef<'_>,
+    g: GraphNameRef<'_>,
+) -> Result<Vec<Term>> {
+    store
+        .quads_for_pattern(Some(s), Some(p), None, Some(g))
+        .map(|q| {
+            q.map(|q| q.object)
+                .map_err(|e| Error::Query(format!("reading the store: {e}")))
+        })
+        .collect()
+}
+
+/// A literal's value, an IRI's text.
+fn value(t: &Term) -> String {
+    match t {
+        Term::Literal(l) => l.value().to_string(),
+        Term::NamedNode(n) => n.as_str().to_string(),
+        t => t.to_string(),
+    }
+}
+
+fn index_of(t: &Option<Term>) -> Option<usize> {
+    t.as_ref().and_then(|t| value(t).parse().ok())
 }
 
 impl Site {
@@ -238,25 +248,49 @@ impl Site {
             site.description = opt(&r[1]);
         }
 
-        // Entities: one per id (an entity of two classes keeps the first kind).
-        let mut entity_index: BTreeMap<String, usize> = BTreeMap::new();
-        for r in q(ENTITIES)? {
-            let Some(kind) = crate::network::kind_of(&r[1]) else {
+        // Entities: one per id (an entity of two classes keeps the kind of
+        // the first class IRI), read quad by quad from the labels.
+        let mut found: BTreeMap<String, (Entity, String)> = BTreeMap::new();
+        for quad in store.quads_for_pattern(None, Some(skos::PREF_LABEL), None, None) {
+            let quad = quad.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
+            let (e, g) = (quad.subject.as_ref(), quad.graph_name.as_ref());
+            let Some(id) = object(store, e, dcterms::IDENTIFIER, g)?.map(|t| value(&t)) else {
                 continue;
             };
-            if entity_index.contains_key(&r[0]) {
+            let mut classes: Vec<String> =
+                objects(store, e, rdf::TYPE, g)?.iter().map(value).collect();
+            classes.sort();
+            let Some(kind) = classes.iter().find_map(|c| crate::network::kind_of(c)) else {
+                continue;
+            };
+            if found.contains_key(&id) {
                 continue;
             }
-            entity_index.insert(r[0].clone(), site.entities.len());
-            site.entities.push(Entity {
-                id: r[0].clone(),
-                label: r[2].clone(),
+            let wikidata = objects(store, e, owl::SAME_AS, g)?
+                .iter()
+                .filter_map(|t| value(t).strip_prefix(WIKIDATA_ENTITY).map(str::to_string))
+                .min();
+            let entity = Entity {
+                id: id.clone(),
+                label: value(&quad.object),
                 kind: kind.to_string(),
-                description: opt(&r[3]),
-                wikidata: opt(&r[4]),
-                wikidata_source: opt(&r[5]),
+                description: object(store, e, schema::DESCRIPTION, g)?.map(|t| value(&t)),
+                wikidata_source: object(store, e, ans::WIKIDATA_SOURCE, g)?.map(|t| value(&t)),
+                wikidata,
                 ..Entity::default()
-            });
+            };
+            let iri = match e {
+                SubjectRef::NamedNode(n) => n.as_str().to_string(),
+                other => other.to_string(),
+            };
+            found.insert(id, (entity, iri));
+        }
+        let mut entity_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut entity_by_iri: HashMap<String, usize> = HashMap::new();
+        for (id, (entity, iri)) in found {
+            entity_index.insert(id, site.entities.len());
+            entity_by_iri.insert(iri, site.entities.len());
+            site.entities.push(entity);
         }
         for r in q(ALIASES)? {
             if let Some(&e) = entity_index.get(&r[0]) {
@@ -267,6 +301,7 @@ impl Site {
         // Documents in reading order; a document embedded in another comes
         // after it.
         let mut doc_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut doc_iris: Vec<String> = Vec::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
         for r in q(DOCUMENTS)? {
             if doc_index.contains_key(&r[0]) {
@@ -274,6 +309,7 @@ impl Site {
             }
             let d = site.documents.len();
             doc_index.insert(r[0].clone(), d);
+            doc_iris.push(r[13].clone());
             if !r[12].is_empty() {
                 parents.push((d, r[12].clone()));
             }
@@ -314,15 +350,55 @@ impl Site {
             }
         }
 
-        for r in q(MENTIONS)? {
-            let (Some(&d), Some(&e)) = (doc_index.get(&r[0]), entity_index.get(&r[4])) else {
+        // Mentions and date spans are read quad by quad from each document's
+        // graph (named by the document's IRI): index lookups instead of joins
+        // over the union of all graphs.
+        let doc_by_iri: HashMap<&str, usize> = doc_iris
+            .iter()
+            .enumerate()
+            .map(|(d, iri)| (iri.as_str(), d))
+            .collect();
+        let graph_doc = |g: &oxigraph::model::GraphName| match g {
+            oxigraph::model::GraphName::NamedNode(n) => doc_by_iri.get(n.as_str()).copied(),
+            _ => None,
+        };
+        for quad in store.quads_for_pattern(None, Some(itsrdf::TA_IDENT_REF), None, None) {
+            let quad = quad.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
+            let Term::NamedNode(target) = &quad.object else {
                 continue;
             };
-            let sentence = (!r[5].is_empty()).then(|| (num(&r[5]), num(&r[6])));
+            let (Some(&e), Some(d)) = (
+                entity_by_iri.get(target.as_str()),
+                graph_doc(&quad.graph_name),
+            ) else {
+                continue;
+            };
+            let (s, g) = (quad.subject.as_ref(), quad.graph_name.as_ref());
+            let (Some(start), Some(end)) = (
+                index_of(&object(store, s, nif::BEGIN_INDEX, g)?),
+                index_of(&object(store, s, nif::END_INDEX, g)?),
+            ) else {
+                continue;
+            };
+            let text = object(store, s, nif::ANCHOR_OF, g)?
+                .map(|t| value(&t))
+                .unwrap_or_default();
+            let sentence = match object(store, s, nif::SENTENCE_OF, g)? {
+                Some(Term::NamedNode(n)) => {
+                    let n = SubjectRef::from(n.as_ref());
+                    index_of(&object(store, n, nif::BEGIN_INDEX, g)?).zip(index_of(&object(
+                        store,
+                        n,
+                        nif::END_INDEX,
+                        g,
+                    )?))
+                }
+                _ => None,
+            };
             site.documents[d].mentions.push(Mention {
-                start: num(&r[1]),
-                end: num(&r[2]),
-                text: r[3].clone(),
+                start,
+                end,
+                text,
                 entity: e,
                 sentence,
             });
@@ -347,16 +423,40 @@ impl Site {
         // (document, start, end) -> (value, note)
         type Dated = BTreeMap<(usize, usize, usize), (Option<String>, Option<String>)>;
         let mut dates: Dated = BTreeMap::new();
-        for r in q(&dates_query())? {
-            let Some(&d) = doc_index.get(&r[0]) else {
+        let temporal = Term::from(time::TEMPORAL_ENTITY.into_owned());
+        for quad in store.quads_for_pattern(
+            None,
+            Some(itsrdf::TA_CLASS_REF),
+            Some(temporal.as_ref()),
+            None,
+        ) {
+            let quad = quad.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
+            let Some(d) = graph_doc(&quad.graph_name) else {
                 continue;
             };
-            let slot = dates.entry((d, num(&r[1]), num(&r[2]))).or_default();
-            if slot.0.is_none() {
-                slot.0 = opt(&r[3]);
+            let (s, g) = (quad.subject.as_ref(), quad.graph_name.as_ref());
+            let (Some(start), Some(end)) = (
+                index_of(&object(store, s, nif::BEGIN_INDEX, g)?),
+                index_of(&object(store, s, nif::END_INDEX, g)?),
+            ) else {
+                continue;
+            };
+            let slot = dates.entry((d, start, end)).or_default();
+            for target in objects(store, s, itsrdf::TA_IDENT_REF, g)? {
+                let Term::NamedNode(i) = target else { continue };
+                let i = SubjectRef::from(i.as_ref());
+                for p in [
+                    time::IN_XSD_DATE,
+                    time::IN_XSD_G_YEAR_MONTH,
+                    time::IN_XSD_G_YEAR,
+                ] {
+                    if slot.0.is_none() {
+                        slot.0 = object(store, i, p, g)?.map(|t| value(&t));
+                    }
+                }
             }
             if slot.1.is_none() {
-                slot.1 = opt(&r[4]);
+                slot.1 = object(store, s, skos::EDITORIAL_NOTE, g)?.map(|t| value(&t));
             }
         }
         for ((d, start, end), (value, note)) in dates {
