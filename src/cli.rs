@@ -69,7 +69,8 @@ pub enum Command {
     /// Quad formats (nquads, trig, jsonld) keep one named graph per document;
     /// triple formats (turtle, ntriples, rdfxml) merge the graphs unless
     /// --graph picks one. csv writes documents.csv, entities.csv and
-    /// mentions.csv into the -o directory. webanno, brat and tei write the
+    /// mentions.csv into the -o directory; html writes the corpus as a
+    /// website to read offline. webanno, brat and tei write the
     /// mentions for annotation tools; geojson the places for a map; gexf, graphml, gephi-csv, neo4j-csv,
     /// cypher and svg write the network of entities, shaped by the Network
     /// options.
@@ -347,6 +348,7 @@ pub struct QueryArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// RDF: turtle, ntriples, nquads, trig, jsonld, rdfxml. Tables: csv.
+    /// Reading view: html (a static website).
     /// Annotations: webanno (W3C Web Annotation JSON-LD), brat, tei.
     /// Map: geojson (the places, with coordinates where the gazetteer has
     /// them). Networks: gexf, graphml, gephi-csv, neo4j-csv, cypher, svg.
@@ -360,8 +362,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
 
-    /// The output file, or directory for csv, brat, tei, gephi-csv and
-    /// neo4j-csv [default: standard output].
+    /// The output file, or directory for csv, html, brat, tei, gephi-csv
+    /// and neo4j-csv [default: standard output].
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
 

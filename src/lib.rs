@@ -5,7 +5,8 @@
 //! found in the text, with [`sentence`] boundaries) → [`graph`] (RDF quads,
 //! one named graph per document) → [`store`] (an on-disk Oxigraph store,
 //! built by [`pipeline`]) → [`query`] (SPARQL), [`export`] (RDF, CSV) and
-//! [`network`] (Gephi, Neo4j, GraphML, pictures), written through [`output`].
+//! [`network`] (Gephi, Neo4j, GraphML, pictures) and [`site`] (the corpus
+//! as a static website to read), written through [`output`].
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
 //! typed errors every stage returns. [`wikidata`] streams Wikidata dumps
 //! into gazetteer rows; [`link`] proposes Wikidata links with evidence;
@@ -49,6 +50,7 @@ pub mod quickstatements;
 pub mod relations;
 pub mod sentence;
 pub mod serve;
+pub mod site;
 pub mod store;
 pub mod table;
 pub mod vocab;

@@ -52,6 +52,22 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             }
             Ok(())
         }
+        "html" => {
+            let dir = directory(args)?;
+            let (store, _) = ctx.store()?;
+            let summary = annalist::site::write(&store, dir)?;
+            if !ctx.quiet {
+                eprintln!(
+                    "wrote {} files ({} documents, {} entities, {} bytes) into {}",
+                    summary.files,
+                    summary.documents,
+                    summary.entities,
+                    summary.bytes,
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
         "webanno" => {
             let (store, info) = ctx.store()?;
             let annotated = annalist::annotations::Annotated::from_store(&store)?;
@@ -107,7 +123,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         _ => {
             let rdf = rdf_format(&format).ok_or_else(|| Error::Usage {
                 message: format!("unknown export format {:?}", args.format),
-                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, webanno, brat, tei, geojson, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
+                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, html, webanno, brat, tei, geojson, quickstatements, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
             })?;
             let (store, info) = ctx.store()?;
             let graph = args

@@ -15,5 +15,6 @@ mod regression;
 mod review;
 mod serve;
 mod setup;
+mod site;
 mod util;
 mod wikidata;
