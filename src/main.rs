@@ -47,6 +47,15 @@ fn main() -> ExitCode {
             if let Some(fix) = e.fix() {
                 eprintln!("  fix: {fix}");
             }
+            if matches!(e, annalist::Error::Timeout { .. }) {
+                // The cancelled evaluation may still be computing on its
+                // thread: leave now, without the C++ clean-up at exit,
+                // which would abort under a thread still using RocksDB.
+                let _ = std::io::stderr().flush();
+                // SAFETY: _exit ends the process at once; nothing of this
+                // process is used after it.
+                unsafe { libc::_exit(2) }
+            }
             ExitCode::from(2)
         }
     }

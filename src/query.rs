@@ -165,7 +165,7 @@ pub fn run(
     let deadline = std::time::Instant::now() + limit;
     let token = CancellationToken::new();
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Chunk>(4);
-    {
+    let worker = {
         let (store, query, config, token) = (
             store.clone(),
             query.to_string(),
@@ -184,29 +184,49 @@ pub fn run(
                     .and_then(|o| w.flush().map(|()| o).map_err(Error::Output));
                 let _ = sender.send(Chunk::Done(result));
             })
-            .map_err(|e| Error::Query(format!("cannot start the query thread: {e}")))?;
-    }
+            .map_err(|e| Error::Query(format!("cannot start the query thread: {e}")))?
+    };
     drop(sender);
-    loop {
+    let outcome = loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match receiver.recv_timeout(left) {
             Ok(Chunk::Bytes(bytes)) => {
                 if std::time::Instant::now() >= deadline {
-                    token.cancel();
-                    return Err(Error::Timeout { seconds });
+                    break Err(Error::Timeout { seconds });
                 }
-                out.write_all(&bytes).map_err(Error::Output)?;
+                if let Err(e) = out.write_all(&bytes) {
+                    break Err(Error::Output(e));
+                }
             }
-            Ok(Chunk::Done(result)) => return result,
+            Ok(Chunk::Done(result)) => break result,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                token.cancel();
-                return Err(Error::Timeout { seconds });
+                break Err(Error::Timeout { seconds })
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(Error::Query("the query thread stopped unexpectedly".into()))
+                break Err(Error::Query("the query thread stopped unexpectedly".into()))
             }
         }
+    };
+    // Stop the evaluation and let its thread let go of the store before
+    // returning: a process that exits while that thread still reads the
+    // store aborts in RocksDB's own clean-up. The wait is bounded (a
+    // twentieth of the limit, at most 2 s), so the deadline still holds; a
+    // thread still computing in memory then is left to the process's exit
+    // (`Error::Timeout` leaves without running that clean-up).
+    token.cancel();
+    drop(receiver);
+    let grace = (limit / 20).clamp(
+        std::time::Duration::from_millis(50),
+        std::time::Duration::from_secs(2),
+    );
+    let until = std::time::Instant::now() + grace;
+    while !worker.is_finished() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
+    if worker.is_finished() {
+        let _ = worker.join();
+    }
+    outcome
 }
 
 /// What the query thread hands over: output, or the end.

@@ -133,18 +133,30 @@ fn a_mention_highlight_covers_exactly_the_mention() {
     let site = export_site(&w, "site");
     let v = check(&site);
     let csv = w.export_csv();
-    let (_, rows) = csv_file(&csv.join("mentions.csv"));
-    // document,start,end,text,entity,wikidata
+    let (header, rows) = csv_file(&csv.join("mentions.csv"));
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("mentions.csv has no {name} column"))
+    };
+    let (doc, start, end, text, entity) = (
+        col("document"),
+        col("start"),
+        col("end"),
+        col("text"),
+        col("entity"),
+    );
     let mut expected: BTreeMap<String, Vec<(u64, u64, String, String)>> = BTreeMap::new();
     for r in &rows {
         expected
-            .entry(format!("doc/{}.html", r[0]))
+            .entry(format!("doc/{}.html", r[doc]))
             .or_default()
             .push((
-                r[1].parse().unwrap(),
-                r[2].parse().unwrap(),
-                r[3].clone(),
-                format!("../entity/{}.html", r[4]),
+                r[start].parse().unwrap(),
+                r[end].parse().unwrap(),
+                r[text].clone(),
+                format!("../entity/{}.html", r[entity]),
             ));
     }
     let mut seen = 0;
