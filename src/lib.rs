@@ -39,6 +39,7 @@ pub mod overrides;
 pub mod pipeline;
 pub mod query;
 pub mod relations;
+pub mod search;
 pub mod sentence;
 pub mod store;
 pub mod table;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => cmd::evaluate::run(&ctx, args, &mut out)
             .map(|pass| (!pass).then_some(Outcome::Boolean(false))),
         Command::Discover(args) => cmd::discover::run(&ctx, args, &mut out).map(|()| None),
+        Command::Search(args) => cmd::search::run(&ctx, args, &mut out).map(|()| None),
     };
     let flushed = out.flush();
     match result {

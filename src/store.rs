@@ -11,6 +11,9 @@
 //! readers never see a half-built store. A lock file keeps two builds from
 //! running at once; readers open generations read-only and need no lock.
 //!
+//! Each generation has its search file beside it, `gen-NNNNNN.search/`
+//! (see [`crate::search`]), made and removed with it.
+//!
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
 use crate::error::{Error, Result};
@@ -205,6 +208,7 @@ impl StoreDir {
             if doomed(&name) {
                 let path = self.path.join(&name);
                 fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+                let _ = fs::remove_dir_all(crate::search::index_dir(&path));
                 let _ = fs::remove_file(self.path.join(format!("{name}.build.toml")));
                 let _ = fs::remove_file(self.path.join(format!("{name}.{LEDGER}")));
             }
@@ -275,6 +279,7 @@ impl Drop for Generation {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.path);
+            let _ = fs::remove_dir_all(crate::search::index_dir(&self.path));
         }
     }
 }

@@ -12,5 +12,6 @@ mod network;
 mod positions;
 mod query;
 mod review;
+mod search;
 mod setup;
 mod util;
