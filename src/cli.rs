@@ -135,6 +135,15 @@ pub enum Command {
     /// preview. Candidates carry their Wikidata id where the gazetteer has
     /// one. Stop it with Ctrl-C.
     Serve(ServeArgs),
+
+    /// Find the documents that contain words, with each passage in context.
+    ///
+    /// Every word, "phrase in quotes" and prefix (slan*) of the query must
+    /// occur in a document; case and accents do not count (slansky finds
+    /// Slánský). Documents come best first (BM25), each with its passages:
+    /// document, title, date, span in code points, left context, the words,
+    /// right context.
+    Search(SearchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +262,31 @@ pub struct LinkArgs {
 
     #[command(flatten)]
     pub dump: DumpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The words: plain words, "phrases" and prefixes such as uran*.
+    #[arg(value_name = "WORDS", required = true)]
+    pub words: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SearchFormat::Table)]
+    pub format: SearchFormat,
+
+    /// At most this many documents.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SearchFormat {
+    /// Aligned columns, control characters made visible.
+    Table,
+    /// RFC 4180 CSV with a header.
+    Csv,
+    /// A JSON array of objects.
+    Json,
 }
 
 #[derive(Debug, Args)]

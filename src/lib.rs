@@ -48,6 +48,7 @@ mod proptests;
 pub mod query;
 pub mod quickstatements;
 pub mod relations;
+pub mod search;
 pub mod sentence;
 pub mod serve;
 pub mod site;

@@ -549,6 +549,27 @@ fn build_from(
     drop(store);
     phases.mark("describe and load");
 
+    // The search index of the new generation: an update re-indexes only
+    // what changed in the previous generation's index.
+    let previous = if plan.update {
+        dir.current()?.map(|(p, _)| crate::search::index_dir(&p))
+    } else {
+        None
+    };
+    let removed: Vec<String> = plan
+        .removed
+        .iter()
+        .flat_map(|r| r.documents.iter().cloned())
+        .collect();
+    crate::search::index(
+        &corpus,
+        &store_path,
+        previous.as_deref(),
+        &removed,
+        &plan.describe,
+    )?;
+    phases.mark("search index");
+
     let ledger = plan.ledger();
     let sum = |f: fn(&Record) -> usize| -> usize { ledger.records.iter().map(f).sum() };
     let info = BuildInfo {

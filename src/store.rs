@@ -16,6 +16,9 @@
 //! database that lost a file or had one cut short) so that a build can
 //! build it anew rather than call it up to date.
 //!
+//! Each generation has its search file beside it, `gen-NNNNNN.search/`
+//! (see [`crate::search`]), made and removed with it.
+//!
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
 use crate::error::{Error, Result};
@@ -283,6 +286,7 @@ impl StoreDir {
             if doomed(&name) {
                 let path = self.path.join(&name);
                 fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+                let _ = fs::remove_dir_all(crate::search::index_dir(&path));
                 let _ = fs::remove_file(self.path.join(format!("{name}.build.toml")));
                 let _ = fs::remove_file(self.path.join(format!("{name}.{LEDGER}")));
             }
@@ -353,6 +357,7 @@ impl Drop for Generation {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.path);
+            let _ = fs::remove_dir_all(crate::search::index_dir(&self.path));
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod link;
 pub mod mentions;
 pub mod queries;
 pub mod query;
+pub mod search;
 pub mod serve;
 
 use crate::cli::Cli;
@@ -47,6 +48,12 @@ impl Context {
 
     /// Opens the store, building it first if the corpus changed.
     pub fn store(&self) -> Result<(Store, BuildInfo)> {
+        self.ensure_built()?;
+        StoreDir::new(&self.build.store).open()
+    }
+
+    /// Builds the store if the corpus changed, reporting on standard error.
+    pub fn ensure_built(&self) -> Result<()> {
         let (summary, warnings) = pipeline::ensure_built_or_warn(&self.build)?;
         if let Some(summary) = summary {
             self.report(&summary);
@@ -54,7 +61,7 @@ impl Context {
         for w in warnings {
             eprintln!("warning: {w}");
         }
-        StoreDir::new(&self.build.store).open()
+        Ok(())
     }
 
     /// Whether to print a table: the format asked for, or a terminal.

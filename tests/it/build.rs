@@ -250,11 +250,16 @@ fn a_killed_build_leaves_a_readable_store() {
     }
     // Leftovers of killed builds are cleared by the next build.
     w.ok(&["build", "--force", "--quiet"]);
-    let generations = std::fs::read_dir(w.store())
+    let dirs: Vec<String> = std::fs::read_dir(w.store())
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().is_dir())
-        .count();
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+        .collect();
+    let searches = dirs.iter().filter(|n| n.ends_with(".search")).count();
+    let generations = dirs.len() - searches;
     assert!(generations <= 2, "{generations} generations left");
+    assert_eq!(searches, generations, "a search file beside each: {dirs:?}");
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod positions;
 mod query;
 mod regression;
 mod review;
+mod search;
 mod serve;
 mod setup;
 mod site;
