@@ -140,7 +140,8 @@ SELECT ?id ?file ?start ?end ?title ?kind ?date WHERE {
   OPTIONAL { ?doc schema:dateCreated ?date }
 } ORDER BY ?file ?start DESC(?end) ?id";
 
-const PARTIES: &str = "
+/// Each document's authors and recipients, by id.
+pub(crate) const PARTIES: &str = "
 SELECT ?doc ?role ?who WHERE {
   ?d dcterms:identifier ?doc ; oa:hasSource ?f .
   { ?d schema:author ?e BIND('author' AS ?role) } UNION { ?d schema:recipient ?e BIND('recipient' AS ?role) }

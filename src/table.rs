@@ -51,6 +51,12 @@ impl Table {
                 &format!("the first row must be: {}", columns.join(",")),
             ));
         }
+        self.data_rows(reader, columns)
+    }
+
+    /// The records after the header, blank ones skipped; `columns` name the
+    /// header in errors.
+    fn data_rows(&self, mut reader: csv::Reader<&[u8]>, columns: &[&str]) -> Result<Vec<Row<'_>>> {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| self.csv_error(e, columns))?;
@@ -117,20 +123,7 @@ impl Table {
                 ));
             }
         }
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| self.csv_error(e, known))?;
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            let start = record.position().map_or(0, |p| p.byte() as usize);
-            rows.push(Row {
-                table: self,
-                record,
-                start,
-            });
-        }
-        Ok((columns, rows))
+        Ok((columns, self.data_rows(reader, known)?))
     }
 
     /// An error about the file, at `position`.

@@ -73,7 +73,7 @@ impl Router {
         match req.path.as_str() {
             "/" => Response::html(format!(
                 "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>annalist</title></head><body><p>Reconciliation service (W3C Entity Reconciliation API 0.2): <code>{}/reconcile</code></p></body></html>",
-                reconcile::escape_html(&req.origin)
+                crate::site::html::attr(&req.origin)
             )),
             p if p == "/reconcile" || p.starts_with("/reconcile/") => self.reconcile.route(req),
             _ => Response::error(404, "no such path: the reconciliation service is at /reconcile"),

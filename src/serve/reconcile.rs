@@ -335,21 +335,21 @@ impl Service {
         };
         let mut html = format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:sans-serif;font-size:13px;margin:4px\"><p><strong>{}</strong> ({})</p>",
-            escape_html(&item.label),
-            escape_html(&item.label),
+            crate::site::html::attr(&item.label),
+            crate::site::html::attr(&item.label),
             item.kind.name()
         );
         let others: Vec<String> = item
             .names
             .iter()
             .skip(1)
-            .map(|(n, _)| escape_html(n))
+            .map(|(n, _)| crate::site::html::attr(n))
             .collect();
         if !others.is_empty() {
             html.push_str(&format!("<p>also: {}</p>", others.join(", ")));
         }
         if let Some(d) = &item.description {
-            html.push_str(&format!("<p>{}</p>", escape_html(d)));
+            html.push_str(&format!("<p>{}</p>", crate::site::html::attr(d)));
         }
         if let Some(q) = &item.wikidata {
             html.push_str(&format!(
@@ -383,20 +383,4 @@ fn value_text(v: &Value) -> String {
             .to_string(),
         other => other.to_string(),
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

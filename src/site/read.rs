@@ -10,6 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::export::select;
+use crate::export::PARTIES;
 use crate::gazetteer::EntityType;
 use crate::relations::VOCABULARY;
 use crate::vocab::{
@@ -170,13 +171,6 @@ SELECT ?id ?title ?kind ?date ?file ?start ?end ?text ?language ?publisher ?sour
   OPTIONAL { ?doc skos:note ?note }
   OPTIONAL { ?doc schema:isPartOf ?p . ?p a schema:CreativeWork ; dcterms:identifier ?parent }
 } ORDER BY ?file ?start DESC(?end) ?id";
-
-const PARTIES: &str = "
-SELECT ?doc ?role ?who WHERE {
-  ?d dcterms:identifier ?doc ; oa:hasSource ?f .
-  { ?d schema:author ?e BIND('author' AS ?role) } UNION { ?d schema:recipient ?e BIND('recipient' AS ?role) }
-  ?e dcterms:identifier ?who .
-} ORDER BY ?doc ?role ?who";
 
 const SHARED: &str = "
 SELECT ?doc ?start ?end ?entity WHERE {
