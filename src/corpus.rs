@@ -278,6 +278,87 @@ pub struct DocumentSpec {
     in_sheet: bool,
 }
 
+impl SourceFile {
+    /// What the corpus says of the file, field by field, for the ledger's
+    /// key. The destructuring names every field, so a new one cannot be
+    /// left out of the key unnoticed.
+    pub fn described(&self) -> Vec<(&'static str, Option<String>)> {
+        let SourceFile {
+            path,
+            id,
+            title,
+            publisher,
+            source,
+            language,
+            original_language,
+            note,
+        } = self;
+        vec![
+            ("path", Some(path.clone())),
+            ("id", Some(id.clone())),
+            ("title", title.clone()),
+            ("publisher", publisher.clone()),
+            ("source", source.clone()),
+            ("language", language.clone()),
+            ("original_language", original_language.clone()),
+            ("note", note.clone()),
+        ]
+    }
+}
+
+impl DocumentSpec {
+    /// What the corpus says of the document, field by field, for the
+    /// ledger's key (see [`SourceFile::described`]). Left out: its file
+    /// (the key is the file's) and where the manifest or sheet writes it,
+    /// which changes no quad.
+    pub fn described(&self, corpus: &Corpus) -> Vec<(&'static str, Option<String>)> {
+        let DocumentSpec {
+            id,
+            file: _,
+            start,
+            end,
+            within,
+            title,
+            kind,
+            date,
+            authors,
+            recipients,
+            language,
+            original_language,
+            publisher,
+            source,
+            note,
+            start_pos: _,
+            end_pos: _,
+            in_sheet: _,
+        } = self;
+        let ids = |refs: &[EntityRef]| {
+            Some(
+                refs.iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        };
+        vec![
+            ("id", Some(id.clone())),
+            ("start", Some(start.clone())),
+            ("end", end.clone()),
+            ("within", within.map(|w| corpus.documents[w].id.clone())),
+            ("title", Some(title.clone())),
+            ("kind", Some(kind.clone())),
+            ("date", date.map(|d| d.to_string())),
+            ("authors", ids(authors)),
+            ("recipients", ids(recipients)),
+            ("language", language.clone()),
+            ("original_language", original_language.clone()),
+            ("publisher", publisher.clone()),
+            ("source", source.clone()),
+            ("note", note.clone()),
+        ]
+    }
+}
+
 /// A document found in its file's text: byte range `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment {

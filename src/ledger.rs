@@ -179,47 +179,18 @@ pub fn unchanged_since(record: &Record, size: u64, mtime_ns: u128, built_at_ns: 
 /// The key of file `file`: its content hash and what the manifest says of
 /// it and its documents (their ids, not their places in the manifest).
 pub fn file_key(corpus: &Corpus, file: usize, content: &str) -> String {
-    let f = &corpus.files[file];
     let mut h = Fields(blake3::Hasher::new());
     h.put(content);
-    h.put(&f.path);
-    h.put(&f.id);
-    for field in [
-        &f.title,
-        &f.publisher,
-        &f.source,
-        &f.language,
-        &f.original_language,
-        &f.note,
-    ] {
-        h.opt(field);
-    }
+    let mut described = |fields: Vec<(&str, Option<String>)>| {
+        for (name, value) in fields {
+            h.put(name);
+            h.opt(&value);
+        }
+    };
+    described(corpus.files[file].described());
     for (_, d) in corpus.documents_of(file) {
-        h.put("document");
-        h.put(&d.id);
-        h.put(&d.start);
-        h.opt(&d.end);
-        h.opt(&d.within.map(|w| corpus.documents[w].id.clone()));
-        h.put(&d.title);
-        h.put(&d.kind);
-        h.opt(&d.date.map(|x| x.to_string()));
-        for r in &d.authors {
-            h.put("author");
-            h.put(&r.id);
-        }
-        for r in &d.recipients {
-            h.put("recipient");
-            h.put(&r.id);
-        }
-        for field in [
-            &d.language,
-            &d.original_language,
-            &d.publisher,
-            &d.source,
-            &d.note,
-        ] {
-            h.opt(field);
-        }
+        described(vec![("document", None)]);
+        described(d.described(corpus));
     }
     h.0.finalize().to_hex().to_string()
 }

@@ -11,8 +11,13 @@
 //! [`terminal_safe`] shows control characters as escapes, so that a text
 //! cannot drive the terminal it is printed on.
 //!
+//! [`write_dir`] does the same for the formats that write several files: they
+//! are written into a staging directory beside the target and moved in only
+//! once all of them are written.
+//!
 //! Invariants: `-o` never turns a device, FIFO or link into a regular file;
-//! every byte an [`XmlSafe`] writes is allowed in XML 1.0.
+//! a failed export leaves the file or directory `-o` names as it was; every
+//! byte an [`XmlSafe`] writes is allowed in XML 1.0.
 
 use crate::error::{Error, Result};
 use std::fs::{self, OpenOptions};
@@ -54,6 +59,58 @@ pub fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>)
         }
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Writes a directory export: `write` fills a fresh staging directory
+/// beside `dir` and returns the files it wrote there; only when it succeeds,
+/// and none of them would replace a directory, are they moved into `dir`
+/// (created if missing). Files of `dir` that the export does not write are
+/// kept. Returns the files' final paths.
+pub fn write_dir(
+    dir: &Path,
+    write: impl FnOnce(&Path) -> Result<Vec<PathBuf>>,
+) -> Result<Vec<PathBuf>> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let staging = dir.with_file_name(format!(".{name}.annalist-partial-{}", std::process::id()));
+    if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let moved = write(&staging).and_then(|files| {
+        let moves = files
+            .iter()
+            .map(|f| {
+                let rel = f.strip_prefix(&staging).unwrap_or(f);
+                (f.clone(), dir.join(rel))
+            })
+            .collect::<Vec<_>>();
+        for (_, to) in &moves {
+            if to.is_dir() {
+                return Err(Error::Usage {
+                    message: format!(
+                        "{} is a directory, where the export writes a file",
+                        to.display()
+                    ),
+                    fix: "remove it, or choose another directory for -o".into(),
+                });
+            }
+        }
+        let mut out = Vec::with_capacity(moves.len());
+        for (from, to) in moves {
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+            out.push(to);
+        }
+        Ok(out)
+    });
+    let _ = fs::remove_dir_all(&staging);
+    moved
 }
 
 /// Checks a `-o` that names a directory of several files: it must be a
@@ -230,6 +287,62 @@ pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_directory_export_leaves_the_directory_as_it_was() {
+        let tmp = std::env::temp_dir().join(format!("annalist-write-dir-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        let dir = tmp.join("out");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("a.csv"), "old").unwrap();
+        let failed = write_dir(&dir, |d| {
+            fs::write(d.join("a.csv"), "new").unwrap();
+            fs::write(d.join("b.csv"), "new").unwrap();
+            Err(Error::Output(io::Error::other("disk full")))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old");
+        assert!(!dir.join("b.csv").exists());
+        assert_eq!(
+            fs::read_dir(&tmp).unwrap().count(),
+            1,
+            "no staging directory left"
+        );
+
+        // A new directory is not even created by a failed export.
+        let fresh = tmp.join("fresh");
+        assert!(write_dir(&fresh, |_| Err(Error::Output(io::Error::other("x")))).is_err());
+        assert!(!fresh.exists());
+
+        // A success moves every file in, keeps the others, and says where.
+        fs::write(dir.join("keep.txt"), "mine").unwrap();
+        let files = write_dir(&dir, |d| {
+            fs::create_dir_all(d.join("sub")).unwrap();
+            fs::write(d.join("a.csv"), "new").unwrap();
+            fs::write(d.join("sub/c.ann"), "new").unwrap();
+            Ok(vec![d.join("a.csv"), d.join("sub/c.ann")])
+        })
+        .unwrap();
+        assert_eq!(files, vec![dir.join("a.csv"), dir.join("sub/c.ann")]);
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(dir.join("keep.txt")).unwrap(), "mine");
+        assert_eq!(
+            fs::read_dir(&tmp).unwrap().count(),
+            1,
+            "no staging directory left"
+        );
+
+        // A file that would replace a directory stops the export before any move.
+        fs::create_dir_all(dir.join("d.csv")).unwrap();
+        let blocked = write_dir(&dir, |d| {
+            fs::write(d.join("a.csv"), "newer").unwrap();
+            fs::write(d.join("d.csv"), "x").unwrap();
+            Ok(vec![d.join("a.csv"), d.join("d.csv")])
+        });
+        assert!(blocked.is_err());
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
+        fs::remove_dir_all(&tmp).unwrap();
+    }
 
     fn filtered(chunks: &[&[u8]]) -> String {
         let mut w = XmlSafe::new(Vec::new(), true);

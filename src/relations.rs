@@ -192,6 +192,16 @@ impl ClaimDate {
     }
 }
 
+/// As `relations.csv` writes it: `YYYY[-MM[-DD]]`, or two such joined by `/`.
+impl std::fmt::Display for ClaimDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClaimDate::On(d) => write!(f, "{d}"),
+            ClaimDate::Between(a, b) => write!(f, "{a}/{b}"),
+        }
+    }
+}
+
 /// One row of `relations.csv`.
 #[derive(Debug, Clone)]
 pub struct Claim {

@@ -4,6 +4,7 @@ use super::Context;
 use crate::cli::{EdgesArg, ExportArgs, NetworkArgs};
 use annalist::gazetteer::EntityType;
 use annalist::network::{self, EdgeSet, Network, NetworkConfig, Window};
+use annalist::output::write_dir;
 use annalist::query::{graph_iri, rdf_format};
 use annalist::{export, Error, Result};
 use std::io::{BufWriter, Write};
@@ -35,18 +36,20 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         "csv" => {
             let dir = directory(args)?;
             let (store, _) = ctx.store()?;
-            report(ctx, &export::write_csv(&store, dir)?);
+            report(ctx, &write_dir(dir, |d| export::write_csv(&store, d))?);
             Ok(())
         }
         "brat" | "tei" => {
             let dir = directory(args)?;
             let (store, _) = ctx.store()?;
             let annotated = annalist::annotations::Annotated::from_store(&store)?;
-            let files = if format == "brat" {
-                annalist::annotations::brat::write(&annotated, dir)?
-            } else {
-                annalist::annotations::tei::write(&annotated, dir)?
-            };
+            let files = write_dir(dir, |d| {
+                if format == "brat" {
+                    annalist::annotations::brat::write(&annotated, d)
+                } else {
+                    annalist::annotations::tei::write(&annotated, d)
+                }
+            })?;
             if !ctx.quiet {
                 eprintln!("wrote {} files into {}", files.len(), dir.display());
             }
@@ -91,11 +94,13 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         "gephi-csv" | "neo4j-csv" => {
             let dir = directory(args)?;
             let net = network_of(ctx, &args.network)?;
-            let files = if format == "gephi-csv" {
-                network::gephi::write(&net, dir)?
-            } else {
-                network::neo4j::write(&net, dir)?
-            };
+            let files = write_dir(dir, |d| {
+                if format == "gephi-csv" {
+                    network::gephi::write(&net, d)
+                } else {
+                    network::neo4j::write(&net, d)
+                }
+            })?;
             report(ctx, &files);
             if format == "neo4j-csv" && !ctx.quiet {
                 eprintln!(

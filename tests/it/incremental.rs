@@ -183,3 +183,31 @@ fn an_untouched_corpus_is_not_rebuilt_and_a_gazetteer_change_rebuilds_all() {
         "a new gazetteer re-describes every file: {out}"
     );
 }
+
+#[test]
+fn every_field_that_describes_a_file_or_document_reaches_an_update() {
+    let w = with_archive();
+    let updated = w.path().join("updated");
+    build(&w, &updated, false);
+    // A file's field, a document's field that was absent, a date.
+    w.edit(
+        "manifest.toml",
+        "original_language = \"ru\"",
+        "original_language = \"uk\"",
+    );
+    w.edit(
+        "manifest.toml",
+        "kind = \"telegram\"\ndate = \"1953-04\"",
+        "kind = \"telegram\"\ndate = \"1953-04-02\"\nnote = \"Received in Tel Aviv.\"",
+    );
+    let second = build(&w, &updated, false);
+    assert!(
+        second.contains("(0 added, 1 changed, 0 removed)"),
+        "{second}"
+    );
+    let after = nquads(&w, &updated);
+    assert!(after.iter().any(|q| q.contains("Received in Tel Aviv.")));
+    let full = w.path().join("full");
+    build(&w, &full, true);
+    assert_eq!(after, nquads(&w, &full));
+}
