@@ -1,7 +1,9 @@
 //! Exports: the store in any RDF syntax, and CSV tables.
 //!
 //! RDF exports are sorted (graph, subject, predicate, object, by their
-//! N-Triples form), so the same store always gives the same bytes. Quad
+//! N-Triples form), so the same store always gives the same bytes, and
+//! streamed: a quad syntax is written one graph at a time, a triple syntax
+//! one subject at a time, each group sorted alone (see [`write_rdf`]). Quad
 //! syntaxes (N-Quads, TriG, JSON-LD) keep every named graph; triple syntaxes
 //! (Turtle, N-Triples, RDF/XML) merge them, or take the one `--graph` names.
 //!
@@ -19,15 +21,25 @@
 use crate::error::{Error, Result};
 use crate::output::XmlSafe;
 use crate::query::write_table;
-use crate::vocab::{self, SPARQL_PREFIXES};
+use crate::read::{self, Order, Reader};
+use crate::vocab;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNodeRef, Quad, Term};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term,
+};
 use oxigraph::store::Store;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 /// Writes the store (or one graph of it) in an RDF syntax.
+///
+/// The quads come out sorted by the N-Triples forms of (graph, subject,
+/// predicate, object), without repeats, in one pass and without holding the
+/// store: quad syntaxes go graph by graph (each graph's quads read from
+/// Oxigraph's graph index and sorted alone); triple syntaxes, whose graphs
+/// merge, go subject by subject (the distinct subjects are listed and sorted
+/// first, then each subject's triples read from the subject index).
 pub fn write_rdf(
     store: &Store,
     format: RdfFormat,
@@ -36,50 +48,18 @@ pub fn write_rdf(
     out: &mut dyn Write,
 ) -> Result<usize> {
     let storage = |e| Error::Query(format!("reading the store: {e}"));
-    let quads: Vec<Quad> = match graph {
-        Some(g) => {
-            if !store
-                .contains_named_graph(NamedOrBlankNodeRef::from(g.as_ref()))
-                .map_err(storage)?
-            {
-                return Err(Error::Usage {
-                    message: format!("the store has no graph <{g}>"),
-                    fix: "list the graphs with `annalist query graphs`".into(),
-                });
-            }
-            store
-                .quads_for_pattern(None, None, None, Some(GraphNameRef::from(g.as_ref())))
-                .collect::<std::result::Result<_, _>>()
-                .map_err(storage)?
+    if let Some(g) = graph {
+        if !store
+            .contains_named_graph(NamedOrBlankNodeRef::from(g.as_ref()))
+            .map_err(storage)?
+        {
+            return Err(Error::Usage {
+                message: format!("the store has no graph <{g}>"),
+                fix: "list the graphs with `annalist query graphs`".into(),
+            });
         }
-        None => store
-            .iter()
-            .collect::<std::result::Result<_, _>>()
-            .map_err(storage)?,
-    };
+    }
     let keep_graphs = format.supports_datasets() && graph.is_none();
-    let mut keyed: Vec<(String, Quad)> = quads
-        .into_iter()
-        .map(|q| {
-            let q = if keep_graphs {
-                q
-            } else {
-                Quad::new(
-                    q.subject,
-                    q.predicate,
-                    q.object,
-                    oxigraph::model::GraphName::DefaultGraph,
-                )
-            };
-            let key = format!(
-                "{}\t{}\t{}\t{}",
-                q.graph_name, q.subject, q.predicate, q.object
-            );
-            (key, q)
-        })
-        .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    keyed.dedup_by(|a, b| a.0 == b.0);
 
     let mut serializer = RdfSerializer::from_format(format);
     for (prefix, iri) in vocab::prefixes(base_iri) {
@@ -88,139 +68,168 @@ pub fn write_rdf(
     // XML 1.0 cannot hold most control characters: see crate::output.
     let mut safe = XmlSafe::new(out, format == RdfFormat::RdfXml);
     let mut w = serializer.for_writer(&mut safe);
-    for (_, q) in &keyed {
-        w.serialize_quad(q).map_err(Error::Output)?;
+    let mut written = 0;
+    // Sorts one group of quads by their key, drops repeats and writes them.
+    let mut emit = |group: Vec<Quad>| -> Result<()> {
+        let mut keyed: Vec<(String, Quad)> = group
+            .into_iter()
+            .map(|q| {
+                let key = format!(
+                    "{}\t{}\t{}\t{}",
+                    q.graph_name, q.subject, q.predicate, q.object
+                );
+                (key, q)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keyed.dedup_by(|a, b| a.0 == b.0);
+        for (_, q) in &keyed {
+            w.serialize_quad(q).map_err(Error::Output)?;
+        }
+        written += keyed.len();
+        Ok(())
+    };
+    let read = |s: Option<NamedOrBlankNodeRef<'_>>, g: Option<GraphNameRef<'_>>| {
+        store
+            .quads_for_pattern(s, None, None, g)
+            .map(|q| {
+                q.map_err(storage).map(|q| {
+                    if keep_graphs {
+                        q
+                    } else {
+                        Quad::new(q.subject, q.predicate, q.object, GraphName::DefaultGraph)
+                    }
+                })
+            })
+            .collect::<Result<Vec<Quad>>>()
+    };
+    if let Some(g) = graph {
+        emit(read(None, Some(GraphNameRef::from(g.as_ref())))?)?;
+    } else if keep_graphs {
+        // Graph by graph, in the order of their N-Triples forms (the default
+        // graph prints as DEFAULT, after every IRI).
+        let mut graphs: Vec<(String, GraphName)> = store
+            .named_graphs()
+            .map(|g| {
+                g.map_err(storage).map(|g| {
+                    let g = GraphName::from(g);
+                    (g.to_string(), g)
+                })
+            })
+            .collect::<Result<_>>()?;
+        graphs.push((GraphName::DefaultGraph.to_string(), GraphName::DefaultGraph));
+        graphs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        graphs.dedup_by(|a, b| a.0 == b.0);
+        for (_, g) in graphs {
+            emit(read(None, Some(g.as_ref()))?)?;
+        }
+    } else {
+        // Subject by subject, in the order of their N-Triples forms.
+        let mut subjects: Vec<String> = Vec::new();
+        let mut last: Option<NamedOrBlankNode> = None;
+        for q in store.iter() {
+            let q = q.map_err(storage)?;
+            if last.as_ref() != Some(&q.subject) {
+                subjects.push(q.subject.to_string());
+                last = Some(q.subject);
+            }
+        }
+        drop(last);
+        subjects.sort_unstable();
+        subjects.dedup();
+        for s in subjects {
+            let subject = match Term::from_str(&s) {
+                Ok(Term::NamedNode(n)) => NamedOrBlankNode::from(n),
+                Ok(Term::BlankNode(b)) => NamedOrBlankNode::from(b),
+                _ => {
+                    return Err(Error::Query(format!(
+                        "reading the store: a subject {s} that does not read back"
+                    )))
+                }
+            };
+            emit(read(Some(subject.as_ref()), None)?)?;
+        }
     }
     w.finish().map_err(Error::Output)?;
     safe.finish().map_err(Error::Output)?;
-    Ok(keyed.len())
+    Ok(written)
 }
-
-/// Runs a SELECT and returns its rows, each term as a string (IRIs bare,
-/// literals by value, unbound as empty).
-pub fn select(store: &Store, query: &str) -> Result<Vec<Vec<String>>> {
-    let mut prepared = SparqlEvaluator::new()
-        .parse_query(query)
-        .map_err(|e| Error::Query(format!("built-in query does not parse: {e}")))?;
-    prepared.dataset_mut().set_default_graph_as_union();
-    let QueryResults::Solutions(solutions) = prepared
-        .on_store(store)
-        .execute()
-        .map_err(|e| Error::Query(e.to_string()))?
-    else {
-        return Err(Error::Query("built-in query is not a SELECT".into()));
-    };
-    let variables = solutions.variables().to_vec();
-    let mut rows = Vec::new();
-    for s in solutions {
-        let s = s.map_err(|e| Error::Query(e.to_string()))?;
-        rows.push(
-            variables
-                .iter()
-                .map(|v| match s.get(v) {
-                    Some(Term::NamedNode(n)) => n.as_str().to_string(),
-                    Some(Term::Literal(l)) => l.value().to_string(),
-                    Some(t) => t.to_string(),
-                    None => String::new(),
-                })
-                .collect(),
-        );
-    }
-    Ok(rows)
-}
-
-/// The documents in reading order: file, then place in the file.
-const DOCUMENTS: &str = "
-SELECT ?id ?file ?start ?end ?title ?kind ?date WHERE {
-  ?doc a schema:CreativeWork ; dcterms:identifier ?id ; oa:hasSource ?f ;
-       oa:hasSelector [ oa:start ?start ; oa:end ?end ] .
-  ?f dcterms:identifier ?file .
-  OPTIONAL { ?doc schema:name ?title }
-  OPTIONAL { ?doc dcterms:type ?k . BIND(STRAFTER(STR(?k), '#') AS ?kind) }
-  OPTIONAL { ?doc schema:dateCreated ?date }
-} ORDER BY ?file ?start DESC(?end) ?id";
-
-/// Each document's authors and recipients, by id.
-pub(crate) const PARTIES: &str = "
-SELECT ?doc ?role ?who WHERE {
-  ?d dcterms:identifier ?doc ; oa:hasSource ?f .
-  { ?d schema:author ?e BIND('author' AS ?role) } UNION { ?d schema:recipient ?e BIND('recipient' AS ?role) }
-  ?e dcterms:identifier ?who .
-} ORDER BY ?doc ?role ?who";
-
-const ENTITIES: &str = "
-SELECT ?id ?class ?label ?wikidata (COUNT(?m) AS ?mentions) WHERE {
-  ?e dcterms:identifier ?id ; a ?class ; skos:prefLabel ?label .
-  OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
-             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
-  OPTIONAL { ?m itsrdf:taIdentRef ?e }
-} GROUP BY ?id ?class ?label ?wikidata ORDER BY ?id";
-
-const ALIASES: &str = "
-SELECT ?id ?alias WHERE { ?e dcterms:identifier ?id ; skos:altLabel ?alias } ORDER BY ?id ?alias";
-
-const MENTIONS: &str = "
-SELECT ?doc ?start ?end ?text ?class ?entity ?wikidata WHERE {
-  ?m itsrdf:taIdentRef ?e ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?text ;
-     nif:referenceContext ?ctx .
-  ?ctx nif:sourceUrl ?d . ?d dcterms:identifier ?doc ; oa:hasSource ?f ; oa:hasSelector [ oa:start ?ds ] .
-  ?f dcterms:identifier ?file .
-  ?e dcterms:identifier ?entity ; a ?class .
-  FILTER(?class IN (schema:Person, schema:Organization, schema:Place, schema:Event, schema:CreativeWork))
-  OPTIONAL { ?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
-             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
-} ORDER BY ?file (?ds + ?start) ?doc";
 
 /// Writes `documents.csv`, `entities.csv` and `mentions.csv` into `dir`.
+///
+/// Read through [`crate::read`]: entities are joined by IRI in a hash map,
+/// documents are read one at a time, and the mentions of one file at a time
+/// are put in file order.
 pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
-
-    let parties = q(PARTIES)?;
-    let join = |doc: &str, role: &str| -> String {
-        parties
+    let reader = Reader::new(store);
+    let entities = reader.entities()?;
+    let counts = reader.mention_counts()?;
+    let by_iri = read::by_iri(&entities);
+    let ids = |iris: &[String]| -> String {
+        let mut ids: Vec<&str> = iris
             .iter()
-            .filter(|r| r[0] == doc && r[1] == role)
-            .map(|r| r[2].as_str())
-            .collect::<Vec<_>>()
-            .join("|")
+            .filter_map(|i| by_iri.get(i.as_str()).map(|e| e.id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.join("|")
     };
-    let documents: Vec<Vec<String>> = q(DOCUMENTS)?
-        .into_iter()
-        .map(|r| {
-            let (a, rc) = (join(&r[0], "author"), join(&r[0], "recipient"));
-            let mut r = r;
-            r.extend([a, rc]);
-            r
-        })
-        .collect();
-    let aliases = q(ALIASES)?;
-    let entities: Vec<Vec<String>> = q(ENTITIES)?
-        .into_iter()
-        .filter_map(|r| {
-            let kind = crate::network::kind_of(&r[1])?;
-            let names: Vec<&str> = aliases
-                .iter()
-                .filter(|a| a[0] == r[0])
-                .map(|a| a[1].as_str())
-                .collect();
-            Some(vec![
-                r[0].clone(),
-                kind.to_string(),
-                r[2].clone(),
-                names.join("|"),
-                r[3].clone(),
-                r[4].clone(),
-            ])
-        })
-        .collect();
-    let mentions: Vec<Vec<String>> = q(MENTIONS)?
-        .into_iter()
-        .map(|mut r| {
-            r[4] = crate::network::kind_of(&r[4])
-                .unwrap_or_default()
-                .to_string();
-            r
+    let keys = reader.documents(Order::Reading)?;
+    let mut documents: Vec<Vec<String>> = Vec::with_capacity(keys.len());
+    let mut mentions: Vec<Vec<String>> = Vec::new();
+    // The mentions of one file, by their place in the file, then document.
+    let mut in_file: Vec<(usize, String, Vec<String>)> = Vec::new();
+    let flush = |in_file: &mut Vec<(usize, String, Vec<String>)>, out: &mut Vec<Vec<String>>| {
+        in_file.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        out.extend(in_file.drain(..).map(|(_, _, row)| row));
+    };
+    for (k, key) in keys.iter().enumerate() {
+        if k > 0 && keys[k - 1].file != key.file {
+            flush(&mut in_file, &mut mentions);
+        }
+        let d = reader.document(key)?;
+        documents.push(vec![
+            key.id.clone(),
+            key.file.clone(),
+            key.file_start.to_string(),
+            key.file_end.to_string(),
+            d.title.unwrap_or_default(),
+            d.kind.unwrap_or_default(),
+            d.date.unwrap_or_default(),
+            ids(&d.authors),
+            ids(&d.recipients),
+        ]);
+        for m in reader.mentions(key)? {
+            let Some(e) = by_iri.get(m.entity.as_str()) else {
+                continue;
+            };
+            in_file.push((
+                key.file_start + m.start,
+                key.id.clone(),
+                vec![
+                    key.id.clone(),
+                    m.start.to_string(),
+                    m.end.to_string(),
+                    m.text,
+                    e.kind.name().to_string(),
+                    e.id.clone(),
+                    e.wikidata.clone().unwrap_or_default(),
+                ],
+            ));
+        }
+    }
+    flush(&mut in_file, &mut mentions);
+    let entities: Vec<Vec<String>> = entities
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.clone(),
+                e.kind.name().to_string(),
+                e.label.clone(),
+                e.aliases.join("|"),
+                e.wikidata.clone().unwrap_or_default(),
+                counts.get(&e.iri).copied().unwrap_or(0).to_string(),
+            ]
         })
         .collect();
 

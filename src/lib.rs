@@ -4,7 +4,8 @@
 //! [`corpus`] (manifest, texts, documents) → [`annotate`] (gazetteer names
 //! found in the text, with [`sentence`] boundaries) → [`graph`] (RDF quads,
 //! one named graph per document) → [`store`] (an on-disk Oxigraph store,
-//! built by [`pipeline`]) → [`query`] (SPARQL), [`export`] (RDF, CSV) and
+//! built by [`pipeline`]) → [`query`] (SPARQL); [`read`] (typed values
+//! read from the store) → [`export`] (RDF, CSV),
 //! [`network`] (Gephi, Neo4j, GraphML, pictures) and [`site`] (the corpus
 //! as a static website to read), written through [`output`].
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
@@ -47,6 +48,7 @@ pub mod pipeline;
 mod proptests;
 pub mod query;
 pub mod quickstatements;
+pub mod read;
 pub mod relations;
 pub mod search;
 pub mod sentence;

@@ -14,28 +14,11 @@
 
 use crate::annotations::webanno::string;
 use crate::error::Result;
-use crate::export::select;
-use crate::vocab::SPARQL_PREFIXES;
+use crate::gazetteer::EntityType;
+use crate::read::{self, Order, Reader};
 use oxigraph::store::Store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
-
-const PLACES: &str = "
-SELECT ?id ?label ?wikidata ?wkt (COUNT(?m) AS ?mentions) WHERE {
-  ?p a schema:Place ; dcterms:identifier ?id ; skos:prefLabel ?label .
-  OPTIONAL { ?p geo:hasGeometry/geo:asWKT ?wkt }
-  OPTIONAL { ?p owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
-             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
-  OPTIONAL { ?m itsrdf:taIdentRef ?p }
-} GROUP BY ?id ?label ?wikidata ?wkt ORDER BY ?id";
-
-const MENTIONED_IN: &str = "
-SELECT DISTINCT ?id ?doc ?date WHERE {
-  ?p a schema:Place ; dcterms:identifier ?id .
-  ?m itsrdf:taIdentRef ?p ; nif:referenceContext/nif:sourceUrl ?d .
-  ?d dcterms:identifier ?doc .
-  OPTIONAL { ?d schema:dateCreated ?date }
-} ORDER BY ?id ?doc";
 
 /// The longitude and latitude of a WKT `POINT(lon lat)`.
 fn point(wkt: &str) -> Option<(f64, f64)> {
@@ -49,15 +32,31 @@ fn point(wkt: &str) -> Option<(f64, f64)> {
 /// Writes the places of `store` as a GeoJSON FeatureCollection; returns
 /// (features, features with a geometry).
 pub fn write_geojson(store: &Store, out: &mut dyn Write) -> Result<(usize, usize)> {
-    let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
-    let mut mentioned: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-    for r in q(MENTIONED_IN)? {
-        let entry = mentioned.entry(r[0].clone()).or_default();
-        if !entry.0.contains(&r[1]) {
-            entry.0.push(r[1].clone());
-        }
-        if !r[2].is_empty() && !entry.1.contains(&r[2]) {
-            entry.1.push(r[2].clone());
+    let reader = Reader::new(store);
+    let places: Vec<read::Entity> = reader
+        .entities()?
+        .into_iter()
+        .filter(|e| e.kind == EntityType::Place)
+        .collect();
+    let index: HashMap<&str, usize> = places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.iri.as_str(), i))
+        .collect();
+    // Per place: its mentions, and the documents that name it with their dates.
+    let mut mentions = vec![0usize; places.len()];
+    let mut named_in: Vec<BTreeMap<String, Option<String>>> = vec![BTreeMap::new(); places.len()];
+    for key in reader.documents(Order::Id)? {
+        let mut date = None;
+        for m in reader.mentions(&key)? {
+            let Some(&p) = index.get(m.entity.as_str()) else {
+                continue;
+            };
+            mentions[p] += 1;
+            if date.is_none() {
+                date = Some(reader.document(&key)?.date);
+            }
+            named_in[p].insert(key.id.clone(), date.clone().flatten());
         }
     }
     let list = |items: &[String]| -> String {
@@ -66,29 +65,33 @@ pub fn write_geojson(store: &Store, out: &mut dyn Write) -> Result<(usize, usize
     };
     let mut features = Vec::new();
     let mut located = 0;
-    for r in q(PLACES)? {
-        let (id, label, wikidata, wkt, mentions) = (&r[0], &r[1], &r[2], &r[3], &r[4]);
-        let geometry = match point(wkt) {
+    for (p, place) in places.iter().enumerate() {
+        let geometry = match place.wkt.as_deref().and_then(point) {
             Some((lon, lat)) => {
                 located += 1;
                 format!("{{\"type\": \"Point\", \"coordinates\": [{lon}, {lat}]}}")
             }
             None => "null".to_string(),
         };
-        let (docs, mut dates) = mentioned.remove(id).unwrap_or_default();
-        dates.sort();
-        let wikidata = if wikidata.is_empty() {
-            "null".to_string()
-        } else {
-            string(wikidata)
+        let docs: Vec<String> = named_in[p].keys().cloned().collect();
+        let dates: Vec<String> = named_in[p]
+            .values()
+            .flatten()
+            .cloned()
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        let wikidata = match &place.wikidata {
+            Some(q) => string(q),
+            None => "null".to_string(),
         };
         features.push(format!(
             "    {{\"type\": \"Feature\", \"id\": {id}, \"geometry\": {geometry}, \"properties\": \
              {{\"id\": {id}, \"label\": {label}, \"wikidata\": {wikidata}, \"mentions\": {mentions}, \
              \"documents\": {docs}, \"dates\": {dates}}}}}",
-            id = string(id),
-            label = string(label),
-            mentions = mentions.parse::<u64>().unwrap_or(0),
+            id = string(&place.id),
+            label = string(&place.label),
+            mentions = mentions[p],
             docs = list(&docs),
             dates = list(&dates),
         ));

@@ -1,7 +1,8 @@
 //! The annotation layer as other tools read it: W3C Web Annotation JSON-LD,
 //! brat standoff and TEI P5, written from the mentions in the store.
 //!
-//! [`Corpus::from_store`] reads every document with its text and mentions;
+//! [`Annotated::from_store`] reads every document with its text and mentions
+//! through the read model ([`crate::read`]);
 //! the writers in the submodules turn that into their formats.
 //!
 //! Invariant: offsets are Unicode code points within the document's text,
@@ -12,10 +13,9 @@ pub mod tei;
 pub mod webanno;
 
 use crate::error::Result;
-use crate::export::select;
-use crate::vocab::SPARQL_PREFIXES;
+use crate::read::{self, Order, Reader};
 use oxigraph::store::Store;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// An entity, as the annotations refer to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,69 +68,51 @@ pub struct Annotated {
     pub entities: Vec<Entity>,
 }
 
-const DOCUMENTS: &str = "
-SELECT ?id ?doc ?title ?kind ?date ?text WHERE {
-  ?doc a schema:CreativeWork ; dcterms:identifier ?id ; oa:hasSource ?f ; oa:hasSelector/oa:start ?start .
-  ?f dcterms:identifier ?file .
-  ?context nif:sourceUrl ?doc ; a nif:Context ; nif:isString ?text .
-  OPTIONAL { ?doc schema:name ?title }
-  OPTIONAL { ?doc dcterms:type ?k . BIND(STRAFTER(STR(?k), '#') AS ?kind) }
-  OPTIONAL { ?doc schema:dateCreated ?date }
-} ORDER BY ?file ?start ?id";
-
-const MENTIONS: &str = "
-SELECT ?doc ?start ?end ?text ?entity ?iri ?label ?class ?wikidata WHERE {
-  ?m itsrdf:taIdentRef ?iri ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?text ;
-     nif:referenceContext/nif:sourceUrl/dcterms:identifier ?doc .
-  ?iri dcterms:identifier ?entity ; skos:prefLabel ?label ; a ?class .
-  OPTIONAL { ?iri owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
-             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
-}";
-
 impl Annotated {
-    /// Reads documents, texts and mentions out of a built store.
+    /// Reads documents, texts and mentions out of a built store through the
+    /// read model: documents in file order, entities numbered in order of
+    /// first mention.
     pub fn from_store(store: &Store) -> Result<Annotated> {
-        let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
+        let reader = Reader::new(store);
+        let all = reader.entities()?;
+        let by_iri = read::by_iri(&all);
         let mut out = Annotated::default();
-        let mut index: BTreeMap<String, usize> = BTreeMap::new();
-        for r in q(DOCUMENTS)? {
-            index.insert(r[0].clone(), out.documents.len());
-            out.documents.push(Document {
-                id: r[0].clone(),
-                iri: r[1].clone(),
-                title: r[2].clone(),
-                kind: r[3].clone(),
-                date: (!r[4].is_empty()).then(|| r[4].clone()),
-                text: r[5].clone(),
-                mentions: Vec::new(),
-            });
-        }
-        let mut entities: BTreeMap<String, usize> = BTreeMap::new();
-        for r in q(MENTIONS)? {
-            let Some(kind) = crate::network::kind_of(&r[7]) else {
-                continue;
-            };
-            let Some(&d) = index.get(&r[0]) else { continue };
-            let next = out.entities.len();
-            let e = *entities.entry(r[4].clone()).or_insert(next);
-            if e == next {
-                out.entities.push(Entity {
-                    id: r[4].clone(),
-                    iri: r[5].clone(),
-                    label: r[6].clone(),
-                    kind: kind.into(),
-                    wikidata: (!r[8].is_empty()).then(|| r[8].clone()),
+        let mut entities: HashMap<&str, usize> = HashMap::new();
+        for key in reader.documents(Order::FileStart)? {
+            let d = reader.document(&key)?;
+            let Some(text) = d.text else { continue };
+            let mut mentions = Vec::new();
+            for m in reader.mentions(&key)? {
+                let Some(e) = by_iri.get(m.entity.as_str()) else {
+                    continue;
+                };
+                let next = out.entities.len();
+                let index = *entities.entry(e.iri.as_str()).or_insert(next);
+                if index == next {
+                    out.entities.push(Entity {
+                        id: e.id.clone(),
+                        iri: e.iri.clone(),
+                        label: e.label.clone(),
+                        kind: e.kind.name().into(),
+                        wikidata: e.wikidata.clone(),
+                    });
+                }
+                mentions.push(Mention {
+                    start: m.start,
+                    end: m.end,
+                    text: m.text,
+                    entity: index,
                 });
             }
-            out.documents[d].mentions.push(Mention {
-                start: r[1].parse().unwrap_or(0),
-                end: r[2].parse().unwrap_or(0),
-                text: r[3].clone(),
-                entity: e,
+            out.documents.push(Document {
+                id: key.id,
+                iri: key.iri,
+                title: d.title.unwrap_or_default(),
+                kind: d.kind.unwrap_or_default(),
+                date: d.date,
+                text,
+                mentions,
             });
-        }
-        for d in &mut out.documents {
-            d.mentions.sort_by_key(|m| (m.start, m.end));
         }
         Ok(out)
     }

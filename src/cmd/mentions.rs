@@ -3,33 +3,29 @@
 use super::Context;
 use crate::cli::MentionsArgs;
 use annalist::annotations::Annotated;
-use annalist::export::{print_rows, select};
-use annalist::vocab::SPARQL_PREFIXES;
+use annalist::export::print_rows;
+use annalist::read::{self, Order, Reader};
 use annalist::Result;
 use std::collections::HashMap;
 use std::io::Write;
-
-/// Names several entities share, left unlinked: document, start, end,
-/// candidate ids.
-const SHARED: &str = "
-SELECT ?doc ?start ?end ?candidate WHERE {
-  ?m ans:candidate ?e ; nif:beginIndex ?start ; nif:endIndex ?end ;
-     nif:referenceContext/nif:sourceUrl/dcterms:identifier ?doc .
-  ?e dcterms:identifier ?candidate .
-} ORDER BY ?doc ?start ?candidate";
 
 pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()> {
     let table = Context::table(&args.format)?;
     let (store, _) = ctx.store()?;
     let docs = Annotated::from_store(&store)?;
-    let mut shared: HashMap<(String, usize, usize), Vec<String>> = HashMap::new();
-    for r in select(&store, &format!("{SPARQL_PREFIXES}{SHARED}"))? {
-        let key = (
-            r[0].clone(),
-            r[1].parse().unwrap_or(0),
-            r[2].parse().unwrap_or(0),
-        );
-        shared.entry(key).or_default().push(r[3].clone());
+    // Names several entities share, left unlinked, by document id.
+    let reader = Reader::new(&store);
+    let entities = reader.entities()?;
+    let by_iri = read::by_iri(&entities);
+    let mut shared: HashMap<String, Vec<read::Shared>> = HashMap::new();
+    for key in reader.documents(Order::Id)? {
+        if args.document.as_ref().is_some_and(|id| id != &key.id) {
+            continue;
+        }
+        let here = reader.shared(&key)?;
+        if !here.is_empty() {
+            shared.entry(key.id).or_default().extend(here);
+        }
     }
     let mut rows = Vec::new();
     for d in &docs.documents {
@@ -55,12 +51,18 @@ pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()
                 (m.start, m.end, e.id.clone(), e.kind.clone(), wikidata)
             })
             .collect();
-        for ((doc, s, e), candidates) in &mut shared {
-            candidates.sort();
-            if doc == &d.id {
-                let shared = format!("shared: {}", candidates.join("|"));
-                here.push((*s, *e, shared, String::new(), String::new()));
+        for s in shared.get(&d.id).into_iter().flatten() {
+            let mut candidates: Vec<&str> = s
+                .candidates
+                .iter()
+                .filter_map(|c| by_iri.get(c.as_str()).map(|e| e.id.as_str()))
+                .collect();
+            if candidates.is_empty() {
+                continue;
             }
+            candidates.sort_unstable();
+            let label = format!("shared: {}", candidates.join("|"));
+            here.push((s.start, s.end, label, String::new(), String::new()));
         }
         here.sort();
         for (s, e, entity, kind, wikidata) in here {

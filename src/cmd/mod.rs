@@ -53,8 +53,26 @@ impl Context {
     }
 
     /// Builds the store if the corpus changed, reporting on standard error.
+    ///
+    /// While another process builds into the store, the generation in use is
+    /// read as it is (a build never changes it), with a warning, instead of
+    /// failing on the build lock.
     pub fn ensure_built(&self) -> Result<()> {
-        let (summary, warnings) = pipeline::ensure_built_or_warn(&self.build)?;
+        let (summary, warnings) = match pipeline::ensure_built_or_warn(&self.build) {
+            Err(annalist::Error::StoreBusy { path })
+                if StoreDir::new(&self.build.store).current()?.is_some() =>
+            {
+                if !self.quiet {
+                    eprintln!(
+                        "warning: {}: another annalist process is building the store; \
+                         reading the generation in use, which may not hold the latest changes",
+                        path.display()
+                    );
+                }
+                return Ok(());
+            }
+            other => other?,
+        };
         if let Some(summary) = summary {
             self.report(&summary);
         }

@@ -12,8 +12,9 @@
 //!   of such units, with the first and last date and one sentence as
 //!   evidence.
 //!
-//! [`Network::from_store`] reads everything from the store with SPARQL, so
-//! the network always agrees with what `annalist query` answers. The writers
+//! [`Network::from_store`] reads everything through the read model
+//! ([`crate::read`]), one document's mentions at a time, so the network
+//! always agrees with what `annalist query` answers. The writers
 //! for each format live in the submodules.
 //!
 //! Invariants: node ids are unique (documents are `doc:ID`, entities their
@@ -28,9 +29,9 @@ pub mod neo4j;
 pub mod svg;
 
 use crate::error::{Error, Result};
-use crate::export::select;
 use crate::gazetteer::EntityType;
-use crate::vocab::{ans, SPARQL_PREFIXES};
+use crate::read::{self, Order, Reader};
+use crate::vocab::ans;
 use oxigraph::store::Store;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -150,59 +151,18 @@ impl Network {
     }
 }
 
-const ENTITIES: &str = "
-SELECT ?id ?class ?label ?entity ?wikidata WHERE {
-  ?entity dcterms:identifier ?id ; skos:prefLabel ?label ; a ?class .
-  OPTIONAL { ?entity owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:)))
-             BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?wikidata) }
-}";
-
-const ALIASES: &str =
-    "SELECT ?id ?alias WHERE { ?e dcterms:identifier ?id ; skos:altLabel ?alias }";
-
-const DOCUMENTS: &str = "
-SELECT ?id ?doc ?title ?date ?text WHERE {
-  ?doc a schema:CreativeWork ; dcterms:identifier ?id ; oa:hasSource ?file .
-  OPTIONAL { ?doc schema:name ?title }
-  OPTIONAL { ?doc schema:dateCreated ?date }
-  OPTIONAL { ?context nif:sourceUrl ?doc ; a nif:Context ; nif:isString ?text }
-}";
-
-const PARTIES: &str = "
-SELECT ?doc ?role ?who WHERE {
-  ?d dcterms:identifier ?doc ; oa:hasSource ?f .
-  { ?d schema:author ?e BIND('author' AS ?role) } UNION { ?d schema:recipient ?e BIND('recipient' AS ?role) }
-  ?e dcterms:identifier ?who .
-}";
-
-const CLAIMS: &str = "
-SELECT ?s ?p ?o ?doc ?quote ?date ?start ?end WHERE {
-  ?c a rdf:Statement ; rdf:subject ?se ; rdf:predicate ?p ; rdf:object ?oe ; prov:hadPrimarySource ?d .
-  ?se dcterms:identifier ?s . ?oe dcterms:identifier ?o . ?d dcterms:identifier ?doc .
-  OPTIONAL { ?c prov:wasDerivedFrom/nif:anchorOf ?quote }
-  OPTIONAL { ?c dcterms:date ?date }
-  OPTIONAL { ?c schema:startDate ?start }
-  OPTIONAL { ?c schema:endDate ?end }
-}";
-
-const MENTIONS: &str = "
-SELECT ?doc ?start ?end ?entity ?sstart ?send WHERE {
-  ?m itsrdf:taIdentRef ?e ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:referenceContext ?c .
-  ?c nif:sourceUrl ?d . ?d dcterms:identifier ?doc .
-  ?e dcterms:identifier ?entity .
-  OPTIONAL { ?m nif:sentence ?s . ?s nif:beginIndex ?sstart ; nif:endIndex ?send }
-}";
-
+/// A document's metadata, as the network needs it.
 struct Doc {
+    iri: String,
     title: String,
     date: Option<String>,
-    text: Vec<char>,
+    /// Entity ids, sorted.
     authors: Vec<String>,
     recipients: Vec<String>,
 }
 
+/// A mention, by entity id.
 struct Mention {
-    doc: String,
     start: usize,
     end: usize,
     entity: String,
@@ -211,14 +171,7 @@ struct Mention {
 
 /// The entity type of a schema.org class IRI.
 pub fn kind_of(class: &str) -> Option<&'static str> {
-    EntityType::ALL
-        .into_iter()
-        .find(|&k| crate::graph::entity_class(k).as_str() == class)
-        .map(EntityType::name)
-}
-
-fn num(s: &str) -> usize {
-    s.parse().unwrap_or(0)
+    read::kind_of(class).map(EntityType::name)
 }
 
 /// Widens a date range with another partial date (ISO strings compare in
@@ -237,83 +190,55 @@ fn widen(first: &mut Option<String>, last: &mut Option<String>, date: &Option<St
 impl Network {
     /// Reads the network out of a built store.
     pub fn from_store(store: &Store, config: &NetworkConfig) -> Result<Network> {
-        let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
+        let reader = Reader::new(store);
+        let entities = reader.entities()?;
+        let by_iri = read::by_iri(&entities);
+        let ids = |iris: &[String]| -> Vec<String> {
+            let mut ids: Vec<String> = iris
+                .iter()
+                .filter_map(|i| by_iri.get(i.as_str()).map(|e| e.id.clone()))
+                .collect();
+            ids.sort();
+            ids
+        };
+        let keys = reader.documents(Order::Id)?;
         let mut docs: BTreeMap<String, Doc> = BTreeMap::new();
-        let mut doc_iris: HashMap<String, String> = HashMap::new();
-        for r in q(DOCUMENTS)? {
-            doc_iris.insert(r[0].clone(), r[1].clone());
+        for key in &keys {
+            let d = reader.document(key)?;
             docs.insert(
-                r[0].clone(),
+                key.id.clone(),
                 Doc {
-                    title: r[2].clone(),
-                    date: (!r[3].is_empty()).then(|| r[3].clone()),
-                    text: r[4].chars().collect(),
-                    authors: Vec::new(),
-                    recipients: Vec::new(),
+                    iri: key.iri.clone(),
+                    title: d.title.unwrap_or_default(),
+                    date: d.date,
+                    authors: ids(&d.authors),
+                    recipients: ids(&d.recipients),
                 },
             );
         }
-        for r in q(PARTIES)? {
-            if let Some(d) = docs.get_mut(&r[0]) {
-                if r[1] == "author" {
-                    &mut d.authors
-                } else {
-                    &mut d.recipients
-                }
-                .push(r[2].clone());
-            }
-        }
-        for d in docs.values_mut() {
-            d.authors.sort();
-            d.recipients.sort();
-        }
-        let mut mentions: Vec<Mention> = q(MENTIONS)?
-            .into_iter()
-            .map(|r| Mention {
-                doc: r[0].clone(),
-                start: num(&r[1]),
-                end: num(&r[2]),
-                entity: r[3].clone(),
-                sentence: (!r[4].is_empty()).then(|| (num(&r[4]), num(&r[5]))),
-            })
-            .collect();
-        mentions.sort_by(|a, b| (&a.doc, a.start).cmp(&(&b.doc, b.start)));
 
-        let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
-        for r in q(ALIASES)? {
-            aliases.entry(r[0].clone()).or_default().push(r[1].clone());
-        }
         let keep_type =
             |kind: &str| config.types.is_empty() || config.types.iter().any(|t| t.name() == kind);
         let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
-        for r in q(ENTITIES)? {
-            let Some(kind) = kind_of(&r[1]) else { continue };
+        for e in &entities {
+            let kind = e.kind.name();
             if !keep_type(kind) {
                 continue;
             }
-            let mut a = aliases.remove(&r[0]).unwrap_or_default();
-            a.sort();
             nodes.insert(
-                r[0].clone(),
+                e.id.clone(),
                 Node {
-                    id: r[0].clone(),
-                    label: r[2].clone(),
+                    id: e.id.clone(),
+                    label: e.label.clone(),
                     kind: kind.into(),
-                    iri: r[3].clone(),
-                    wikidata: (!r[4].is_empty()).then(|| r[4].clone()),
-                    aliases: a,
+                    iri: e.iri.clone(),
+                    wikidata: e.wikidata.clone(),
+                    aliases: e.aliases.clone(),
                     mentions: 0,
                     first: None,
                     last: None,
                 },
             );
-        }
-        for m in &mentions {
-            if let Some(n) = nodes.get_mut(&m.entity) {
-                n.mentions += 1;
-                let date = &docs[&m.doc].date;
-                widen(&mut n.first, &mut n.last, date);
-            }
         }
 
         let mut edges: BTreeMap<String, Edge> = BTreeMap::new();
@@ -389,19 +314,24 @@ impl Network {
                     }
                 }
             }
-        }
-        if config.edges != EdgeSet::CoMentions {
             // Relations stated in relations.csv, typed by their property.
-            for r in q(CLAIMS)? {
-                let Some(local) = r[1].strip_prefix(ans::NS) else {
+            let doc_ids: HashMap<&str, &str> = docs
+                .iter()
+                .map(|(id, d)| (d.iri.as_str(), id.as_str()))
+                .collect();
+            for c in reader.claims()? {
+                let Some(local) = c.predicate.strip_prefix(ans::NS) else {
                     continue;
                 };
-                let (s, o) = (r[0].as_str(), r[2].as_str());
-                if s == o
-                    || !nodes.contains_key(s)
-                    || !nodes.contains_key(o)
-                    || !docs.contains_key(&r[3])
-                {
+                let id_of = |iri: &str| by_iri.get(iri).map(|e| e.id.as_str());
+                let (Some(s), Some(o), Some(doc)) = (
+                    id_of(&c.subject),
+                    c.object.as_deref().and_then(id_of),
+                    doc_ids.get(c.source.as_str()).copied(),
+                ) else {
+                    continue;
+                };
+                if s == o || !nodes.contains_key(s) || !nodes.contains_key(o) {
                     continue;
                 }
                 let kind = upper_snake(local);
@@ -409,8 +339,7 @@ impl Network {
                     .iter()
                     .find(|k| k.local == local)
                     .map_or(local, |k| k.label);
-                let some = |x: &String| (!x.is_empty()).then(|| x.clone());
-                let when = match (some(&r[5]), some(&r[6]), some(&r[7])) {
+                let when = match (c.date, c.start_date, c.end_date) {
                     (Some(d), _, _) => Some((Some(d.clone()), Some(d))),
                     (None, Some(a), Some(z)) => Some((Some(a), Some(z))),
                     _ => None,
@@ -421,98 +350,96 @@ impl Network {
                     (s, o),
                     1,
                     Support {
-                        doc: &r[3],
-                        evidence: some(&r[4]),
+                        doc,
+                        evidence: c.evidence.map(|(_, _, q)| q),
                         quoted: true,
                         when,
                     },
                 );
             }
         }
-        if config.edges != EdgeSet::Relations {
-            let mut start = 0;
-            while start < mentions.len() {
-                let doc = &mentions[start].doc;
-                let end = start
-                    + mentions[start..]
-                        .iter()
-                        .take_while(|m| &m.doc == doc)
-                        .count();
-                let in_doc = &mentions[start..end];
-                let text = &docs[doc].text;
-                let mut seen: BTreeSet<(String, String, (usize, usize))> = BTreeSet::new();
-                for (i, a) in in_doc.iter().enumerate() {
-                    for b in &in_doc[i + 1..] {
-                        let unit = match config.window {
-                            Window::Sentence => match (a.sentence, b.sentence) {
-                                (Some(x), Some(y)) if x == y => Some(x),
-                                _ => None,
+
+        // One document at a time: its mentions count for their entities, make
+        // its co-mentions and, with documents, its node and edges.
+        for key in &keys {
+            let id = &key.id;
+            let mut in_doc: Vec<Mention> = Vec::new();
+            for m in reader.mentions(key)? {
+                if let Some(e) = by_iri.get(m.entity.as_str()) {
+                    in_doc.push(Mention {
+                        start: m.start,
+                        end: m.end,
+                        entity: e.id.clone(),
+                        sentence: m.sentence,
+                    });
+                }
+            }
+            let needs_text = config.include_documents
+                || (config.edges != EdgeSet::Relations && in_doc.len() > 1);
+            let text: Vec<char> = if needs_text {
+                reader
+                    .document(key)?
+                    .text
+                    .unwrap_or_default()
+                    .chars()
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            for m in &in_doc {
+                if let Some(n) = nodes.get_mut(&m.entity) {
+                    n.mentions += 1;
+                    widen(&mut n.first, &mut n.last, &docs[id].date);
+                }
+            }
+            if config.edges != EdgeSet::Relations {
+                let mut seen: BTreeSet<(&str, &str, (usize, usize))> = BTreeSet::new();
+                for (i, j, unit) in pairs(&in_doc, &text, config.window) {
+                    let (a, b) = (&in_doc[i], &in_doc[j]);
+                    if a.entity == b.entity
+                        || !nodes.contains_key(&a.entity)
+                        || !nodes.contains_key(&b.entity)
+                    {
+                        continue;
+                    }
+                    let (x, y) = if a.entity < b.entity {
+                        (&a.entity, &b.entity)
+                    } else {
+                        (&b.entity, &a.entity)
+                    };
+                    if seen.insert((x, y, unit)) {
+                        let evidence: String = text[unit.0.min(text.len())..unit.1.min(text.len())]
+                            .iter()
+                            .collect();
+                        let evidence = evidence.split_whitespace().collect::<Vec<_>>().join(" ");
+                        add(
+                            &mut edges,
+                            ("CO_MENTIONED", "co-mentioned", false),
+                            (x, y),
+                            1,
+                            Support {
+                                doc: id,
+                                evidence: Some(evidence),
+                                quoted: true,
+                                when: None,
                             },
-                            Window::Paragraph => {
-                                let (pa, pb) = (paragraph(text, a.start), paragraph(text, b.start));
-                                (pa == pb).then_some(pa)
-                            }
-                            Window::Characters(n) => {
-                                (b.start - a.start <= n).then_some((a.start, b.end))
-                            }
-                        };
-                        let Some(unit) = unit else {
-                            if matches!(config.window, Window::Characters(_)) {
-                                break;
-                            }
-                            continue;
-                        };
-                        if a.entity == b.entity
-                            || !nodes.contains_key(&a.entity)
-                            || !nodes.contains_key(&b.entity)
-                        {
-                            continue;
-                        }
-                        let (x, y) = if a.entity < b.entity {
-                            (&a.entity, &b.entity)
-                        } else {
-                            (&b.entity, &a.entity)
-                        };
-                        if seen.insert((x.clone(), y.clone(), unit)) {
-                            let evidence: String = text
-                                [unit.0.min(text.len())..unit.1.min(text.len())]
-                                .iter()
-                                .collect();
-                            let evidence =
-                                evidence.split_whitespace().collect::<Vec<_>>().join(" ");
-                            add(
-                                &mut edges,
-                                ("CO_MENTIONED", "co-mentioned", false),
-                                (x, y),
-                                1,
-                                Support {
-                                    doc,
-                                    evidence: Some(evidence),
-                                    quoted: true,
-                                    when: None,
-                                },
-                            );
-                        }
+                        );
                     }
                 }
-                start = end;
             }
-        }
-
-        if config.include_documents {
-            for (id, d) in &docs {
+            if config.include_documents {
+                let d = &docs[id];
                 let node_id = format!("doc:{id}");
-                let count = mentions.iter().filter(|m| &m.doc == id).count();
                 nodes.insert(
                     node_id.clone(),
                     Node {
                         id: node_id.clone(),
                         label: d.title.clone(),
                         kind: "Document".into(),
-                        iri: doc_iris[id].clone(),
+                        iri: d.iri.clone(),
                         wikidata: None,
                         aliases: Vec::new(),
-                        mentions: count,
+                        mentions: in_doc.len(),
                         first: d.date.clone(),
                         last: d.date.clone(),
                     },
@@ -545,26 +472,24 @@ impl Network {
                         },
                     );
                 }
-            }
-            for m in &mentions {
-                if nodes.contains_key(&m.entity) {
-                    let text: String = docs[&m.doc].text
-                        [m.start.min(docs[&m.doc].text.len())..m.end.min(docs[&m.doc].text.len())]
-                        .iter()
-                        .collect();
-                    let doc_node = format!("doc:{}", m.doc);
-                    add(
-                        &mut edges,
-                        ("MENTIONED_IN", "mentioned in", true),
-                        (&m.entity, &doc_node),
-                        1,
-                        Support {
-                            doc: &m.doc,
-                            evidence: Some(text),
-                            quoted: true,
-                            when: None,
-                        },
-                    );
+                for m in &in_doc {
+                    if nodes.contains_key(&m.entity) {
+                        let mention: String = text[m.start.min(text.len())..m.end.min(text.len())]
+                            .iter()
+                            .collect();
+                        add(
+                            &mut edges,
+                            ("MENTIONED_IN", "mentioned in", true),
+                            (&m.entity, &node_id),
+                            1,
+                            Support {
+                                doc: id,
+                                evidence: Some(mention),
+                                quoted: true,
+                                when: None,
+                            },
+                        );
+                    }
                 }
             }
         }
@@ -596,6 +521,45 @@ impl Network {
         }
         Ok(Network { nodes, edges })
     }
+}
+
+/// The pairs of mentions of one document (sorted by start) that share a
+/// unit of `window`, with the unit, in the order of (first, second) index.
+/// Mentions are grouped by sentence or paragraph first, so a document costs
+/// its pairs, not the square of its mentions.
+fn pairs(in_doc: &[Mention], text: &[char], window: Window) -> Vec<(usize, usize, (usize, usize))> {
+    let mut out = Vec::new();
+    let units: Vec<Option<(usize, usize)>> = match window {
+        Window::Sentence => in_doc.iter().map(|m| m.sentence).collect(),
+        Window::Paragraph => in_doc
+            .iter()
+            .map(|m| Some(paragraph(text, m.start)))
+            .collect(),
+        Window::Characters(n) => {
+            for (i, a) in in_doc.iter().enumerate() {
+                for (j, b) in in_doc.iter().enumerate().skip(i + 1) {
+                    if b.start - a.start > n {
+                        break;
+                    }
+                    out.push((i, j, (a.start, b.end)));
+                }
+            }
+            return out;
+        }
+    };
+    let mut members: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        if let Some(u) = u {
+            members.entry(*u).or_default().push(i);
+        }
+    }
+    for (i, u) in units.iter().enumerate() {
+        let Some(u) = u else { continue };
+        let group = &members[u];
+        let after = group.partition_point(|&j| j <= i);
+        out.extend(group[after..].iter().map(|&j| (i, j, *u)));
+    }
+    out
 }
 
 /// `wroteTo` → `WROTE_TO`.

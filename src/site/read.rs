@@ -1,22 +1,18 @@
 //! Everything the reading view shows, read out of the store: the corpus,
 //! its documents with their texts and metadata, mentions (and names several
-//! entities share), dates, entities and claims. Entities, mentions and
-//! dates, the large tables, are read quad by quad with index lookups in the
-//! graph that holds them; the rest with SPARQL.
+//! entities share), dates, entities and claims, through the read model
+//! ([`crate::read`]); only the conflicting pairs come from the library
+//! query `conflicting-claims`.
 //!
 //! Invariant: every list is sorted by keys taken from the store alone
 //! (ids, offsets, IRIs), so the same store gives the same [`Site`]; offsets
 //! are Unicode code points within the document text, as in the store.
 
-use crate::error::{Error, Result};
-use crate::export::select;
-use crate::export::PARTIES;
+use crate::error::Result;
 use crate::gazetteer::EntityType;
+use crate::read::{select, Order, Reader};
 use crate::relations::VOCABULARY;
-use crate::vocab::{
-    ans, dcterms, itsrdf, nif, owl, rdf, schema, skos, time, SPARQL_PREFIXES, WIKIDATA_ENTITY,
-};
-use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef as SubjectRef, Term};
+use crate::vocab::ans;
 use oxigraph::store::Store;
 use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,188 +135,126 @@ impl Claim {
     }
 }
 
-fn opt(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
-}
-
-fn num(s: &str) -> usize {
-    s.parse().unwrap_or(0)
-}
-
-const CORPUS: &str = "
-SELECT ?title ?description WHERE {
-  ?c a schema:Collection ; schema:name ?title .
-  OPTIONAL { ?c schema:description ?description }
-} ORDER BY ?title LIMIT 1";
-
-const ALIASES: &str =
-    "SELECT ?id ?alias WHERE { ?e dcterms:identifier ?id ; skos:altLabel ?alias } ORDER BY ?id ?alias";
-
-const DOCUMENTS: &str = "
-SELECT ?id ?title ?kind ?date ?file ?start ?end ?text ?language ?publisher ?source ?note ?parent ?doc WHERE {
-  ?doc a schema:CreativeWork ; dcterms:identifier ?id ; oa:hasSource ?f ;
-       oa:hasSelector [ oa:start ?start ; oa:end ?end ] .
-  ?f dcterms:identifier ?file .
-  ?context nif:sourceUrl ?doc ; a nif:Context ; nif:isString ?text .
-  OPTIONAL { ?doc schema:name ?title }
-  OPTIONAL { ?doc dcterms:type ?k . BIND(STRAFTER(STR(?k), '#') AS ?kind) }
-  OPTIONAL { ?doc schema:dateCreated ?date }
-  OPTIONAL { ?doc schema:inLanguage ?language }
-  OPTIONAL { ?doc schema:publisher ?publisher }
-  OPTIONAL { ?doc dcterms:source ?source }
-  OPTIONAL { ?doc skos:note ?note }
-  OPTIONAL { ?doc schema:isPartOf ?p . ?p a schema:CreativeWork ; dcterms:identifier ?parent }
-} ORDER BY ?file ?start DESC(?end) ?id";
-
-const SHARED: &str = "
-SELECT ?doc ?start ?end ?entity WHERE {
-  ?m ans:candidate ?e ; nif:beginIndex ?start ; nif:endIndex ?end ;
-     nif:referenceContext/nif:sourceUrl/dcterms:identifier ?doc .
-  ?e dcterms:identifier ?entity .
-}";
-
-const CLAIMS: &str = "
-SELECT ?c ?s ?p ?o ?doc ?b ?e ?quote ?date ?from ?to ?role ?note WHERE {
-  ?c a rdf:Statement ; rdf:subject ?se ; rdf:predicate ?p ; prov:hadPrimarySource ?d ;
-     prov:wasDerivedFrom ?ev .
-  ?ev nif:beginIndex ?b ; nif:endIndex ?e ; nif:anchorOf ?quote .
-  ?se dcterms:identifier ?s . ?d dcterms:identifier ?doc .
-  OPTIONAL { ?c rdf:object/dcterms:identifier ?o }
-  OPTIONAL { ?c dcterms:date ?date }
-  OPTIONAL { ?c schema:startDate ?from }
-  OPTIONAL { ?c schema:endDate ?to }
-  OPTIONAL { ?c schema:roleName ?role }
-  OPTIONAL { ?c skos:note ?note }
-} ORDER BY ?c";
-
-/// The first object of `(s, p, ?, g)`.
-fn object(
-    store: &Store,
-    s: SubjectRef<'_>,
-    p: NamedNodeRef<'_>,
-    g: GraphNameRef<'_>,
-) -> Result<Option<Term>> {
-    objects(store, s, p, g).map(|mut v| (!v.is_empty()).then(|| v.swap_remove(0)))
-}
-
-/// Every object of `(s, p, ?, g)`.
-fn objects(
-    store: &Store,
-    s: SubjectRef<'_>,
-    p: NamedNodeRef<'_>,
-    g: GraphNameRef<'_>,
-) -> Result<Vec<Term>> {
-    store
-        .quads_for_pattern(Some(s), Some(p), None, Some(g))
-        .map(|q| {
-            q.map(|q| q.object)
-                .map_err(|e| Error::Query(format!("reading the store: {e}")))
-        })
-        .collect()
-}
-
-/// A literal's value, an IRI's text.
-fn value(t: &Term) -> String {
-    match t {
-        Term::Literal(l) => l.value().to_string(),
-        Term::NamedNode(n) => n.as_str().to_string(),
-        t => t.to_string(),
-    }
-}
-
-fn index_of(t: &Option<Term>) -> Option<usize> {
-    t.as_ref().and_then(|t| value(t).parse().ok())
-}
-
 impl Site {
-    /// Reads the whole corpus out of a built store.
+    /// Reads the whole corpus out of a built store, through the read model
+    /// ([`crate::read`]), joined by hash maps keyed by IRI.
     pub fn from_store(store: &Store) -> Result<Site> {
-        let q = |body: &str| select(store, &format!("{SPARQL_PREFIXES}{body}"));
+        let reader = Reader::new(store);
         let mut site = Site::default();
-        if let Some(r) = q(CORPUS)?.into_iter().next() {
-            site.title = r[0].clone();
-            site.description = opt(&r[1]);
+        if let Some((title, description)) = reader.corpus()? {
+            site.title = title;
+            site.description = description;
         }
 
-        // Entities: one per id (an entity of two classes keeps the kind of
-        // the first class IRI), read quad by quad from the labels.
-        let mut found: BTreeMap<String, (Entity, String)> = BTreeMap::new();
-        for quad in store.quads_for_pattern(None, Some(skos::PREF_LABEL), None, None) {
-            let quad = quad.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
-            let (e, g) = (quad.subject.as_ref(), quad.graph_name.as_ref());
-            let Some(id) = object(store, e, dcterms::IDENTIFIER, g)?.map(|t| value(&t)) else {
-                continue;
-            };
-            let mut classes: Vec<String> =
-                objects(store, e, rdf::TYPE, g)?.iter().map(value).collect();
-            classes.sort();
-            let Some(kind) = classes.iter().find_map(|c| crate::network::kind_of(c)) else {
-                continue;
-            };
-            if found.contains_key(&id) {
-                continue;
-            }
-            let wikidata = objects(store, e, owl::SAME_AS, g)?
-                .iter()
-                .filter_map(|t| value(t).strip_prefix(WIKIDATA_ENTITY).map(str::to_string))
-                .min();
-            let entity = Entity {
-                id: id.clone(),
-                label: value(&quad.object),
-                kind: kind.to_string(),
-                description: object(store, e, schema::DESCRIPTION, g)?.map(|t| value(&t)),
-                wikidata_source: object(store, e, ans::WIKIDATA_SOURCE, g)?.map(|t| value(&t)),
-                wikidata,
-                ..Entity::default()
-            };
-            let iri = match e {
-                SubjectRef::NamedNode(n) => n.as_str().to_string(),
-                other => other.to_string(),
-            };
-            found.insert(id, (entity, iri));
-        }
-        let mut entity_index: BTreeMap<String, usize> = BTreeMap::new();
+        // Entities, in id order.
         let mut entity_by_iri: HashMap<String, usize> = HashMap::new();
-        for (id, (entity, iri)) in found {
-            entity_index.insert(id, site.entities.len());
-            entity_by_iri.insert(iri, site.entities.len());
-            site.entities.push(entity);
+        for e in reader.entities()? {
+            entity_by_iri.insert(e.iri, site.entities.len());
+            site.entities.push(Entity {
+                id: e.id,
+                label: e.label,
+                kind: e.kind.name().to_string(),
+                aliases: e.aliases,
+                description: e.description,
+                wikidata: e.wikidata,
+                wikidata_source: e.wikidata_source,
+                mentions: Vec::new(),
+            });
         }
-        for r in q(ALIASES)? {
-            if let Some(&e) = entity_index.get(&r[0]) {
-                site.entities[e].aliases.push(r[1].clone());
-            }
-        }
+        let entities_of = |iris: &[String]| -> Vec<usize> {
+            let mut list: Vec<usize> = iris
+                .iter()
+                .filter_map(|i| entity_by_iri.get(i).copied())
+                .collect();
+            list.sort_unstable();
+            list.dedup();
+            list
+        };
 
         // Documents in reading order; a document embedded in another comes
-        // after it.
-        let mut doc_index: BTreeMap<String, usize> = BTreeMap::new();
-        let mut doc_iris: Vec<String> = Vec::new();
+        // after it. Each with its mentions, shared names and dates.
+        let mut doc_index: HashMap<String, usize> = HashMap::new();
+        let mut doc_by_iri: HashMap<String, usize> = HashMap::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
-        for r in q(DOCUMENTS)? {
-            if doc_index.contains_key(&r[0]) {
+        for key in reader.documents(Order::Reading)? {
+            if doc_index.contains_key(&key.id) {
                 continue;
             }
+            let r = reader.document(&key)?;
+            let Some(text) = r.text else { continue };
             let d = site.documents.len();
-            doc_index.insert(r[0].clone(), d);
-            doc_iris.push(r[13].clone());
-            if !r[12].is_empty() {
-                parents.push((d, r[12].clone()));
+            doc_index.insert(key.id.clone(), d);
+            doc_by_iri.insert(key.iri.clone(), d);
+            if let Some(parent) = r.parent {
+                parents.push((d, parent));
             }
+            let mut mentions: Vec<Mention> = reader
+                .mentions(&key)?
+                .into_iter()
+                .filter_map(|m| {
+                    let e = *entity_by_iri.get(&m.entity)?;
+                    Some(Mention {
+                        start: m.start,
+                        end: m.end,
+                        text: m.text,
+                        entity: e,
+                        sentence: m.sentence,
+                    })
+                })
+                .collect();
+            mentions.sort_by(|a, b| {
+                (a.start, a.end, a.entity, a.sentence).cmp(&(b.start, b.end, b.entity, b.sentence))
+            });
+            mentions.dedup_by(|a, b| (a.start, a.end) == (b.start, b.end));
+            let mut shared: Vec<Shared> = Vec::new();
+            for s in reader.shared(&key)? {
+                let candidates = entities_of(&s.candidates);
+                if candidates.is_empty() {
+                    continue;
+                }
+                match shared.last_mut() {
+                    Some(last) if (last.start, last.end) == (s.start, s.end) => {
+                        last.candidates.extend(candidates);
+                        last.candidates.sort_unstable();
+                        last.candidates.dedup();
+                    }
+                    _ => shared.push(Shared {
+                        start: s.start,
+                        end: s.end,
+                        candidates,
+                    }),
+                }
+            }
+            let dates = reader
+                .dates(&key)?
+                .into_iter()
+                .map(|s| DateSpan {
+                    start: s.start,
+                    end: s.end,
+                    value: s.value,
+                    note: s.note,
+                })
+                .collect();
             site.documents.push(Document {
-                id: r[0].clone(),
-                title: r[1].clone(),
-                kind: r[2].clone(),
-                date: opt(&r[3]),
-                file: r[4].clone(),
-                file_start: num(&r[5]),
-                file_end: num(&r[6]),
-                text: r[7].clone(),
-                language: opt(&r[8]),
-                publisher: opt(&r[9]),
-                source: opt(&r[10]),
-                note: opt(&r[11]),
-                ..Document::default()
+                id: key.id,
+                title: r.title.unwrap_or_default(),
+                kind: r.kind.unwrap_or_default(),
+                date: r.date,
+                authors: entities_of(&r.authors),
+                recipients: entities_of(&r.recipients),
+                language: r.language,
+                publisher: r.publisher,
+                source: r.source,
+                note: r.note,
+                file: key.file,
+                file_start: key.file_start,
+                file_end: key.file_end,
+                parent: None,
+                children: Vec::new(),
+                text,
+                mentions,
+                shared,
+                dates,
             });
         }
         for (d, parent) in parents {
@@ -329,144 +263,7 @@ impl Site {
                 site.documents[p].children.push(d);
             }
         }
-        for r in q(PARTIES)? {
-            let (Some(&d), Some(&e)) = (doc_index.get(&r[0]), entity_index.get(&r[2])) else {
-                continue;
-            };
-            let doc = &mut site.documents[d];
-            let list = if r[1] == "author" {
-                &mut doc.authors
-            } else {
-                &mut doc.recipients
-            };
-            if !list.contains(&e) {
-                list.push(e);
-            }
-        }
-
-        // Mentions and date spans are read quad by quad from each document's
-        // graph (named by the document's IRI): index lookups instead of joins
-        // over the union of all graphs.
-        let doc_by_iri: HashMap<&str, usize> = doc_iris
-            .iter()
-            .enumerate()
-            .map(|(d, iri)| (iri.as_str(), d))
-            .collect();
-        let graph_doc = |g: &oxigraph::model::GraphName| match g {
-            oxigraph::model::GraphName::NamedNode(n) => doc_by_iri.get(n.as_str()).copied(),
-            _ => None,
-        };
-        for quad in store.quads_for_pattern(None, Some(itsrdf::TA_IDENT_REF), None, None) {
-            let quad = quad.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
-            let Term::NamedNode(target) = &quad.object else {
-                continue;
-            };
-            let (Some(&e), Some(d)) = (
-                entity_by_iri.get(target.as_str()),
-                graph_doc(&quad.graph_name),
-            ) else {
-                continue;
-            };
-            let (s, g) = (quad.subject.as_ref(), quad.graph_name.as_ref());
-            let (Some(start), Some(end)) = (
-                index_of(&object(store, s, nif::BEGIN_INDEX, g)?),
-                index_of(&object(store, s, nif::END_INDEX, g)?),
-            ) else {
-                continue;
-            };
-            let text = object(store, s, nif::ANCHOR_OF, g)?
-                .map(|t| value(&t))
-                .unwrap_or_default();
-            let sentence = match object(store, s, nif::SENTENCE_OF, g)? {
-                Some(Term::NamedNode(n)) => {
-                    let n = SubjectRef::from(n.as_ref());
-                    index_of(&object(store, n, nif::BEGIN_INDEX, g)?).zip(index_of(&object(
-                        store,
-                        n,
-                        nif::END_INDEX,
-                        g,
-                    )?))
-                }
-                _ => None,
-            };
-            site.documents[d].mentions.push(Mention {
-                start,
-                end,
-                text,
-                entity: e,
-                sentence,
-            });
-        }
-        let mut shared: BTreeMap<(usize, usize, usize), BTreeSet<usize>> = BTreeMap::new();
-        for r in q(SHARED)? {
-            let (Some(&d), Some(&e)) = (doc_index.get(&r[0]), entity_index.get(&r[3])) else {
-                continue;
-            };
-            shared
-                .entry((d, num(&r[1]), num(&r[2])))
-                .or_default()
-                .insert(e);
-        }
-        for ((d, start, end), candidates) in shared {
-            site.documents[d].shared.push(Shared {
-                start,
-                end,
-                candidates: candidates.into_iter().collect(),
-            });
-        }
-        // (document, start, end) -> (value, note)
-        type Dated = BTreeMap<(usize, usize, usize), (Option<String>, Option<String>)>;
-        let mut dates: Dated = BTreeMap::new();
-        let temporal = Term::from(time::TEMPORAL_ENTITY.into_owned());
-        for quad in store.quads_for_pattern(
-            None,
-            Some(itsrdf::TA_CLASS_REF),
-            Some(temporal.as_ref()),
-            None,
-        ) {
-            let quad = quad.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
-            let Some(d) = graph_doc(&quad.graph_name) else {
-                continue;
-            };
-            let (s, g) = (quad.subject.as_ref(), quad.graph_name.as_ref());
-            let (Some(start), Some(end)) = (
-                index_of(&object(store, s, nif::BEGIN_INDEX, g)?),
-                index_of(&object(store, s, nif::END_INDEX, g)?),
-            ) else {
-                continue;
-            };
-            let slot = dates.entry((d, start, end)).or_default();
-            for target in objects(store, s, itsrdf::TA_IDENT_REF, g)? {
-                let Term::NamedNode(i) = target else { continue };
-                let i = SubjectRef::from(i.as_ref());
-                for p in [
-                    time::IN_XSD_DATE,
-                    time::IN_XSD_G_YEAR_MONTH,
-                    time::IN_XSD_G_YEAR,
-                ] {
-                    if slot.0.is_none() {
-                        slot.0 = object(store, i, p, g)?.map(|t| value(&t));
-                    }
-                }
-            }
-            if slot.1.is_none() {
-                slot.1 = object(store, s, skos::EDITORIAL_NOTE, g)?.map(|t| value(&t));
-            }
-        }
-        for ((d, start, end), (value, note)) in dates {
-            site.documents[d].dates.push(DateSpan {
-                start,
-                end,
-                value,
-                note,
-            });
-        }
-        for (d, doc) in site.documents.iter_mut().enumerate() {
-            doc.mentions.sort_by(|a, b| {
-                (a.start, a.end, a.entity, a.sentence).cmp(&(b.start, b.end, b.entity, b.sentence))
-            });
-            doc.mentions
-                .dedup_by(|a, b| (a.start, a.end) == (b.start, b.end));
+        for (d, doc) in site.documents.iter().enumerate() {
             for (k, m) in doc.mentions.iter().enumerate() {
                 site.entities[m.entity].mentions.push((d, k));
             }
@@ -482,33 +279,34 @@ impl Site {
                 .unwrap_or_else(|| (local.to_string(), local.to_string()))
         };
         let mut claims: Vec<Claim> = Vec::new();
-        for r in q(CLAIMS)? {
-            let (Some(&s), Some(&d)) = (entity_index.get(&r[1]), doc_index.get(&r[4])) else {
+        for c in reader.claims()? {
+            let (Some(&s), Some(&d), Some((start, end, quote))) = (
+                entity_by_iri.get(&c.subject),
+                doc_by_iri.get(&c.source),
+                c.evidence,
+            ) else {
                 continue;
             };
-            if claims.last().is_some_and(|c: &Claim| c.iri == r[0]) {
-                continue;
-            }
-            let (relation, label) = relation_of(&r[2]);
-            let date = match (opt(&r[8]), opt(&r[9]), opt(&r[10])) {
+            let (relation, label) = relation_of(&c.predicate);
+            let date = match (c.date, c.start_date, c.end_date) {
                 (Some(d), _, _) => Some(d),
                 (None, Some(a), Some(z)) => Some(format!("{a}/{z}")),
                 (None, Some(a), None) => Some(a),
                 _ => None,
             };
             claims.push(Claim {
-                iri: r[0].clone(),
+                iri: c.iri,
                 subject: s,
                 relation,
                 label,
-                object: entity_index.get(&r[3]).copied(),
+                object: c.object.and_then(|o| entity_by_iri.get(&o).copied()),
                 date,
                 source: d,
-                start: num(&r[5]),
-                end: num(&r[6]),
-                quote: r[7].clone(),
-                role: opt(&r[11]),
-                note: opt(&r[12]),
+                start,
+                end,
+                quote,
+                role: c.role,
+                note: c.note,
             });
         }
         claims.sort_by(|a, b| {

@@ -213,6 +213,15 @@ fn store_held_by_another_process() {
         "{err}"
     );
     assert!(err.contains("--store"), "{err}");
+    // A reading command reads the generation in use meanwhile, and says so.
+    let out = w.output(&["query", "--format", "csv", "--sparql", COUNT]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(csv_rows(&String::from_utf8(out.stdout).unwrap()), before);
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warning.contains("reading the generation in use"),
+        "{warning}"
+    );
     drop(lock);
     // Once free, the build goes through and the store moves on.
     w.ok(&["build", "--quiet"]);

@@ -7,6 +7,7 @@ mod bad_input;
 mod build;
 mod claims;
 mod export;
+mod golden;
 mod incremental;
 mod network;
 mod positions;
