@@ -16,6 +16,7 @@ mod review;
 mod search;
 mod serve;
 mod setup;
+mod shard;
 mod site;
 mod util;
 mod wikidata;
