@@ -160,16 +160,26 @@ annalist_virtuoso_isql() {
     printf '%s\n' "$out"
 }
 
-# annalist_virtuoso_bulk_load DIR: registers DIR/*.nq.gz with ld_dir (the
-# quads' own graphs are kept), runs rdf_loader_run, checkpoints, and fails
-# when a file did not load (ll_error in DB.DBA.LOAD_LIST). DIR must be in
-# Virtuoso's DirsAllowed.
+# annalist_virtuoso_bulk_load DIR: loads DIR/*.nq.gz into Virtuoso, in
+# the quads' own graphs: empties every graph the shards hold (a rebuilt
+# corpus replaces its graphs; the ontology's blank nodes are not doubled),
+# registers the files with ld_dir, runs rdf_loader_run, checkpoints, and
+# fails when a file did not load (ll_error in DB.DBA.LOAD_LIST). DIR must be
+# in Virtuoso's DirsAllowed.
 annalist_virtuoso_bulk_load() {
-    local dir
+    local dir sql
     dir="$(cd "$1" && pwd)" || return 1
-    annalist_virtuoso_isql "ld_dir('$dir', '*.nq.gz', 'urn:annalist:unused');" >/dev/null || return 1
-    annalist_virtuoso_isql "rdf_loader_run();" >/dev/null || return 1
-    annalist_virtuoso_isql "checkpoint;" >/dev/null || return 1
+    sql="$(mktemp)"
+    # The graph is an N-Quads line's last IRI, before the final " .".
+    zcat "$dir"/*.nq.gz | sed -n 's/.* <\([^<>]*\)> \.$/\1/p' | sort -u |
+        sed "s/'/''/g; s/.*/DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id('&');/" >"$sql"
+    # A file registered before (by name) is loaded again.
+    echo "DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file LIKE '$dir/%';" >>"$sql"
+    echo "ld_dir('$dir', '*.nq.gz', 'urn:annalist:unused');" >>"$sql"
+    echo "rdf_loader_run();" >>"$sql"
+    echo "checkpoint;" >>"$sql"
+    annalist_virtuoso_isql "LOAD $sql" >/dev/null || { rm -f "$sql"; return 1; }
+    rm -f "$sql"
     local failed
     failed="$(annalist_virtuoso_isql "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_file LIKE '$dir/%' AND (ll_state <> 2 OR ll_error IS NOT NULL);")" || return 1
     if grep -q "$dir/" <<<"$failed"; then
