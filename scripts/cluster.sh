@@ -4,6 +4,7 @@
 #
 #   annalist_slurm_start            a one-node Slurm cluster on this machine
 #   annalist_parallel_install       GNU parallel (Debian's `parallel`)
+#   annalist_oxigraph_cli_install   the `oxigraph` CLI (bench/requirements.txt's pin)
 #   annalist_sharded_build ENGINE BIN CORPUS N DIR
 #                                   shards 1..N of CORPUS into DIR, run by
 #                                   ENGINE (slurm or parallel); waits
@@ -21,6 +22,30 @@
 # is for it.
 
 annalist_cluster_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# The `oxigraph` CLI at the version bench/requirements.txt pins: the
+# benchmark's venv when it has it, else a venv of its own. Exports
+# ANNALIST_OXIGRAPH.
+annalist_oxigraph_cli_install() {
+    local pin bench venv python
+    pin="$(grep -E '^oxigraph==' "$annalist_cluster_root/bench/requirements.txt")" || return 1
+    bench="${ANNALIST_BENCH_VENV:-$HOME/.cache/annalist/venv-bench}"
+    if [ "$("$bench/bin/oxigraph" --version 2>/dev/null)" = "oxigraph ${pin#*==}" ]; then
+        export ANNALIST_OXIGRAPH="$bench/bin/oxigraph"
+        return 0
+    fi
+    venv="${ANNALIST_OXIGRAPH_VENV:-$HOME/.cache/annalist/venv-oxigraph}"
+    if [ "$("$venv/bin/oxigraph" --version 2>/dev/null)" != "oxigraph ${pin#*==}" ]; then
+        declare -F annalist_find_python >/dev/null || source "$annalist_cluster_root/scripts/prereq.sh"
+        python="$(annalist_find_python 3.11)" ||
+            annalist_missing "Python 3.11 with venv (the oxigraph CLI)" "apt-get install -y python3.11 python3.11-venv" || return 1
+        echo "annalist: installing the oxigraph CLI ($pin) in $venv" >&2
+        rm -rf "$venv"
+        "$python" -m venv "$venv" &&
+            "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input "$pin" || return 1
+    fi
+    export ANNALIST_OXIGRAPH="$venv/bin/oxigraph"
+}
 
 # Installs Debian packages through scripts/prereq.sh's annalist_apt_install.
 annalist_cluster_apt() {
@@ -41,8 +66,7 @@ annalist_slurm_start() {
         annalist_cluster_apt slurm-wlm munge || return 1
     fi
     if [ "$(id -u)" != 0 ]; then
-        annalist_missing "root for a local Slurm cluster (slurmd runs jobs as their users)" "run scripts/test as root, or point SLURM_CONF at a running cluster" 2>/dev/null ||
-            echo "annalist: a local Slurm cluster needs root" >&2
+        echo "annalist: a local Slurm cluster needs root (slurmd runs jobs as their users); fix: run as root, or point SLURM_CONF at a running cluster" >&2
         return 1
     fi
     # munge: Debian's package made the key; the daemon runs as munge.
