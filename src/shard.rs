@@ -185,7 +185,9 @@ pub fn emit_nquads(config: &BuildConfig, shard: Shard, dir: &Path) -> Result<Emi
         let file = File::create(&aside).map_err(|e| Error::io(&aside, e))?;
         // No name and no time in the gzip header: the same bytes every time.
         let gz = GzBuilder::new().write(BufWriter::new(file), Compression::default());
-        let mut out = NQuads::new(gz, &aside);
+        // The serializer writes a term at a time: the encoder gets large
+        // writes (each small one would cost it a pass over its buffer).
+        let mut out = NQuads::new(BufWriter::with_capacity(1 << 16, gz), &aside);
         if shard.holds_head() {
             for q in graph::ontology_quads()?
                 .into_iter()
@@ -271,13 +273,13 @@ fn describe_in_order(
 
 /// An N-Quads writer into a gzip stream, counting quads.
 struct NQuads<'a> {
-    writer: oxigraph::io::WriterQuadSerializer<GzEncoder<BufWriter<File>>>,
+    writer: oxigraph::io::WriterQuadSerializer<BufWriter<GzEncoder<BufWriter<File>>>>,
     path: &'a Path,
     quads: usize,
 }
 
 impl<'a> NQuads<'a> {
-    fn new(gz: GzEncoder<BufWriter<File>>, path: &'a Path) -> NQuads<'a> {
+    fn new(gz: BufWriter<GzEncoder<BufWriter<File>>>, path: &'a Path) -> NQuads<'a> {
         NQuads {
             writer: RdfSerializer::from_format(RdfFormat::NQuads).for_writer(gz),
             path,
@@ -294,7 +296,12 @@ impl<'a> NQuads<'a> {
 
     fn finish(self) -> Result<File> {
         let path = self.path;
-        let gz = self.writer.finish().map_err(|e| Error::io(path, e))?;
+        let gz = self
+            .writer
+            .finish()
+            .map_err(|e| Error::io(path, e))?
+            .into_inner()
+            .map_err(|e| Error::io(path, e.into_error()))?;
         let buffered = gz.finish().map_err(|e| Error::io(path, e))?;
         buffered
             .into_inner()
