@@ -344,7 +344,7 @@ pub struct DiscoverArgs {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Build even if the store already matches the corpus.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "emit")]
     pub force: bool,
 
     /// Also print how long each phase took (planning, gazetteer and
@@ -352,6 +352,29 @@ pub struct BuildArgs {
     /// committing).
     #[arg(long)]
     pub timings: bool,
+
+    /// Write the graph as files in DIR instead of loading the store:
+    /// `nquads` writes gzip'd N-Quads, DIR/shard-K-of-N.nq.gz (shard-1-of-1
+    /// for the whole corpus), for a triplestore's bulk loader.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "dir")]
+    pub emit: Option<EmitFormat>,
+
+    /// Tag and describe only shard K of N: the corpus files whose path hashes
+    /// to K (of N), plus, in shard 1, the ontology, corpus and gazetteer. The
+    /// N shards together hold exactly the quads of a full build. Needs --emit.
+    #[arg(long, value_name = "K/N", requires = "emit")]
+    pub shard: Option<annalist::shard::Shard>,
+
+    /// The directory --emit writes into (created if missing).
+    #[arg(value_name = "DIR", requires = "emit")]
+    pub dir: Option<PathBuf>,
+}
+
+/// What `build --emit` writes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum EmitFormat {
+    /// Gzip'd N-Quads, one file per shard.
+    Nquads,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@
 //! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
 //! typed errors every stage returns. [`wikidata`] streams Wikidata dumps
 //! into gazetteer rows; [`link`] proposes Wikidata links with evidence;
+//! [`shard`] writes one slice of the corpus as N-Quads for a cluster;
 //! [`serve`] answers OpenRefine's reconciliation queries.
 //!
 //! ```no_run
@@ -53,6 +54,7 @@ pub mod relations;
 pub mod search;
 pub mod sentence;
 pub mod serve;
+pub mod shard;
 pub mod site;
 pub mod store;
 pub mod table;

@@ -108,13 +108,13 @@ impl std::fmt::Display for Summary {
 const LOADER_MEMORY_MB: usize = 600;
 
 /// What every file depends on, loaded and checked.
-struct Inputs {
-    gazetteer: Gazetteer,
-    relations: Relations,
-    overrides: Overrides,
+pub(crate) struct Inputs {
+    pub(crate) gazetteer: Gazetteer,
+    pub(crate) relations: Relations,
+    pub(crate) overrides: Overrides,
 }
 
-fn load_inputs(corpus: &Corpus) -> Result<Inputs> {
+pub(crate) fn load_inputs(corpus: &Corpus) -> Result<Inputs> {
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
     graph::check(corpus, &gazetteer)?;
     let relations = match &corpus.relations_path {
@@ -292,6 +292,25 @@ pub fn corpus_warnings(corpus: &Corpus) -> Vec<String> {
     )]
 }
 
+/// The names the gazetteer gives to several entities, whose mentions are
+/// left unlinked.
+pub(crate) fn shared_name_warnings(tagger: &Tagger, gazetteer: &Gazetteer) -> Vec<String> {
+    tagger
+        .shared_names(gazetteer)
+        .into_iter()
+        .map(|(name, owners)| {
+            let ids: Vec<&str> = owners
+                .iter()
+                .map(|&i| gazetteer.entities[i].id.as_str())
+                .collect();
+            format!(
+                "the name {name:?} belongs to several entities ({}): its mentions are left unlinked",
+                ids.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// What a build does with each file.
 struct Plan {
     inputs: String,
@@ -427,16 +446,7 @@ fn build_from(
     let iris = Iris::new(&corpus.base_iri);
     let tagger = Tagger::new(&gazetteer);
     let mut warnings = corpus_warnings(&corpus);
-    for (name, owners) in tagger.shared_names(&gazetteer) {
-        let ids: Vec<&str> = owners
-            .iter()
-            .map(|&i| gazetteer.entities[i].id.as_str())
-            .collect();
-        warnings.push(format!(
-            "the name {name:?} belongs to several entities ({}): its mentions are left unlinked",
-            ids.join(", ")
-        ));
-    }
+    warnings.extend(shared_name_warnings(&tagger, &gazetteer));
 
     phases.mark("gazetteer");
     let dir = StoreDir::new(&config.store);
@@ -650,13 +660,13 @@ pub struct Update {
     pub removed: usize,
 }
 
-type Described = (usize, Result<(graph::FileGraph, Record)>);
+pub(crate) type Described = (usize, Result<(graph::FileGraph, Record)>);
 
 /// Describes the files `files` on `threads` threads, which take them in
 /// order; the receiver gets each file's quads and record as soon as they
 /// are ready, a few files ahead of the loader at most, so memory holds a
 /// handful of files whatever the size of the corpus.
-fn describe_files<'scope, 'env>(
+pub(crate) fn describe_files<'scope, 'env>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     sources: &'scope graph::Sources<'env>,
     tagger: &'scope Tagger,

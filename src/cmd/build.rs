@@ -1,11 +1,25 @@
 //! `annalist build`: build the store from the corpus.
 
 use super::Context;
-use crate::cli::BuildArgs;
-use annalist::pipeline;
-use annalist::Result;
+use crate::cli::{BuildArgs, EmitFormat};
+use annalist::shard::{self, Shard};
+use annalist::{pipeline, Result};
 
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
+    if let (Some(EmitFormat::Nquads), Some(dir)) = (args.emit, &args.dir) {
+        let started = std::time::Instant::now();
+        let summary = shard::emit_nquads(&ctx.build, args.shard.unwrap_or(Shard::WHOLE), dir)?;
+        for w in &summary.warnings {
+            eprintln!("warning: {w}");
+        }
+        if !ctx.quiet {
+            eprintln!("{summary}");
+        }
+        if args.timings {
+            eprintln!("timings: total {:.2} s", started.elapsed().as_secs_f64());
+        }
+        return Ok(());
+    }
     let summary = if args.force {
         Some(pipeline::build(&ctx.build)?)
     } else {

@@ -17,6 +17,7 @@ mod review;
 mod search;
 mod serve;
 mod setup;
+mod shard;
 mod site;
 mod util;
 mod wikidata;
