@@ -246,6 +246,19 @@ pub fn ensure_built_or_warn(config: &BuildConfig) -> Result<(Option<Summary>, Ve
     };
     let plan = Plan::update(&corpus, inputs.clone(), &info, ledger)?;
     if plan.describe.is_empty() && plan.removed.is_empty() {
+        // An up-to-date store whose search index is lost or damaged gets a
+        // new generation (a checkpoint of the store) with the index made
+        // anew from the corpus.
+        let damage = dir
+            .current()?
+            .and_then(|(generation, _)| crate::search::damage(&generation));
+        if let Some(damage) = damage {
+            let mut summary = build_from(config, corpus, plan, started)?;
+            summary
+                .warnings
+                .insert(0, format!("{damage}: made it anew from the corpus"));
+            return Ok((Some(summary), Vec::new()));
+        }
         if plan.refreshed {
             dir.refresh_ledger(&plan.ledger())?;
         }
@@ -560,7 +573,8 @@ fn build_from(
     phases.mark("describe and load");
 
     // The search index of the new generation: an update re-indexes only
-    // what changed in the previous generation's index.
+    // what changed in the previous generation's index (all of the corpus
+    // when that index is missing or damaged).
     let previous = if plan.update {
         dir.current()?.map(|(p, _)| crate::search::index_dir(&p))
     } else {

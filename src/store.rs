@@ -16,7 +16,7 @@
 //! database that lost a file or had one cut short) so that a build can
 //! build it anew rather than call it up to date.
 //!
-//! Each generation has its search file beside it, `gen-NNNNNN.search/`
+//! Each generation has its search index beside it, `gen-NNNNNN.search/`
 //! (see [`crate::search`]), made and removed with it.
 //!
 //! Invariant: `CURRENT` only ever names a generation whose build finished.

@@ -215,3 +215,112 @@ fn an_update_reindexes_the_changed_file_like_a_full_build() {
         assert_eq!(a, b, "{q}: an update finds what a full build finds");
     }
 }
+
+#[test]
+fn ties_are_broken_by_document_id() {
+    let w = with_notes();
+    // Twenty notes of three words each: the same score for "filler".
+    let found = hits(&w, &["filler"]);
+    let docs: Vec<&str> = found.iter().map(|h| h.0.as_str()).collect();
+    let mut sorted = docs.clone();
+    sorted.sort();
+    assert_eq!(docs.len(), 20, "{found:?}");
+    assert_eq!(docs, sorted, "equal scores in id order");
+    let five = hits(&w, &["filler", "--limit", "5"]);
+    let five: Vec<&str> = five.iter().map(|h| h.0.as_str()).collect();
+    assert_eq!(five, sorted[..5].to_vec());
+}
+
+/// The whole CSV answer of each query, scores and order included.
+fn answers(w: &Workdir) -> Vec<String> {
+    [
+        "uranium",
+        "shipment",
+        "fox",
+        "barley",
+        "filler",
+        "\"red fox\"",
+        "ura*",
+        "\"the tri*\"",
+        "f*",
+        "note",
+    ]
+    .iter()
+    .map(|q| w.ok(&["search", q, "--format", "csv", "--quiet"]))
+    .collect()
+}
+
+#[test]
+fn an_update_answers_every_query_as_a_full_build_does() {
+    let w = with_notes();
+    answers(&w);
+    w.edit("notes/filler-03.txt", "Filler", "Barley filler");
+    w.edit(
+        "notes/one.txt",
+        "uranium shipment",
+        "uranium barley shipment",
+    );
+    w.write("notes/five.txt", "A red fox and more barley, from Kiev.\n");
+    std::fs::remove_file(w.corpus().join("notes/filler-07.txt")).unwrap();
+    let stderr = String::from_utf8_lossy(&w.output(&["build"]).stderr).to_string();
+    assert!(
+        stderr.contains("(1 added, 2 changed, 1 removed)"),
+        "an update: {stderr}"
+    );
+    let updated = answers(&w);
+    assert!(updated[3].contains("notes-five") && updated[3].contains("notes-filler-03"));
+    assert!(!updated[4].contains("notes-filler-07"), "{}", updated[4]);
+    w.ok(&["build", "--force", "--quiet"]);
+    let full = answers(&w);
+    for (a, b) in updated.iter().zip(&full) {
+        assert_eq!(a, b, "an update answers as a full build, byte for byte");
+    }
+}
+
+/// The search directory of the store's current generation.
+fn index_of(w: &Workdir) -> std::path::PathBuf {
+    let current = std::fs::read_to_string(w.store().join("CURRENT")).unwrap();
+    w.store().join(format!("{}.search", current.trim()))
+}
+
+#[test]
+fn a_lost_index_is_made_anew() {
+    let w = with_notes();
+    let before = answers(&w);
+    std::fs::remove_dir_all(index_of(&w)).unwrap();
+    let out = w.output(&["search", "uranium", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the search index") && stderr.contains("made it anew"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), before[0]);
+    assert_eq!(answers(&w), before);
+}
+
+#[test]
+fn a_damaged_index_is_made_anew_by_build() {
+    let w = with_notes();
+    let before = answers(&w);
+    // Cut every file of the index short.
+    for entry in std::fs::read_dir(index_of(&w)).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".idx") || name.ends_with(".store") || name.ends_with(".pos") {
+            let len = std::fs::metadata(&path).unwrap().len();
+            let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            f.set_len(len / 2).unwrap();
+        }
+    }
+    let out = w.output(&["build"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the search index") && stderr.contains("made it anew"),
+        "{stderr}"
+    );
+    assert_eq!(answers(&w), before);
+    let again = String::from_utf8_lossy(&w.output(&["build"]).stderr).to_string();
+    assert!(again.contains("up to date"), "{again}");
+}
