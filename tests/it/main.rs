@@ -10,6 +10,7 @@ mod export;
 mod incremental;
 mod network;
 mod positions;
+mod push;
 mod query;
 mod regression;
 mod review;
