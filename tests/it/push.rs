@@ -68,7 +68,7 @@ fn ask(endpoint: &str, query: &str, graphs: &[String]) -> Vec<Vec<String>> {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut rows: Vec<Vec<String>> = v["rows"]
+    let rows: Vec<Vec<String>> = v["rows"]
         .as_array()
         .unwrap()
         .iter()
@@ -80,11 +80,24 @@ fn ask(endpoint: &str, query: &str, graphs: &[String]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect();
-    rows.sort();
-    rows
+    sorted(rows)
 }
 
-fn sorted(mut rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+/// Rows sorted, and each cell's `; `-joined parts sorted: GROUP_CONCAT's
+/// order is not defined by SPARQL, and servers differ in it.
+fn sorted(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|c| {
+                    let mut parts: Vec<&str> = c.split("; ").collect();
+                    parts.sort();
+                    parts.join("; ")
+                })
+                .collect()
+        })
+        .collect();
     rows.sort();
     rows
 }
