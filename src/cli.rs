@@ -127,14 +127,32 @@ pub enum Command {
     /// their evidence as wikidata_source.
     Link(LinkArgs),
 
-    /// Serve the corpus over HTTP: the reconciliation service for OpenRefine.
+    /// Serve the corpus over HTTP: a read-only SPARQL endpoint, its graphs,
+    /// the query library, and the reconciliation service for OpenRefine.
     ///
-    /// At /reconcile, the W3C Entity Reconciliation API 0.2 over the
-    /// gazetteer: service manifest, queries (with type and property
-    /// conditions: wikidata, alias, description), entity suggest and
-    /// preview. Candidates carry their Wikidata id where the gazetteer has
-    /// one. Stop it with Ctrl-C.
+    /// At /sparql, the SPARQL 1.1 Protocol (GET and POST queries; results
+    /// by content negotiation in SPARQL JSON, XML, CSV, TSV, or RDF
+    /// syntaxes for CONSTRUCT and DESCRIBE; updates refused with 403). At
+    /// /store?graph=IRI (or ?default), each graph (Graph Store Protocol
+    /// GET). At /queries/NAME?param=value, the query library with its
+    /// parameters bound. At /reconcile, the W3C Entity Reconciliation API
+    /// 0.2 over the gazetteer. A build that runs meanwhile is served once
+    /// it commits. Stop it with Ctrl-C.
     Serve(ServeArgs),
+
+    /// Send the store to a triplestore server over the SPARQL 1.1 Graph
+    /// Store HTTP Protocol: each named graph (one per document, the
+    /// gazetteer, the corpus) with one PUT.
+    ///
+    /// URL is the server's graph store endpoint, e.g.
+    /// http://127.0.0.1:7878/store (Oxigraph server),
+    /// http://127.0.0.1:8890/sparql-graph-crud (Virtuoso),
+    /// http://HOST:7200/repositories/REPO/rdf-graphs/service (GraphDB).
+    /// Only graphs changed since the last push to that URL are sent, and
+    /// graphs no longer in the store are deleted there; what was sent is
+    /// recorded graph by graph in the store directory, so a push that fails
+    /// resumes where it stopped.
+    Push(PushArgs),
 
     /// Find the documents that contain words, with each passage in context.
     ///
@@ -155,6 +173,59 @@ pub struct ServeArgs {
     /// The address to listen on. The default answers this machine only.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: String,
+
+    /// How many requests are answered at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub threads: usize,
+
+    /// The time limit of each query, in seconds: a query that runs longer
+    /// is cancelled and answered 503.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The server's Graph Store Protocol endpoint (http://…).
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// HTTP basic authentication: the user name; the password is taken from
+    /// --password or the environment variable ANNALIST_PUSH_PASSWORD.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// The password for --user (better given in ANNALIST_PUSH_PASSWORD,
+    /// which other users of the machine cannot read from the process list).
+    #[arg(
+        long,
+        value_name = "PASSWORD",
+        env = "ANNALIST_PUSH_PASSWORD",
+        hide_env_values = true
+    )]
+    pub password: Option<String>,
+
+    /// A bearer token (Authorization: Bearer …), instead of --user.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "ANNALIST_PUSH_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "user"
+    )]
+    pub token: Option<String>,
+
+    /// The syntax of each graph sent: ntriples or turtle.
+    #[arg(long, value_name = "SYNTAX", default_value = "ntriples")]
+    pub format: String,
+
+    /// Send every graph, whatever the last push to this URL sent.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Seconds to wait for the server on each request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]

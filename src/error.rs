@@ -137,6 +137,15 @@ pub enum Error {
     Timeout { seconds: f64 },
     /// A command-line value is not acceptable.
     Usage { message: String, fix: String },
+    /// A remote server did not take what was sent: unreachable, timed
+    /// out, or answered with an HTTP error status.
+    Remote {
+        url: String,
+        /// The HTTP status, when the server answered.
+        status: Option<u16>,
+        message: String,
+        fix: String,
+    },
 }
 
 impl Error {
@@ -167,7 +176,7 @@ impl Error {
             Error::Timeout { .. } => {
                 Some("make the query more selective, or raise --timeout".into())
             }
-            Error::Usage { fix, .. } => Some(fix.clone()),
+            Error::Usage { fix, .. } | Error::Remote { fix, .. } => Some(fix.clone()),
         }
     }
 
@@ -222,6 +231,18 @@ impl fmt::Display for Error {
                 )
             }
             Error::Usage { message, .. } => f.write_str(message),
+            Error::Remote {
+                url,
+                status: Some(status),
+                message,
+                ..
+            } => write!(f, "{url}: HTTP {status}: {message}"),
+            Error::Remote {
+                url,
+                status: None,
+                message,
+                ..
+            } => write!(f, "{url}: {message}"),
         }
     }
 }

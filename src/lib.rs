@@ -47,6 +47,7 @@ pub mod overrides;
 pub mod pipeline;
 #[cfg(test)]
 mod proptests;
+pub mod push;
 pub mod query;
 pub mod quickstatements;
 pub mod read;

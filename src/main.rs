@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Gazetteer(args) => cmd::gazetteer::run(&ctx, args).map(|()| None),
         Command::Link(args) => cmd::link::run(&ctx, args, &mut out).map(|()| None),
         Command::Serve(args) => cmd::serve::run(&ctx, args).map(|()| None),
+        Command::Push(args) => cmd::push::run(&ctx, args).map(|()| None),
         Command::Search(args) => cmd::search::run(&ctx, args, &mut out).map(|()| None),
     };
     let flushed = out.flush();

@@ -63,6 +63,10 @@ pub enum Format {
     Results(QueryResultsFormat),
     /// An RDF syntax, for CONSTRUCT and DESCRIBE.
     Rdf(RdfFormat),
+    /// Whichever fits the query's form: the results format for SELECT and
+    /// ASK, the RDF syntax for CONSTRUCT and DESCRIBE (what a server
+    /// negotiated with its client before it knows the form).
+    Negotiated(QueryResultsFormat, RdfFormat),
 }
 
 impl Format {
@@ -108,6 +112,17 @@ pub struct QueryConfig {
     pub table_by_default: bool,
     /// The corpus base IRI, for prefixes in RDF output.
     pub base_iri: String,
+    /// The dataset the protocol's `default-graph-uri` and
+    /// `named-graph-uri` ask for; None: the union of all graphs as the
+    /// default graph, every named graph available.
+    pub dataset: Option<Dataset>,
+}
+
+/// A query's dataset given beside it (SPARQL 1.1 Protocol).
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub default_graphs: Vec<NamedNode>,
+    pub named_graphs: Vec<NamedNode>,
 }
 
 /// What the query printed, for the exit code.
@@ -293,7 +308,23 @@ fn evaluate(
         .with_cancellation_token(token)
         .parse_query(query)
         .map_err(|e| syntax_error(&config.origin, query, &e.to_string()))?;
-    prepared.dataset_mut().set_default_graph_as_union();
+    match &config.dataset {
+        None => prepared.dataset_mut().set_default_graph_as_union(),
+        Some(d) => {
+            if !d.default_graphs.is_empty() {
+                prepared
+                    .dataset_mut()
+                    .set_default_graph(d.default_graphs.iter().cloned().map(Into::into).collect());
+            } else {
+                prepared.dataset_mut().set_default_graph_as_union();
+            }
+            if !d.named_graphs.is_empty() {
+                prepared.dataset_mut().set_available_named_graphs(
+                    d.named_graphs.iter().cloned().map(Into::into).collect(),
+                );
+            }
+        }
+    }
     for (name, term) in &config.bindings {
         prepared = prepared.substitute_variable(Variable::new_unchecked(name), term.clone());
     }
@@ -326,7 +357,7 @@ fn evaluate(
                         variables.iter().map(|v| v.as_str().to_string()).collect();
                     write_table(out, &header, &table).map_err(Error::Output)?;
                 }
-                Format::Results(format) => {
+                Format::Results(format) | Format::Negotiated(format, _) => {
                     let mut safe = XmlSafe::new(&mut *out, format == QueryResultsFormat::Xml);
                     let mut w = QueryResultsSerializer::from_format(format)
                         .serialize_solutions_to_writer(&mut safe, variables)
@@ -346,7 +377,9 @@ fn evaluate(
         }
         QueryResults::Boolean(value) => {
             match results_format {
-                Format::Results(f @ (QueryResultsFormat::Json | QueryResultsFormat::Xml)) => {
+                Format::Results(f @ (QueryResultsFormat::Json | QueryResultsFormat::Xml))
+                | Format::Negotiated(f @ (QueryResultsFormat::Json | QueryResultsFormat::Xml), _) =>
+                {
                     QueryResultsSerializer::from_format(f)
                         .serialize_boolean_to_writer(&mut *out, value)
                         .map_err(Error::Output)?;
@@ -360,7 +393,7 @@ fn evaluate(
         QueryResults::Graph(triples) => {
             let format = match config.format {
                 None => RdfFormat::Turtle,
-                Some(Format::Rdf(f)) => f,
+                Some(Format::Rdf(f) | Format::Negotiated(_, f)) => f,
                 Some(_) => {
                     return Err(wrong_format(
                         "CONSTRUCT or DESCRIBE",

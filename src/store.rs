@@ -19,6 +19,13 @@
 //! Each generation has its search index beside it, `gen-NNNNNN.search/`
 //! (see [`crate::search`]), made and removed with it.
 //!
+//! A long-lived reader (`annalist serve`) opens a generation through
+//! [`StoreDir::open_reader`], which holds a shared lock on
+//! `gen-NNNNNN.readers` for as long as it is open; a build removes old
+//! generations only when it can lock that file exclusively, so a generation
+//! is never deleted under a reader, and is removed by the first build after
+//! its last reader let go.
+//!
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
 use crate::error::{Error, Result};
@@ -32,6 +39,7 @@ use std::path::{Path, PathBuf};
 const CURRENT: &str = "CURRENT";
 const LOCK: &str = "build.lock";
 const LEDGER: &str = "files.csv";
+const READERS: &str = "readers";
 
 /// What a finished build recorded about itself.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -212,6 +220,54 @@ impl StoreDir {
         Ok((store, info))
     }
 
+    /// The name of the generation `CURRENT` names (`gen-NNNNNN`), if any:
+    /// one small file read, cheap enough to ask before every request.
+    pub fn current_generation(&self) -> Option<String> {
+        self.current_name().filter(|n| is_generation_name(n))
+    }
+
+    /// Opens the generation in use read-only and keeps it from being
+    /// removed by later builds until the [`Reader`] is dropped.
+    pub fn open_reader(&self) -> Result<Reader> {
+        // A build may commit and remove between reading CURRENT and taking
+        // the lease: then the generation is gone, and CURRENT names a newer
+        // one; try again.
+        for _ in 0..8 {
+            let Some(name) = self.current_generation() else {
+                return Err(Error::StoreMissing {
+                    path: self.path.clone(),
+                });
+            };
+            let lease_path = self.path.join(format!("{name}.{READERS}"));
+            let lease = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lease_path)
+                .map_err(|e| Error::io(&lease_path, e))?;
+            match lease.try_lock_shared() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => continue,
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lease_path, e)),
+            }
+            if self.current_generation().as_deref() != Some(name.as_str())
+                || !self.path.join(&name).is_dir()
+            {
+                continue;
+            }
+            let (store, info) = self.open()?;
+            return Ok(Reader {
+                store,
+                info,
+                name,
+                _lease: lease,
+            });
+        }
+        Err(Error::StoreBusy {
+            path: self.path.clone(),
+        })
+    }
+
     /// Starts a new generation. Fails with [`Error::StoreBusy`] while another
     /// process builds into the same directory.
     pub fn begin(&self) -> Result<Generation> {
@@ -284,15 +340,38 @@ impl StoreDir {
     fn remove_generations(&self, doomed: impl Fn(&str) -> bool) -> Result<()> {
         for (_, name) in self.generations()? {
             if doomed(&name) {
+                // A generation a reader holds stays until it lets go.
+                let lease_path = self.path.join(format!("{name}.{READERS}"));
+                let lease = match File::options().write(true).open(&lease_path) {
+                    Ok(f) => match f.try_lock() {
+                        Ok(()) => Some(f),
+                        Err(fs::TryLockError::WouldBlock) => continue,
+                        Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lease_path, e)),
+                    },
+                    Err(_) => None,
+                };
                 let path = self.path.join(&name);
                 fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
                 let _ = fs::remove_dir_all(crate::search::index_dir(&path));
                 let _ = fs::remove_file(self.path.join(format!("{name}.build.toml")));
                 let _ = fs::remove_file(self.path.join(format!("{name}.{LEDGER}")));
+                if lease.is_some() {
+                    let _ = fs::remove_file(&lease_path);
+                }
             }
         }
         Ok(())
     }
+}
+
+/// A generation opened read-only by a long-lived reader; while it lives,
+/// no build removes the generation.
+pub struct Reader {
+    pub store: Store,
+    pub info: BuildInfo,
+    /// `gen-NNNNNN`.
+    pub name: String,
+    _lease: File,
 }
 
 /// A generation being built. Dropped without [`Generation::commit`], it is
@@ -401,4 +480,71 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
     f.write_all(bytes).map_err(|e| Error::io(path, e))?;
     f.sync_all().map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{GraphNameRef, NamedNodeRef, QuadRef};
+
+    /// Commits a generation holding one quad whose object is `n`.
+    fn build(dir: &StoreDir, n: &str) {
+        let g = dir.begin().unwrap();
+        let store = g.open().unwrap();
+        let node = |s| NamedNodeRef::new(s).unwrap();
+        let object = format!("urn:{n}");
+        store
+            .insert(QuadRef::new(
+                node("urn:s"),
+                node("urn:p"),
+                node(&object),
+                GraphNameRef::DefaultGraph,
+            ))
+            .unwrap();
+        drop(store);
+        let info = BuildInfo {
+            fingerprint: n.into(),
+            annalist_version: "test".into(),
+            base_iri: "urn:".into(),
+            files: 0,
+            documents: 0,
+            entities: 0,
+            linked_entities: 0,
+            mentions: 0,
+            ambiguous_mentions: 0,
+            claims: 0,
+            dates: 0,
+            quads: 1,
+            inputs: String::new(),
+            started_ns: 0,
+        };
+        g.commit(&info, &Ledger::default()).unwrap();
+    }
+
+    #[test]
+    fn a_reader_keeps_its_generation_through_later_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = StoreDir::new(tmp.path().join("store"));
+        build(&dir, "one");
+        let reader = dir.open_reader().unwrap();
+        assert_eq!(reader.name, "gen-000001");
+        build(&dir, "two");
+        build(&dir, "three");
+        build(&dir, "four");
+        // Still there, and still readable, while held.
+        assert!(dir.path().join("gen-000001").is_dir());
+        assert_eq!(reader.store.len().unwrap(), 1);
+        assert!(
+            !dir.path().join("gen-000002").exists(),
+            "unheld old ones go"
+        );
+        assert_eq!(dir.open_reader().unwrap().name, "gen-000004");
+        drop(reader);
+        build(&dir, "five");
+        assert!(
+            !dir.path().join("gen-000001").exists(),
+            "removed once let go"
+        );
+        assert!(!dir.path().join("gen-000001.readers").exists());
+    }
 }

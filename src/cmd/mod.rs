@@ -11,6 +11,7 @@ pub mod gazetteer;
 pub mod init;
 pub mod link;
 pub mod mentions;
+pub mod push;
 pub mod queries;
 pub mod query;
 pub mod search;

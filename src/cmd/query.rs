@@ -52,6 +52,7 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outco
         format,
         table_by_default: std::io::stdout().is_terminal(),
         base_iri: info.base_iri,
+        dataset: None,
     };
     query::run(&store, &text, &config, out)
 }

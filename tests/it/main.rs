@@ -11,6 +11,7 @@ mod golden;
 mod incremental;
 mod network;
 mod positions;
+mod push;
 mod query;
 mod regression;
 mod review;
