@@ -6,6 +6,9 @@ use annalist::pipeline;
 use annalist::Result;
 
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
+    if args.strict {
+        pipeline::strict_check(&ctx.build)?;
+    }
     let summary = if args.force {
         Some(pipeline::build(&ctx.build)?)
     } else {
