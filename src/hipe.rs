@@ -621,8 +621,20 @@ impl Names {
         for (key, names) in &entities {
             let mut by_count: Vec<(&String, &usize)> = names.iter().collect();
             by_count.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-            let label = by_count[0].0.clone();
-            let aliases: Vec<&str> = by_count[1..].iter().map(|(n, _)| n.as_str()).collect();
+            // The label is the commonest name with two letters or digits;
+            // shorter names (OCR debris) stay aliases, which loading leaves
+            // out with a warning.
+            let usable = |n: &str| n.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
+            let Some(l) = by_count.iter().position(|(n, _)| usable(n)) else {
+                continue;
+            };
+            let label = by_count[l].0.clone();
+            let aliases: Vec<&str> = by_count
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != l)
+                .map(|(_, (n, _))| n.as_str())
+                .collect();
             let mentions: usize = names.values().sum();
             let (id, wikidata, wd_source, description) = match key.strip_prefix("NIL:") {
                 Some(_) => {
