@@ -99,8 +99,9 @@ pub enum Command {
     /// Score the tagger against a gold standard: precision, recall and F1.
     ///
     /// Scores per type and per document, strict (same span and type), exact
-    /// span, and overlap, with linking accuracy, then every miss, false hit
-    /// and wrong link in context.
+    /// span, and overlap, with linking accuracy; then HIPE's measures (NERC
+    /// strict and fuzzy, linking at rank 1 with NIL); then every miss,
+    /// false hit and wrong link in context.
     Evaluate(EvaluateArgs),
 
     /// List names the gazetteer lacks, and likely spellings of known names.
@@ -113,6 +114,9 @@ pub enum Command {
 
     /// Grow the gazetteer from authority data.
     Gazetteer(GazetteerArgs),
+
+    /// Make a corpus from another format, such as a benchmark's data.
+    Import(CorpusImportArgs),
 
     /// Propose Wikidata links for unlinked entities, or accept reviewed ones.
     ///
@@ -226,6 +230,50 @@ pub struct PushArgs {
     /// Seconds to wait for the server on each request.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct CorpusImportArgs {
+    #[command(subcommand)]
+    pub source: CorpusImportSource,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CorpusImportSource {
+    /// HIPE-2022 TSV files: a corpus, its gold standard, and a gazetteer.
+    ///
+    /// Each document of the files becomes a text under DIR/texts/, rebuilt
+    /// from its tokens (a space between tokens, none after NoSpaceAfter, a
+    /// line break after EndOfLine), and a row of DIR/documents.csv with its
+    /// date and every comment line of its header. DIR/gold.csv holds the
+    /// gold mentions with their QID or NIL (wikidata) and HIPE class
+    /// (class), as `annalist evaluate` reads them; LOC, BUILDING and STREET
+    /// are places, PERS persons, ORG organisations, PROD works. The files
+    /// are copied to DIR/hipe/ for `evaluate --hipe-out`.
+    Hipe(HipeImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HipeImportArgs {
+    /// The HIPE-2022 TSV files.
+    #[arg(value_name = "FILE.tsv", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The corpus directory to make (new, or empty).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// Also write DIR/gazetteer.csv from the gold names and QIDs: one
+    /// entity a QID, each name given to the QID the gold links it to most
+    /// often, and one unlinked entity a name the gold marks NIL.
+    #[arg(long)]
+    pub gazetteer: bool,
+
+    /// Make the gazetteer from the gold of these files instead (a training
+    /// set, so that the imported files are scored on names it has not seen
+    /// linked). Repeat for several.
+    #[arg(long, value_name = "FILE.tsv")]
+    pub gazetteer_from: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -395,12 +443,20 @@ pub struct EvaluateArgs {
     /// Exit with code 1 when the strict F1 over all types is below this.
     #[arg(long, value_name = "F1")]
     pub min_f1: Option<f64>,
+
+    /// Write the predictions as HIPE-2022 TSV to FILE: the tokens of the
+    /// HIPE files the corpus was imported from (CORPUS/hipe/*.tsv), with
+    /// NE-COARSE-LIT and NEL-LIT (QID, or NIL) from the predictions.
+    #[arg(long, value_name = "FILE")]
+    pub hipe_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
-    /// Leave out candidates seen fewer times (names after a title are kept).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// Leave out candidates seen fewer times (names after a title need at
+    /// most two). Every candidate is listed by default, the rarest last;
+    /// `--min-count 2` hides the names seen once.
+    #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_count: usize,
 
     /// Also write the candidates as gazetteer rows, ready to paste, to FILE.
@@ -423,6 +479,13 @@ pub struct BuildArgs {
     /// committing).
     #[arg(long)]
     pub timings: bool,
+
+    /// Make the gazetteer's warnings errors: an unusable alias (fewer than
+    /// two letters or digits, a bad document limit) and an alias limited to
+    /// documents this corpus does not have stop the build instead of being
+    /// left out.
+    #[arg(long)]
+    pub strict: bool,
 
     /// Write the graph as files in DIR instead of loading the store:
     /// `nquads` writes gzip'd N-Quads, DIR/shard-K-of-N.nq.gz (shard-1-of-1

@@ -79,8 +79,14 @@ pub struct Candidate {
     /// In input order: by document, then by position.
     pub occurrences: Vec<Occurrence>,
     /// A known name this one is probably a spelling of: (known name, entity
-    /// id, similarity 0..1).
+    /// id, similarity 0..1). An acronym a text defines after a known name
+    /// (`Jewish Anti-Fascist Committee (JAC)`) is its variant with 1.0.
     pub variant_of: Option<(String, String, f64)>,
+    /// Other spellings grouped with this one: other candidates that are
+    /// its variants (`Marseilles` with `Marseille`), a surname alone when
+    /// one candidate person has it (`Truman` with `Harry S. Truman`), and
+    /// acronyms the texts define for it, in order of first appearance.
+    pub aliases: Vec<String>,
 }
 
 /// The lowest [`similarity`] at which a candidate counts as a variant.
@@ -208,6 +214,23 @@ pub fn candidates(
         };
         out.push(c);
     }
+
+    // Adjectives of place names and names of offices are no entities.
+    let mut words: HashSet<String> = index.keys.clone();
+    for tokens in &docs {
+        for t in tokens {
+            if t.shape == Shape::Cap {
+                words.insert(t.key.clone());
+            }
+        }
+    }
+    out.retain(|c| {
+        let titled = c.kind == Some("Person") && c.variant_of.is_none();
+        !lex.office(&c.name) && (titled || !adjective(&c.name, &words))
+    });
+    define_acronyms(texts, known, &mut out);
+    group_variants(texts, &mut out);
+
     out.sort_by(|a, b| {
         b.count
             .cmp(&a.count)
@@ -215,6 +238,231 @@ pub fn candidates(
             .then_with(|| a.name.cmp(&b.name))
     });
     out
+}
+
+/// Whether a single word is an adjective of a place name: `-ian`, `-ean`,
+/// `-an`, `-ese` or `-i` after a name seen capitalised in the texts or
+/// known (`Czechoslovakian`, `Bulgarian`, `Iraqi`), or a long word in
+/// `-ian` or `-ese`, which given names rarely are (`Ruritanian`).
+fn adjective(name: &str, words: &HashSet<String>) -> bool {
+    let key = fold_key(name);
+    if key.contains(' ') || key.contains('-') {
+        return false;
+    }
+    let n = key.chars().count();
+    let stems = [
+        key.strip_suffix('n'),
+        key.strip_suffix("ese"),
+        key.strip_suffix('i'),
+        key.strip_suffix("ian"),
+    ];
+    let stem_known = stems
+        .iter()
+        .flatten()
+        .any(|stem| stem.chars().count() >= 3 && words.contains(*stem));
+    let ends = |suffix: &str| key.ends_with(suffix);
+    stem_known || (ends("ian") && n >= 9) || (ends("ese") && n >= 8)
+}
+
+/// The acronyms the texts define after a name in parentheses
+/// (`Jewish Anti-Fascist Committee (JAC)`, `Union of Soviet Socialist
+/// Republics (USSR)`): the acronym's letters are the initials of the
+/// capitalised words before it (a hyphenated word counting as one word or
+/// as several). A candidate acronym of a known name becomes its variant; one
+/// of another candidate joins that candidate as an alias.
+fn define_acronyms(texts: &[Text<'_>], known: &[KnownName<'_>], out: &mut Vec<Candidate>) {
+    let known_by_key: HashMap<String, &KnownName> =
+        known.iter().map(|k| (fold_key(k.name), k)).collect();
+    let order: HashMap<&str, usize> = texts.iter().enumerate().map(|(i, t)| (t.doc, i)).collect();
+    for t in texts {
+        let text = t.text;
+        let mut from = 0;
+        while let Some(open) = text[from..].find('(').map(|i| from + i) {
+            from = open + 1;
+            let Some(close) = text[from..].find(')').map(|i| from + i) else {
+                break;
+            };
+            let acr = text[from..close].trim();
+            let ok = (2..=10).contains(&acr.chars().count())
+                && acr.chars().all(|c| c.is_uppercase() || c == '&')
+                && acr.chars().filter(|c| c.is_uppercase()).count() >= 2;
+            if !ok {
+                continue;
+            }
+            let Some(name) = defined_name(&text[..open], acr) else {
+                continue;
+            };
+            let acr_key = fold_key(acr);
+            let Some(a) = out.iter().position(|c| fold_key(&c.name) == acr_key) else {
+                continue;
+            };
+            let key = fold_key(&name);
+            if let Some(k) = known_by_key.get(&key) {
+                let c = &mut out[a];
+                c.variant_of = Some((k.name.to_string(), k.entity.to_string(), 1.0));
+                if let Some(kind) = entity_kind(k.kind) {
+                    c.kind = Some(kind);
+                }
+            } else if let Some(f) = out.iter().position(|c| fold_key(&c.name) == key) {
+                if f != a {
+                    let absorbed = out.remove(a);
+                    let f = if f > a { f - 1 } else { f };
+                    absorb(&mut out[f], absorbed, &order);
+                }
+            }
+        }
+    }
+}
+
+/// The name before `(ACR)`: the shortest run of words ending right before
+/// the parenthesis whose capitalised words' initials spell the acronym.
+fn defined_name(before: &str, acr: &str) -> Option<String> {
+    let letters: String = acr.chars().filter(|c| c.is_uppercase()).collect();
+    let words: Vec<&str> = before
+        .split_whitespace()
+        .rev()
+        .take(12)
+        .take_while(|w| !w.ends_with(['.', ',', ';', ':', '!', '?', ')']))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    for k in 1..=words.len() {
+        let run = &words[words.len() - k..];
+        if !run[0].chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let initials = |split: bool| -> String {
+            run.iter()
+                .flat_map(|w| {
+                    let parts: Vec<&str> = if split {
+                        w.split(is_hyphen).collect()
+                    } else {
+                        vec![w]
+                    };
+                    parts
+                })
+                .filter_map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .chars()
+                        .next()
+                })
+                .filter(|c| c.is_uppercase())
+                .collect()
+        };
+        if initials(false) == letters || initials(true) == letters {
+            let name = run.join(" ");
+            return Some(
+                name.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_string(),
+            );
+        }
+    }
+    None
+}
+
+/// Adds `other`'s occurrences and spellings to `into`.
+fn absorb(into: &mut Candidate, other: Candidate, order: &HashMap<&str, usize>) {
+    into.count += other.count;
+    into.occurrences.extend(other.occurrences);
+    into.occurrences
+        .sort_by_key(|o| (order.get(o.doc.as_str()).copied(), o.start));
+    if !into.aliases.contains(&other.name) && other.name != into.name {
+        into.aliases.push(other.name);
+    }
+    for a in other.aliases {
+        if !into.aliases.contains(&a) && a != into.name {
+            into.aliases.push(a);
+        }
+    }
+    if into.kind.is_none() {
+        into.kind = other.kind;
+    }
+}
+
+/// Groups candidates that name the same thing: spellings that are
+/// variants of each other (`Marseille`, `Marseilles`; a final `s` aside,
+/// [`similarity`] at least 0.9), and a single word that is the last word
+/// of exactly one longer candidate that may be a person (`Truman` and
+/// `Harry S. Truman`). The commoner spelling (the longer name, for a
+/// surname) keeps the candidate; the others become its aliases.
+fn group_variants(texts: &[Text<'_>], out: &mut Vec<Candidate>) {
+    let order: HashMap<&str, usize> = texts.iter().enumerate().map(|(i, t)| (t.doc, i)).collect();
+    let compatible =
+        |a: &Candidate, b: &Candidate| a.kind.is_none() || b.kind.is_none() || a.kind == b.kind;
+    // Surnames first.
+    let mut i = 0;
+    while i < out.len() {
+        let key = fold_key(&out[i].name);
+        let single = !key.contains(' ') && out[i].variant_of.is_none();
+        let owners: Vec<usize> = if single {
+            out.iter()
+                .enumerate()
+                .filter(|(j, c)| {
+                    *j != i
+                        && matches!(c.kind, None | Some("Person"))
+                        && matches!(out[i].kind, None | Some("Person"))
+                        && {
+                            let k = fold_key(&c.name);
+                            k.contains(' ') && k.rsplit(' ').next() == Some(key.as_str())
+                        }
+                })
+                .map(|(j, _)| j)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if let [owner] = owners[..] {
+            let absorbed = out.remove(i);
+            let owner = if owner > i { owner - 1 } else { owner };
+            absorb(&mut out[owner], absorbed, &order);
+            out[owner].kind.get_or_insert("Person");
+            continue;
+        }
+        i += 1;
+    }
+    // Then spellings.
+    let strip = |s: &str| -> String {
+        let k = fold_key(s);
+        k.strip_suffix('s').map(str::to_string).unwrap_or(k)
+    };
+    let mut i = 0;
+    while i < out.len() {
+        let mut j = i + 1;
+        while j < out.len() {
+            let (a, b) = (&out[i], &out[j]);
+            let same_words =
+                fold_key(&a.name).split(' ').count() == fold_key(&b.name).split(' ').count();
+            let close = same_words
+                && compatible(a, b)
+                && a.variant_of.is_none()
+                && b.variant_of.is_none()
+                && a.name.chars().next().map(|c| c.to_lowercase().to_string())
+                    == b.name.chars().next().map(|c| c.to_lowercase().to_string())
+                && (strip(&a.name) == strip(&b.name)
+                    || similarity(&a.name, &b.name)
+                        .max(similarity(&strip(&a.name), &strip(&b.name)))
+                        >= 0.9);
+            if close {
+                let (keep, drop) = if out[j].count > out[i].count {
+                    (j, i)
+                } else {
+                    (i, j)
+                };
+                let absorbed = out[drop].clone();
+                absorb(&mut out[keep], absorbed, &order);
+                out.remove(drop);
+                if drop == i {
+                    // The kept candidate moved down by one: look at it again.
+                    j = i + 1;
+                    continue;
+                }
+                continue;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
 }
 
 /// Transliteration-aware similarity of two names in 0..=1 (1 = same after
@@ -251,7 +499,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// A gazetteer CSV row (id,type,label,aliases,wikidata,wikidata_source,description) for a candidate:
-/// id = slug of the name (lowercase ASCII, diacritics folded, '-' separated), type = kind or "Person",
+/// id = slug of the name (lowercase ASCII, diacritics folded, '-' separated), type = kind, or empty
+/// when discover cannot tell (the description then opens with "type unknown: …", and the row does
+/// not load until the curator writes one), aliases = the spellings grouped with it,
 /// description = "candidate: N occurrences, e.g. …" (or, for a variant, "variant of ENTITY-ID: add NAME as an alias").
 ///
 /// The fields are raw strings, each on one line; quoting them is the
@@ -274,11 +524,25 @@ pub fn gazetteer_row(c: &Candidate) -> [String; 7] {
             }
         }
     };
+    // A type discover could not tell is left blank and said so: the row
+    // does not load until the curator fills it in.
+    let description = match c.kind {
+        Some(_) => description,
+        None => {
+            format!("type unknown: write Person, Organisation, Place, Event or Work; {description}")
+        }
+    };
+    let aliases: Vec<String> = c
+        .aliases
+        .iter()
+        .map(|a| fold_ws(a.trim()).trim().replace('|', " "))
+        .filter(|a| !a.is_empty() && *a != label)
+        .collect();
     [
         slug(&c.name),
-        c.kind.unwrap_or("Person").to_string(),
+        c.kind.unwrap_or("").to_string(),
         label,
-        String::new(),
+        aliases.join("|"),
         String::new(),
         String::new(),
         fold_ws(&description).trim().to_string(),
@@ -328,10 +592,18 @@ const DEMONYMS: &str = "\
 
 /// Personal titles: the capitalised name after one is a person.
 const TITLES: &str = "\
-    admiral ambassador capt captain chairman chancellor col colonel commissar comrade consul \
-    czar doctor dr emperor excellency gen general herr king lieutenant lord lt madame major \
-    marshal minister mme monsieur mr mrs ms premier president prince princess prof professor \
-    queen rabbi representative secretary senator sergeant sgt sir sultan tsar";
+    admiral ambassador archbishop baron bishop brigadier capt captain cardinal chairman \
+    chancellor col colonel commander commissar commodore comrade consul czar doctor dr duke \
+    earl emperor excellency gen general governor herr king lady lieutenant lord lt madame \
+    major marshal mayor minister miss mme monsieur mr mrs ms premier president prince \
+    princess prof professor queen rabbi representative rev reverend secretary senator \
+    sergeant sgt sir sultan tsar viscount";
+
+/// Words that, with titles and nationalities, make up the name of an
+/// office rather than of an entity (`German Under-Secretary of State`).
+const OFFICE_WORDS: &str = "\
+    under vice deputy assistant acting chief first state foreign affairs home interior \
+    war defence defense justice finance high commissioner undersecretary permanent";
 
 /// Lower-case words that make the capitalised name after them a person.
 const ROLES: &str = "\
@@ -363,6 +635,9 @@ const PLACE_WORDS: &str = "\
     quarter region republic river road sea square station street theater theatre town valley \
     village zone";
 
+/// Common words that begin place names and stay before a name word.
+const NAME_STARTS: &str = "new";
+
 /// Lower-case particles that may join the words of a name.
 const PARTICLES: &str = "\
     al bar ben bin da de del der di du el ha ibn la le van von";
@@ -386,6 +661,7 @@ struct Lexicon {
     roles: HashSet<&'static str>,
     cues: HashMap<&'static str, Cue>,
     particles: HashSet<&'static str>,
+    offices: HashSet<&'static str>,
 }
 
 impl Lexicon {
@@ -408,6 +684,7 @@ impl Lexicon {
             roles: set(ROLES),
             cues,
             particles: set(PARTICLES),
+            offices: set(OFFICE_WORDS),
         }
     }
 
@@ -429,6 +706,26 @@ impl Lexicon {
             .get(word)
             .or_else(|| word.strip_suffix('s').and_then(|w| self.cues.get(w)))
             .copied()
+    }
+
+    /// Whether a name is an office, not an entity: every word (and every
+    /// part of a hyphenated word) a title, a nationality, an office word
+    /// or a connector, and one a title (`German Under-Secretary of State`,
+    /// `Soviet Ambassador`).
+    fn office(&self, name: &str) -> bool {
+        let words: Vec<String> = name
+            .split(|c: char| c.is_whitespace() || is_hyphen(c))
+            .map(|w| fold_key(w.trim_matches(|c: char| !c.is_alphanumeric())))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().any(|w| self.titles.contains(w.as_str()))
+            && words.iter().all(|w| {
+                let w = w.as_str();
+                self.titles.contains(w)
+                    || self.demonyms.contains(w)
+                    || self.offices.contains(w)
+                    || matches!(w, "of" | "the" | "for" | "and")
+            })
     }
 
     /// Whether every word of a folded key is common or a nationality.
@@ -820,7 +1117,7 @@ impl Folded {
 }
 
 /// The id-safe slug of a name.
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let words: Vec<String> = fold_words(name, false)
         .into_iter()
         .map(|w| {
@@ -1456,8 +1753,27 @@ impl Scanner<'_> {
         // Trim common words and connectors from both ends, and at the start
         // of a sentence one word that the texts otherwise write in lower case.
         let (mut lo, mut hi) = (0, piece.toks.len());
+        // `New` begins many place names (`New York`, `New Zealand`): it
+        // stays when a name word follows it.
+        let name_start = |lo: usize, hi: usize| {
+            let t = &self.tokens[piece.toks[lo]];
+            t.shape == Shape::Cap
+                && NAME_STARTS.split_whitespace().any(|w| w == t.key)
+                && hi - lo > 1
+                && {
+                    let next = &self.tokens[piece.toks[lo + 1]];
+                    next.shape == Shape::Cap && !lex.common(&next.key)
+                }
+        };
         while lo < hi {
             let t = &self.tokens[piece.toks[lo]];
+            if name_start(lo, hi) {
+                if stop(&self.tokens[piece.toks[hi - 1]]) {
+                    hi -= 1;
+                    continue;
+                }
+                break;
+            }
             if stop(t) {
                 lo += 1;
             } else if at_sentence
@@ -1660,6 +1976,7 @@ fn build_candidate(
         count: occs.len(),
         occurrences,
         variant_of,
+        aliases: Vec::new(),
     })
 }
 
@@ -2269,6 +2586,7 @@ mod tests {
             count: 1,
             occurrences: vec![],
             variant_of: None,
+            aliases: vec![],
         }
     }
 
@@ -2303,8 +2621,10 @@ mod tests {
             assert!(is_id(&row[0]), "{}", row[0]);
             assert_eq!(row[2], c.name);
             assert!(row.iter().all(|f| !f.contains('\n') && !f.contains('\r')));
-            assert!(["Person", "Organisation", "Place", "Event", "Work"].contains(&row[1].as_str()));
-            assert_eq!(row[3..6], [String::new(), String::new(), String::new()]);
+            assert!(
+                ["Person", "Organisation", "Place", "Event", "Work", ""].contains(&row[1].as_str())
+            );
+            assert_eq!(row[4..6], [String::new(), String::new()]);
         }
         let row = gazetteer_row(find(&cands, "Khoroshev"));
         assert_eq!(
@@ -2324,8 +2644,10 @@ mod tests {
             "{}",
             row[6]
         );
-        // No kind: Person, the commonest kind of missing name.
-        assert_eq!(gazetteer_row(find(&cands, "VOKS"))[1], "Person");
+        // No kind: left blank, and said so.
+        let voks = gazetteer_row(find(&cands, "VOKS"));
+        assert_eq!(voks[1], "");
+        assert!(voks[6].starts_with("type unknown: "), "{}", voks[6]);
 
         let mut v = candidate("Horoshev", Some("Person"));
         v.variant_of = Some(("Khoroshev".into(), "khoroshev".into(), 1.0));

@@ -12,6 +12,15 @@
 //! Linking accuracy is the share of strict matches whose gold mention names
 //! an entity and whose prediction names the same one.
 //!
+//! HIPE's measures ([`hipe`]), as the HIPE-2022 scorer defines them, micro
+//! over its coarse classes: NERC **strict** (same boundaries and class),
+//! NERC **fuzzy** (overlapping, same class), and end-to-end **linking** at
+//! rank 1 (overlapping, same link, `NIL` a link like any QID). A gold file
+//! may carry a `wikidata` column (QID, or `NIL`; empty reads as `NIL`) and a
+//! `class` column (HIPE's coarse class, as `annalist import hipe` writes);
+//! a mention without a class takes one from its type and name
+//! ([`crate::hipe::class_of`]).
+//!
 //! Invariant: every gold row is checked against the text before anything is
 //! scored; a row whose text is not what the document says at its span is an
 //! error, so a gold file cannot silently drift from the corpus.
@@ -34,6 +43,10 @@ pub struct Span {
     pub text: String,
     pub kind: String,
     pub entity: Option<String>,
+    /// The Wikidata link (a QID, or `NIL`) when the file or store gives one.
+    pub link: Option<String>,
+    /// HIPE's coarse class (`LOC`, `BUILDING`, …) when the file gives one.
+    pub class: Option<String>,
 }
 
 /// True and false positives and negatives.
@@ -114,10 +127,11 @@ pub fn read(
     // The six columns, in any order; a `wikidata` column (as in the
     // `mentions.csv` export) is allowed and not read.
     let known = [
-        "document", "start", "end", "text", "type", "entity", "wikidata",
+        "document", "start", "end", "text", "type", "entity", "wikidata", "class",
     ];
     let (columns, rows) = table.rows_named(&known, &known[..6])?;
     let at: Vec<usize> = columns.iter().map(|c| c.unwrap_or(0)).collect();
+    let (wikidata_col, class_col) = (columns[6], columns[7]);
     for row in rows {
         let (doc, doc_pos) = row.cell(at[0]);
         let chars = texts.get(doc.as_str()).ok_or_else(|| {
@@ -176,6 +190,26 @@ pub fn read(
                 "use a gazetteer id, or leave the cell empty",
             ));
         }
+        let link = match wikidata_col {
+            Some(i) => {
+                let (v, _) = row.cell(i);
+                let ok = v.is_empty()
+                    || v == "NIL"
+                    || (v.len() > 1
+                        && v.starts_with('Q')
+                        && v[1..].bytes().all(|b| b.is_ascii_digit()));
+                if !ok {
+                    return Err(row.fail(
+                        i,
+                        format!("wikidata {v:?} is neither a QID nor NIL"),
+                        "write the item id (e.g. Q84), or NIL for a name with no item",
+                    ));
+                }
+                Some(if v.is_empty() { "NIL".to_string() } else { v })
+            }
+            None => None,
+        };
+        let class = class_col.map(|i| row.cell(i).0).filter(|c| !c.is_empty());
         spans.push((
             Span {
                 doc,
@@ -184,6 +218,8 @@ pub fn read(
                 text: written,
                 kind,
                 entity: (!entity.is_empty()).then_some(entity),
+                link,
+                class,
             },
             doc_pos,
         ));
@@ -218,6 +254,8 @@ pub fn predicted(docs: &Annotated) -> Vec<Span> {
                     text: m.text.clone(),
                     kind: e.kind.clone(),
                     entity: Some(e.id.clone()),
+                    link: Some(e.wikidata.clone().unwrap_or_else(|| "NIL".into())),
+                    class: None,
                 });
             }
         }
@@ -325,10 +363,128 @@ pub fn evaluate(gold: &[Span], predicted: &[Span]) -> Report {
     r
 }
 
+/// HIPE's measures: NERC strict and fuzzy, and linking at rank 1.
+#[derive(Debug, Clone, Default)]
+pub struct Hipe {
+    pub strict: Counts,
+    pub fuzzy: Counts,
+    /// None when the gold gives no links.
+    pub linking: Option<Counts>,
+    /// The classes the gold uses, sorted.
+    pub classes: Vec<String>,
+}
+
+/// A span's HIPE class: its own, or one from its type and name.
+pub fn hipe_class(s: &Span) -> String {
+    s.class
+        .clone()
+        .unwrap_or_else(|| crate::hipe::class_of(&s.kind, &s.text).to_string())
+}
+
+/// Scores `predicted` against `gold` as the HIPE-2022 scorer does (see the
+/// module documentation). Fuzzy and linking matches pair each gold mention
+/// with at most one prediction, the first unused one in text order.
+pub fn hipe(gold: &[Span], predicted: &[Span]) -> Hipe {
+    let gold_class: Vec<String> = gold.iter().map(hipe_class).collect();
+    let pred_class: Vec<String> = predicted.iter().map(hipe_class).collect();
+    let mut by_doc: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in predicted.iter().enumerate() {
+        by_doc.entry(p.doc.as_str()).or_default().push(i);
+    }
+    let none = Vec::new();
+    let score = |same: &dyn Fn(usize, usize) -> bool, exact: bool| -> Counts {
+        let mut used = vec![false; predicted.len()];
+        let mut c = Counts::default();
+        for (g, gs) in gold.iter().enumerate() {
+            let hit = by_doc
+                .get(gs.doc.as_str())
+                .unwrap_or(&none)
+                .iter()
+                .copied()
+                .find(|&p| {
+                    let ps = &predicted[p];
+                    !used[p]
+                        && if exact {
+                            ps.start == gs.start && ps.end == gs.end
+                        } else {
+                            ps.start < gs.end && gs.start < ps.end
+                        }
+                        && same(g, p)
+                });
+            match hit {
+                Some(p) => {
+                    used[p] = true;
+                    c.tp += 1;
+                }
+                None => c.fn_ += 1,
+            }
+        }
+        c.fp = used.iter().filter(|u| !**u).count();
+        c
+    };
+    let same_class = |g: usize, p: usize| gold_class[g] == pred_class[p];
+    let strict = score(&same_class, true);
+    let fuzzy = score(&same_class, false);
+    let linking = gold.iter().all(|g| g.link.is_some()).then(|| {
+        let same_link = |g: usize, p: usize| {
+            let nil = "NIL".to_string();
+            gold[g].link.as_ref().unwrap_or(&nil) == predicted[p].link.as_ref().unwrap_or(&nil)
+        };
+        score(&same_link, false)
+    });
+    let mut classes: Vec<String> = gold_class.clone();
+    classes.sort();
+    classes.dedup();
+    Hipe {
+        strict,
+        fuzzy,
+        linking,
+        classes,
+    }
+}
+
+/// Writes HIPE's measures for people.
+pub fn write_hipe(h: &Hipe, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "HIPE measures (micro, classes {}):",
+        if h.classes.is_empty() {
+            "-".to_string()
+        } else {
+            h.classes.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "{:<34}  {:>5} {:>5} {:>5}  {:>5} {:>5} {:>5}",
+        "", "P", "R", "F1", "tp", "fp", "fn"
+    )?;
+    let mut row = |name: &str, c: &Counts| {
+        writeln!(
+            out,
+            "{name:<34}  {:>5.3} {:>5.3} {:>5.3}  {:>5} {:>5} {:>5}",
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            c.tp,
+            c.fp,
+            c.fn_
+        )
+    };
+    row("NERC strict", &h.strict)?;
+    row("NERC fuzzy", &h.fuzzy)?;
+    match &h.linking {
+        Some(c) => row("EL fuzzy, rank 1, NIL included", c)?,
+        None => writeln!(out, "EL: the gold gives no wikidata column")?,
+    }
+    Ok(())
+}
+
 /// Writes the report for people: scores by type, by document, then every
 /// miss, false hit and wrong link in context.
 pub fn write_report(
     r: &Report,
+    hipe: &Hipe,
     docs: &Annotated,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -368,6 +524,8 @@ pub fn write_report(
         r.linking.0,
         r.linking.1
     )?;
+    writeln!(out)?;
+    write_hipe(hipe, out)?;
     writeln!(out)?;
     writeln!(
         out,
@@ -460,7 +618,55 @@ mod tests {
             text: String::new(),
             kind: kind.into(),
             entity: (!entity.is_empty()).then(|| entity.into()),
+            link: None,
+            class: None,
         }
+    }
+
+    #[test]
+    fn hipe_strict_fuzzy_and_linking_with_nil() {
+        let with = |mut s: Span, class: &str, link: &str| {
+            s.class = Some(class.into());
+            s.link = Some(link.into());
+            s
+        };
+        let gold = vec![
+            with(span("d", 0, 10, "Place", ""), "LOC", "Q1"),
+            with(span("d", 20, 30, "Place", ""), "STREET", "NIL"),
+            with(span("d", 40, 50, "Place", ""), "BUILDING", "Q3"),
+        ];
+        let predicted = vec![
+            with(span("d", 0, 10, "Place", ""), "LOC", "Q1"), // strict, linked
+            with(span("d", 22, 30, "Place", ""), "STREET", "NIL"), // fuzzy, NIL right
+            with(span("d", 40, 50, "Place", ""), "LOC", "Q4"), // wrong class and link
+            with(span("d", 60, 65, "Place", ""), "LOC", "NIL"), // false hit
+        ];
+        let h = hipe(&gold, &predicted);
+        assert_eq!(
+            h.strict,
+            Counts {
+                tp: 1,
+                fp: 3,
+                fn_: 2
+            }
+        );
+        assert_eq!(
+            h.fuzzy,
+            Counts {
+                tp: 2,
+                fp: 2,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            h.linking,
+            Some(Counts {
+                tp: 2,
+                fp: 2,
+                fn_: 1
+            })
+        );
+        assert_eq!(h.classes, ["BUILDING", "LOC", "STREET"]);
     }
 
     #[test]

@@ -10,7 +10,13 @@
 //!
 //! Invariants after [`Gazetteer::load`]: ids are unique and IRI-safe; every
 //! Wikidata id is `Q` followed by digits and carries the source that
-//! verified it; every alias has at least two letters or digits.
+//! verified it; every alias has at least two letters or digits. A gazetteer
+//! is an authority file meant to serve many corpora, so a fault confined to
+//! one alias (a name too short to match, a document limit that is no
+//! document id) leaves that alias out and is recorded in
+//! [`Gazetteer::dropped`] with its line and column; [`Gazetteer::fit`]
+//! leaves out the aliases limited to documents another corpus has. Faults of
+//! structure (header, ids, types, labels, Wikidata ids) stay errors.
 
 use crate::corpus::{is_valid_id, read_text};
 use crate::error::{InputError, LineIndex, Position, Result};
@@ -101,6 +107,22 @@ impl Entity {
 pub struct Gazetteer {
     pub entities: Vec<Entity>,
     index: HashMap<String, usize>,
+    /// The aliases left out because they cannot be used, in file order.
+    pub dropped: Vec<Dropped>,
+    /// The aliases left out by [`Gazetteer::fit`] because every document
+    /// they are limited to belongs to another corpus.
+    pub foreign: Vec<Dropped>,
+}
+
+/// An alias left out of the gazetteer, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// Where the alias is written (its cell).
+    pub position: Position,
+    pub entity: String,
+    /// The alias as written, with its `@document` limits.
+    pub alias: String,
+    pub reason: String,
 }
 
 /// The gazetteer's columns, in the order annalist writes them; the optional
@@ -261,20 +283,20 @@ impl Gazetteer {
                 let mut parts = written.split('@').map(str::trim);
                 let a = parts.next().unwrap_or_default();
                 let scope: Vec<String> = parts.map(str::to_string).collect();
-                if let Some(bad) = scope.iter().find(|d| !crate::corpus::is_valid_id(d)) {
-                    return Err(fail(
-                        aliases_pos,
-                        format!("alias {written:?} names {bad:?}, which is not a document id"),
-                        "write name@document-id to limit an alias to a document",
-                    ));
+                // One unusable alias is left out, not the whole gazetteer.
+                let unusable = match scope.iter().find(|d| !crate::corpus::is_valid_id(d)) {
+                    Some(bad) => Some(format!("{bad:?} is not a document id")),
+                    None => check_name(a).err(),
+                };
+                if let Some(reason) = unusable {
+                    gazetteer.dropped.push(Dropped {
+                        position: aliases_pos,
+                        entity: id.clone(),
+                        alias: written.to_string(),
+                        reason,
+                    });
+                    continue;
                 }
-                check_name(a).map_err(|m| {
-                    fail(
-                        aliases_pos,
-                        m,
-                        "separate aliases with | and give each at least two letters",
-                    )
-                })?;
                 if a == label {
                     continue;
                 }
@@ -353,6 +375,104 @@ impl Gazetteer {
             });
         }
         Ok(gazetteer)
+    }
+
+    /// Fits the gazetteer to a corpus: a document limit (`name@doc`) that
+    /// names no document of the corpus is removed, and an alias left with
+    /// no document it applies to is left out and recorded in
+    /// [`Gazetteer::foreign`]. A gazetteer curated on one corpus thus
+    /// serves another.
+    pub fn fit(&mut self, has_document: impl Fn(&str) -> bool) {
+        for e in &mut self.entities {
+            let mut keep = vec![true; e.aliases.len()];
+            for (i, scope) in e.alias_scopes.iter_mut().enumerate() {
+                if scope.is_empty() || scope.iter().all(|d| has_document(d)) {
+                    continue;
+                }
+                let written = std::iter::once(e.aliases[i].as_str())
+                    .chain(scope.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("@");
+                scope.retain(|d| has_document(d));
+                if scope.is_empty() {
+                    keep[i] = false;
+                    self.foreign.push(Dropped {
+                        position: Position {
+                            line: e.line,
+                            column: 1,
+                        },
+                        entity: e.id.clone(),
+                        alias: written,
+                        reason: "limited to documents this corpus does not have".into(),
+                    });
+                }
+            }
+            let mut k = keep.iter();
+            e.aliases.retain(|_| *k.next().unwrap_or(&true));
+            let mut k = keep.iter();
+            e.alias_scopes.retain(|_| *k.next().unwrap_or(&true));
+        }
+    }
+
+    /// What was left out of the gazetteer, as warnings: one naming every
+    /// alias limited to another corpus's documents, and one a line for
+    /// each unusable alias.
+    pub fn warnings(&self, path: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.foreign.is_empty() {
+            let list: Vec<String> = self
+                .foreign
+                .iter()
+                .map(|d| format!("{:?} of {} (line {})", d.alias, d.entity, d.position.line))
+                .collect();
+            out.push(format!(
+                "{}: {} alias{} limited to documents this corpus does not have {} ignored: {}",
+                path.display(),
+                self.foreign.len(),
+                if self.foreign.len() == 1 { "" } else { "es" },
+                if self.foreign.len() == 1 { "is" } else { "are" },
+                list.join(", ")
+            ));
+        }
+        for d in &self.dropped {
+            out.push(format!(
+                "{}:{}:{}: alias {:?} of {} left out: {}; fix: give each alias at least two \
+                 letters or digits, and write name@document-id to limit one to a document",
+                path.display(),
+                d.position.line,
+                d.position.column,
+                d.alias,
+                d.entity,
+                d.reason
+            ));
+        }
+        out
+    }
+
+    /// The first thing left out, as an error (for `build --strict`).
+    pub fn strict_error(&self, path: &Path) -> Option<crate::Error> {
+        let first = self.dropped.first().or(self.foreign.first())?;
+        let n = self.dropped.len() + self.foreign.len();
+        Some(
+            InputError::new(
+                path,
+                format!(
+                    "alias {:?} of {:?} {}{}",
+                    first.alias,
+                    first.entity,
+                    first.reason,
+                    if n > 1 {
+                        format!(" ({} more aliases left out; see the warnings without --strict)", n - 1)
+                    } else {
+                        String::new()
+                    }
+                ),
+                "correct or remove the alias (each needs two letters or digits, and name@document-id \
+                 a document of this corpus), or build without --strict to leave such aliases out",
+            )
+            .at(first.position)
+            .into(),
+        )
     }
 
     /// The index of the entity with this id.

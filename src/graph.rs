@@ -20,7 +20,7 @@
 use crate::annotate::{Ambiguous, Mention, Resolution, Tagger};
 use crate::corpus::{Corpus, DocumentSpec, PartialDate, Segment};
 use crate::dates;
-use crate::error::{Error, InputError, Position, Result};
+use crate::error::{Error, InputError, Result};
 use crate::gazetteer::{EntityType, Gazetteer};
 use crate::overrides::{self, Action, Override, Overrides};
 use crate::relations::{self, Claim, ClaimDate, Relations};
@@ -886,22 +886,6 @@ impl CodePoints {
 /// Checks the corpus against the gazetteer before anything is written.
 pub fn check(corpus: &Corpus, gazetteer: &Gazetteer) -> Result<()> {
     corpus.check_entities(|id| gazetteer.get(id).is_some())?;
-    for e in &gazetteer.entities {
-        for (alias, scope) in e.aliases.iter().zip(&e.alias_scopes) {
-            if let Some(doc) = scope
-                .iter()
-                .find(|d| !corpus.documents.iter().any(|x| &x.id == *d))
-            {
-                return Err(InputError::new(
-                    &corpus.gazetteer_path,
-                    format!("alias {alias:?} of {:?} is limited to document {doc:?}, which the manifest does not have", e.id),
-                    "write name@document-id with the id of a document of the manifest",
-                )
-                .at(Position { line: e.line, column: 1 })
-                .into());
-            }
-        }
-    }
     if corpus.documents.is_empty() && !corpus.files.is_empty() {
         return Err(InputError::new(
             corpus.manifest_path(),

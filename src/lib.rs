@@ -37,6 +37,7 @@ pub mod evaluate;
 pub mod export;
 pub mod gazetteer;
 pub mod graph;
+pub mod hipe;
 pub mod init;
 pub mod ledger;
 pub mod link;

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
             .map(|pass| (!pass).then_some(Outcome::Boolean(false))),
         Command::Discover(args) => cmd::discover::run(&ctx, args, &mut out).map(|()| None),
         Command::Gazetteer(args) => cmd::gazetteer::run(&ctx, args).map(|()| None),
+        Command::Import(args) => cmd::import::run(&ctx, args).map(|()| None),
         Command::Link(args) => cmd::link::run(&ctx, args, &mut out).map(|()| None),
         Command::Serve(args) => cmd::serve::run(&ctx, args).map(|()| None),
         Command::Push(args) => cmd::push::run(&ctx, args).map(|()| None),

@@ -114,8 +114,29 @@ pub(crate) struct Inputs {
     pub(crate) overrides: Overrides,
 }
 
+/// Loads the gazetteer and fits it to the corpus (see [`Gazetteer::fit`]):
+/// the aliases it left out are in its `dropped` and `foreign` lists.
+pub fn load_gazetteer(corpus: &Corpus) -> Result<Gazetteer> {
+    let mut gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
+    let ids: std::collections::HashSet<&str> =
+        corpus.documents.iter().map(|d| d.id.as_str()).collect();
+    gazetteer.fit(|d| ids.contains(d));
+    Ok(gazetteer)
+}
+
+/// For `build --strict`: the first alias the gazetteer leaves out, as an
+/// error, or nothing when every alias is used.
+pub fn strict_check(config: &BuildConfig) -> Result<()> {
+    let corpus = config.load_corpus()?;
+    let gazetteer = load_gazetteer(&corpus)?;
+    match gazetteer.strict_error(&corpus.gazetteer_path) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn load_inputs(corpus: &Corpus) -> Result<Inputs> {
-    let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
+    let gazetteer = load_gazetteer(corpus)?;
     graph::check(corpus, &gazetteer)?;
     let relations = match &corpus.relations_path {
         Some(path) => Relations::load(path, corpus, &gazetteer)?,
@@ -459,6 +480,7 @@ fn build_from(
     let iris = Iris::new(&corpus.base_iri);
     let tagger = Tagger::new(&gazetteer);
     let mut warnings = corpus_warnings(&corpus);
+    warnings.extend(gazetteer.warnings(&corpus.gazetteer_path));
     warnings.extend(shared_name_warnings(&tagger, &gazetteer));
 
     phases.mark("gazetteer");

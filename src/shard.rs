@@ -165,6 +165,7 @@ pub fn emit_nquads(config: &BuildConfig, shard: Shard, dir: &Path) -> Result<Emi
     let iris = Iris::new(&corpus.base_iri);
     let tagger = Tagger::new(&gazetteer);
     let mut warnings = pipeline::corpus_warnings(&corpus);
+    warnings.extend(gazetteer.warnings(&corpus.gazetteer_path));
     warnings.extend(pipeline::shared_name_warnings(&tagger, &gazetteer));
     let files = files_of(&corpus, shard);
 

@@ -6,6 +6,9 @@ use annalist::shard::{self, Shard};
 use annalist::{pipeline, Result};
 
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
+    if args.strict {
+        pipeline::strict_check(&ctx.build)?;
+    }
     if let (Some(EmitFormat::Nquads), Some(dir)) = (args.emit, &args.dir) {
         let started = std::time::Instant::now();
         let summary = shard::emit_nquads(&ctx.build, args.shard.unwrap_or(Shard::WHOLE), dir)?;

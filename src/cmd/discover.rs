@@ -33,12 +33,20 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
                     .first()
                     .map(|o| format!("{}: {}", o.doc, o.context))
                     .unwrap_or_default(),
+                c.aliases.join("|"),
             ]
         })
         .collect();
     print_rows(
         out,
-        &["name", "type", "count", "variant of", "first seen"],
+        &[
+            "name",
+            "type",
+            "count",
+            "variant of",
+            "first seen",
+            "aliases",
+        ],
         &rows,
         table,
     )?;

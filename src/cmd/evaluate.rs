@@ -6,8 +6,11 @@ use crate::cli::EvaluateArgs;
 use annalist::annotations::Annotated;
 use annalist::evaluate;
 use annalist::gazetteer::Gazetteer;
+use annalist::hipe;
 use annalist::{Error, Result};
+use std::collections::HashMap;
 use std::io::Write;
+use std::path::Path;
 
 /// Returns whether the strict F1 reaches `--min-f1` (true without it).
 pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<bool> {
@@ -43,7 +46,52 @@ pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<bo
         None => evaluate::predicted(&docs),
     };
     let report = evaluate::evaluate(&gold, &predicted);
-    evaluate::write_report(&report, &docs, out).map_err(Error::Output)?;
+    let hipe = evaluate::hipe(&gold, &predicted);
+    evaluate::write_report(&report, &hipe, &docs, out).map_err(Error::Output)?;
+    if let Some(path) = &args.hipe_out {
+        write_hipe(&ctx.build.corpus, path, &predicted)?;
+        if !ctx.quiet {
+            eprintln!("wrote the predictions as HIPE TSV to {}", path.display());
+        }
+    }
     let f1 = report.strict["all"].f1();
     Ok(args.min_f1.is_none_or(|min| f1 >= min))
+}
+
+/// Writes `predicted` as HIPE TSV over the tokens of CORPUS/hipe/*.tsv.
+fn write_hipe(corpus: &Path, path: &Path, predicted: &[evaluate::Span]) -> Result<()> {
+    let dir = corpus.join("hipe");
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if files.is_empty() {
+        return Err(Error::Usage {
+            message: format!("--hipe-out: {} holds no HIPE .tsv file", dir.display()),
+            fix: "make the corpus with `annalist import hipe FILE.tsv… -o DIR`, which keeps the files there".into(),
+        });
+    }
+    files.sort();
+    let files = files
+        .iter()
+        .map(|f| hipe::read(f))
+        .collect::<Result<Vec<_>>>()?;
+    let mut by_doc: HashMap<String, Vec<hipe::Prediction>> = HashMap::new();
+    for p in predicted {
+        by_doc
+            .entry(p.doc.clone())
+            .or_default()
+            .push(hipe::Prediction {
+                start: p.start,
+                end: p.end,
+                class: evaluate::hipe_class(p),
+                link: p.link.clone().unwrap_or_else(|| "NIL".into()),
+            });
+    }
+    annalist::output::write_file(path, |out| {
+        hipe::write_predictions(&files, &by_doc, out).map_err(Error::Output)
+    })
 }

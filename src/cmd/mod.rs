@@ -8,6 +8,7 @@ pub mod discover;
 pub mod evaluate;
 pub mod export;
 pub mod gazetteer;
+pub mod import;
 pub mod init;
 pub mod link;
 pub mod mentions;
