@@ -590,26 +590,46 @@ impl Names {
     /// The gazetteer CSV: one entity a QID, named by every name the gold
     /// gives it most often (a name linked to several QIDs goes to the
     /// commonest, ties to the smaller QID), and one unlinked entity a name
-    /// that the gold only ever marks NIL. Returns the bytes and the number
-    /// of rows.
+    /// that the gold only ever marks NIL. Spellings the tagger takes for one
+    /// name (the same once folded and upper-cased, as "Bury Street" and
+    /// "BURY STREET") are decided together and go to one entity, so that no
+    /// name of the gazetteer is shared. Returns the bytes and the number of
+    /// rows.
     fn gazetteer(&self) -> Result<(Vec<u8>, usize)> {
-        let mut entities: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        // folded key → (link → count, spelling → count)
+        type Group = (BTreeMap<String, usize>, BTreeMap<String, usize>);
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
         for (name, links) in &self.by_name {
+            let key = crate::annotate::fold(name).0.to_uppercase();
+            let (group_links, spellings) = groups.entry(key).or_default();
+            for (link, n) in links {
+                *group_links.entry(link.clone()).or_default() += n;
+            }
+            *spellings.entry(name.clone()).or_default() += links.values().sum::<usize>();
+        }
+        let mut entities: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for (links, spellings) in groups.values() {
             let Some((link, _)) = links.iter().max_by(|a, b| {
                 a.1.cmp(b.1)
                     .then_with(|| qid_order(b.0).cmp(&qid_order(a.0)))
             }) else {
                 continue;
             };
-            let total: usize = links.values().sum();
-            entities
+            let commonest = spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(n, _)| n.clone())
+                .unwrap_or_default();
+            let entity = entities
                 .entry(if link == "NIL" {
-                    format!("NIL:{name}")
+                    format!("NIL:{commonest}")
                 } else {
                     link.clone()
                 })
-                .or_default()
-                .insert(name.clone(), total);
+                .or_default();
+            for (name, total) in spellings {
+                entity.insert(name.clone(), *total);
+            }
         }
         let sources: Vec<&str> = self.sources.keys().map(String::as_str).collect();
         let source = format!("the gold standard of HIPE-2022 {}", sources.join(", "));
@@ -784,6 +804,45 @@ mod tests {
         assert_eq!(
             (m[1].text.as_str(), m[1].class.as_str(), m[1].link.as_str()),
             ("Bold Street", "STREET", "NIL")
+        );
+    }
+
+    #[test]
+    fn spellings_the_tagger_takes_for_one_name_make_one_entity() {
+        let mut names = Names::default();
+        let m = |text: &str, link: &str| Mention {
+            start: 0,
+            end: 0,
+            text: text.into(),
+            class: "STREET".into(),
+            link: link.into(),
+        };
+        for (text, link) in [
+            ("Bury Street", "NIL"),
+            ("BURY STREET", "NIL"),
+            ("Bury Street", "NIL"),
+            ("Church Street", "Q5"),
+            ("CHURCH STREET", "NIL"),
+            ("Church Street", "Q5"),
+        ] {
+            names.add(&m(text, link), "dev");
+        }
+        let (csv, rows) = names.gazetteer().unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert_eq!(rows, 2, "{csv}");
+        let lines: Vec<&str> = csv.lines().skip(1).collect();
+        // Each entity holds both spellings; the linked group keeps its QID.
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("nil-bury-street,") && l.contains("BURY STREET")),
+            "{csv}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("q5,") && l.contains("CHURCH STREET")),
+            "{csv}"
         );
     }
 

@@ -296,3 +296,11 @@ pub fn rapper_count(format: &str, path: &Path) -> usize {
         .and_then(|n| n.parse().ok());
     n.unwrap_or_else(|| panic!("no count in rapper's output: {stderr}"))
 }
+
+/// Held by every test that writes to the Virtuoso that scripts/test starts:
+/// a bulk load and a Graph Store push at the same time both write the
+/// shared ontology graph, and Virtuoso serialises them behind its locks.
+pub fn virtuoso_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
