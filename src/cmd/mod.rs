@@ -107,3 +107,17 @@ impl Context {
         }
     }
 }
+
+/// A `--timeout` in seconds as a [`Duration`]: positive and countable, or
+/// a usage error with `fix`.
+pub fn seconds(value: f64, fix: &str) -> Result<std::time::Duration> {
+    Some(value)
+        .filter(|t| *t > 0.0)
+        .and_then(|t| std::time::Duration::try_from_secs_f64(t).ok())
+        .ok_or_else(|| annalist::Error::Usage {
+            message: format!(
+                "--timeout {value} is not a positive number of seconds that a clock can count"
+            ),
+            fix: fix.into(),
+        })
+}

@@ -8,7 +8,6 @@ use annalist::store::StoreDir;
 use annalist::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::io::RdfFormat;
-use std::time::Duration;
 
 pub fn run(ctx: &Context, args: &PushArgs) -> Result<()> {
     let format = match args.format.to_ascii_lowercase().as_str() {
@@ -21,16 +20,10 @@ pub fn run(ctx: &Context, args: &PushArgs) -> Result<()> {
             })
         }
     };
-    let timeout = Some(args.timeout)
-        .filter(|t| *t > 0.0)
-        .and_then(|t| Duration::try_from_secs_f64(t).ok())
-        .ok_or_else(|| Error::Usage {
-            message: format!(
-                "--timeout {} is not a positive number of seconds",
-                args.timeout
-            ),
-            fix: "give the seconds to wait for each answer, e.g. --timeout 60".into(),
-        })?;
+    let timeout = super::seconds(
+        args.timeout,
+        "give the seconds to wait for each answer, e.g. --timeout 60",
+    )?;
     let auth = match (&args.user, &args.password, &args.token) {
         (Some(user), Some(password), _) => Auth::Basic {
             user: user.clone(),

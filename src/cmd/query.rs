@@ -7,7 +7,6 @@ use annalist::query::{self, Format, Outcome, QueryConfig};
 use annalist::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
-use std::time::Duration;
 
 pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outcome> {
     let (origin, text) = match (&args.sparql, args.query.as_deref()) {
@@ -29,16 +28,10 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outco
         })?),
         None => None,
     };
-    let timeout = Some(args.timeout)
-        .filter(|t| *t > 0.0)
-        .and_then(|t| Duration::try_from_secs_f64(t).ok())
-        .ok_or_else(|| Error::Usage {
-            message: format!(
-                "--timeout {} is not a positive number of seconds that a clock can count",
-                args.timeout
-            ),
-            fix: "give a time limit such as --timeout 30 (at most about 10^19 seconds)".into(),
-        })?;
+    let timeout = super::seconds(
+        args.timeout,
+        "give a time limit such as --timeout 30 (at most about 10^19 seconds)",
+    )?;
     let bindings = args
         .bind
         .iter()

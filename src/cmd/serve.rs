@@ -9,19 +9,12 @@ use annalist::serve::sparql::{self, NamedQuery};
 use annalist::serve::{self, reconcile, Router, ServeConfig};
 use annalist::store::StoreDir;
 use annalist::{Error, Result};
-use std::time::Duration;
 
 pub fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
-    let timeout = Some(args.timeout)
-        .filter(|t| *t > 0.0)
-        .and_then(|t| Duration::try_from_secs_f64(t).ok())
-        .ok_or_else(|| Error::Usage {
-            message: format!(
-                "--timeout {} is not a positive number of seconds",
-                args.timeout
-            ),
-            fix: "give a time limit per query such as --timeout 30".into(),
-        })?;
+    let timeout = super::seconds(
+        args.timeout,
+        "give a time limit per query such as --timeout 30",
+    )?;
     // Bring the store up to date first; while another process builds it,
     // serve what is there (the new generation is served once committed).
     match ctx.ensure_built() {
