@@ -797,7 +797,10 @@ impl Corpus {
                 .into());
             }
         }
-        let undescribed = undescribed_texts(dir, &file_index)?;
+        // Folders' files count as described: they are in `files`, not in
+        // `file_index`, which holds the files the manifest and sheet name.
+        let described: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let undescribed = undescribed_texts(dir, &described)?;
         Ok(Corpus {
             documents_path,
             undescribed,
@@ -1436,7 +1439,7 @@ fn add_sheet(
 
 /// The `.txt` files under `dir` that `described` does not name, relative
 /// paths in order; hidden files and directories are skipped.
-fn undescribed_texts(dir: &Path, described: &HashMap<String, usize>) -> Result<Vec<String>> {
+fn undescribed_texts(dir: &Path, described: &HashSet<&str>) -> Result<Vec<String>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
@@ -1455,7 +1458,7 @@ fn undescribed_texts(dir: &Path, described: &HashMap<String, usize>) -> Result<V
                 Ok(_) if name.ends_with(".txt") => {
                     let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
                     let rel = rel.replace('\\', "/");
-                    if !described.contains_key(&rel) {
+                    if !described.contains(rel.as_str()) {
                         found.push(rel);
                     }
                 }

@@ -211,3 +211,18 @@ fn every_field_that_describes_a_file_or_document_reaches_an_update() {
     build(&w, &full, true);
     assert_eq!(after, nquads(&w, &full));
 }
+
+#[test]
+fn the_files_of_a_folder_are_not_named_as_described_by_nothing() {
+    let w = with_archive();
+    w.write("stray.txt", "Nobody describes this file.\n");
+    let stderr = build(&w, &w.store(), false);
+    assert!(stderr.contains("described by nothing"), "{stderr}");
+    let named = stderr
+        .lines()
+        .find(|l| l.contains("described by nothing"))
+        .unwrap();
+    assert!(named.contains("stray.txt"), "{named}");
+    assert!(named.contains("1 text file under"), "{named}");
+    assert!(!named.contains("archive/"), "{named}");
+}
