@@ -58,6 +58,7 @@ pub mod sentence;
 pub mod serve;
 pub mod shard;
 pub mod site;
+pub mod stamp;
 pub mod store;
 pub mod table;
 pub mod vocab;

@@ -200,11 +200,16 @@ fn fingerprint(inputs: &str, ledger: &Ledger) -> String {
 /// Builds the store from the whole corpus, replacing the previous
 /// generation.
 pub fn build(config: &BuildConfig) -> Result<Summary> {
-    let started = Instant::now();
+    let (started, began_ns) = (Instant::now(), ledger::now_ns());
     let corpus = config.load_corpus()?;
     let inputs = inputs_hash(&corpus)?;
+    let watch = crate::stamp::Watch::new(&corpus, config.allow_outside, corpus_warnings(&corpus));
     let plan = Plan::full(&corpus, inputs);
-    build_from(config, corpus, plan, started)
+    let summary = build_from(config, corpus, plan, started)?;
+    if let Some(watch) = watch {
+        watch.write(&config.store, began_ns);
+    }
+    Ok(summary)
 }
 
 /// Records the time since the previous mark under `name`.
@@ -237,11 +242,41 @@ pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
     ensure_built_or_warn(config).map(|(summary, _)| summary)
 }
 
+/// [`ensure_built_or_warn`] for a reading command: when the stamp of the
+/// generation in use (see [`crate::stamp`]) shows every file and directory
+/// of the corpus and every file of the store as the last full check left
+/// them, the store is up to date and nothing else is read; otherwise the
+/// full check.
+pub fn ensure_built_quickly(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
+    if let Some(warnings) =
+        crate::stamp::unchanged(&config.corpus, &config.store, config.allow_outside)
+    {
+        return Ok((None, warnings));
+    }
+    ensure_built_or_warn(config)
+}
+
 /// [`ensure_built`], with the corpus's warnings (see [`corpus_warnings`])
-/// when nothing was built: a build's summary carries them itself.
+/// when nothing was built: a build's summary carries them itself. The full
+/// check: the manifest, the sheet and the ledger are read, every text file
+/// is looked at. When the store is then up to date, it is stamped (see
+/// [`crate::stamp`]) for [`ensure_built_quickly`].
 pub fn ensure_built_or_warn(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
-    let started = Instant::now();
+    let (started, began_ns) = (Instant::now(), ledger::now_ns());
     let corpus = config.load_corpus()?;
+    let watch = crate::stamp::Watch::new(&corpus, config.allow_outside, corpus_warnings(&corpus));
+    let outcome = check_and_build(config, corpus, started)?;
+    if let Some(watch) = watch {
+        watch.write(&config.store, began_ns);
+    }
+    Ok(outcome)
+}
+
+fn check_and_build(
+    config: &BuildConfig,
+    corpus: Corpus,
+    started: Instant,
+) -> Result<(Option<Summary>, Vec<String>)> {
     let inputs = inputs_hash(&corpus)?;
     let dir = StoreDir::new(&config.store);
     // A damaged store is never up to date: build it anew, and say so.

@@ -17,7 +17,9 @@
 //! build it anew rather than call it up to date.
 //!
 //! Each generation has its search index beside it, `gen-NNNNNN.search/`
-//! (see [`crate::search`]), made and removed with it.
+//! (see [`crate::search`]), made and removed with it, and may have a stamp,
+//! `gen-NNNNNN.stamp` (see [`crate::stamp`]), written by the check that
+//! last found it up to date and removed with it.
 //!
 //! A long-lived reader (`annalist serve`) opens a generation through
 //! [`StoreDir::open_reader`], which holds a shared lock on
@@ -301,6 +303,7 @@ impl StoreDir {
             + 1;
         let name = format!("gen-{next:06}");
         let path = self.path.join(&name);
+        crate::stamp::remove(&self.path, &name);
         Ok(Generation {
             dir: self.clone(),
             name,
@@ -355,6 +358,7 @@ impl StoreDir {
                 let _ = fs::remove_dir_all(crate::search::index_dir(&path));
                 let _ = fs::remove_file(self.path.join(format!("{name}.build.toml")));
                 let _ = fs::remove_file(self.path.join(format!("{name}.{LEDGER}")));
+                crate::stamp::remove(&self.path, &name);
                 if lease.is_some() {
                     let _ = fs::remove_file(&lease_path);
                 }

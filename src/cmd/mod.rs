@@ -55,12 +55,14 @@ impl Context {
     }
 
     /// Builds the store if the corpus changed, reporting on standard error.
+    /// An unchanged corpus is told by the stamp of the generation in use
+    /// (see [`annalist::stamp`]) when it has one.
     ///
     /// While another process builds into the store, the generation in use is
     /// read as it is (a build never changes it), with a warning, instead of
     /// failing on the build lock.
     pub fn ensure_built(&self) -> Result<()> {
-        let (summary, warnings) = match pipeline::ensure_built_or_warn(&self.build) {
+        let (summary, warnings) = match pipeline::ensure_built_quickly(&self.build) {
             Err(annalist::Error::StoreBusy { path })
                 if StoreDir::new(&self.build.store).current()?.is_some() =>
             {

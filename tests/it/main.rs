@@ -8,6 +8,7 @@ mod build;
 mod claims;
 mod discover;
 mod export;
+mod fast_start;
 mod golden;
 mod hipe;
 mod incremental;

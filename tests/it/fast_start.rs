@@ -1,0 +1,193 @@
+//! A reading command on an unchanged corpus is answered from the stamp of
+//! the generation in use, without the full check; any change the full
+//! check would see (an edit in place, a file added below a folder, a
+//! manifest edited back to its old time, a damaged store) still reaches the
+//! store. A stamp is only written for entries that last changed more than
+//! two seconds before the check, so every test first lets the corpus
+//! settle.
+
+use crate::util::*;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+/// Waits until what was written so far can be stamped.
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(2300));
+}
+
+/// The generation `CURRENT` names.
+fn generation(w: &Workdir) -> String {
+    std::fs::read_to_string(w.store().join("CURRENT"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+fn stamp(w: &Workdir) -> PathBuf {
+    w.store().join(format!("{}.stamp", generation(w)))
+}
+
+/// What tells one writing of the stamp from another: a full check writes
+/// it anew (aside, then renamed), the stamp's own answer leaves it be.
+fn stamp_written(w: &Workdir) -> (u64, i64, i64) {
+    let m = std::fs::metadata(stamp(w)).expect("a stamp");
+    (m.ino(), m.mtime(), m.mtime_nsec())
+}
+
+/// Runs a reading command and returns (stdout, stderr), asserting success.
+fn read(w: &Workdir, args: &[&str]) -> (String, String) {
+    let out = w.output(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "annalist {args:?}: {stderr}");
+    (String::from_utf8(out.stdout).unwrap(), stderr)
+}
+
+const TITLES: &str = "SELECT ?t WHERE { ?d <http://purl.org/dc/terms/identifier> \"letter-1\" ; <http://schema.org/name> ?t }";
+
+/// A built, settled fixture whose generation has its stamp.
+fn stamped() -> Workdir {
+    let w = Workdir::fixture("small");
+    w.ok(&["build", "--quiet"]);
+    settle();
+    let (_, stderr) = read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(!stderr.contains("Built"), "{stderr}");
+    assert!(stamp(&w).is_file(), "the full check stamps a settled store");
+    w
+}
+
+#[test]
+fn an_unchanged_corpus_is_answered_from_the_stamp_without_a_build() {
+    let w = stamped();
+    let (before, written) = (generation(&w), stamp_written(&w));
+    for args in [
+        &["query", "--format", "csv", "entities"][..],
+        &["search", "Molotov", "--format", "csv"],
+        &["mentions", "--entity", "molotov"],
+    ] {
+        let (out, stderr) = read(&w, args);
+        assert!(!out.is_empty(), "annalist {args:?} answered nothing");
+        assert!(!stderr.contains("Built"), "{stderr}");
+    }
+    assert_eq!(generation(&w), before, "nothing was built");
+    assert_eq!(
+        stamp_written(&w),
+        written,
+        "the stamp answered: no full check wrote it anew"
+    );
+    // `build` always checks in full, and stamps again.
+    let out = w.output(&["build"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("up to date"));
+    assert!(stamp(&w).is_file());
+}
+
+#[test]
+fn an_edit_in_place_after_the_stamp_is_seen() {
+    let w = stamped();
+    let texts = w.corpus().join("texts");
+    let dir_time = std::fs::metadata(&texts).unwrap().mtime_nsec();
+    let size = std::fs::metadata(texts.join("article.txt")).unwrap().len();
+    // Same length, same file, same directory: only its times change.
+    w.edit("texts/article.txt", "greeted", "Zqxwvbn");
+    assert_eq!(
+        std::fs::metadata(texts.join("article.txt")).unwrap().len(),
+        size
+    );
+    assert_eq!(
+        std::fs::metadata(&texts).unwrap().mtime_nsec(),
+        dir_time,
+        "an edit in place leaves its directory's time"
+    );
+    let (out, stderr) = read(&w, &["search", "Zqxwvbn", "--format", "csv"]);
+    assert!(stderr.contains("Built"), "{stderr}");
+    assert!(out.contains("article"), "{out}");
+}
+
+#[test]
+fn a_manifest_edit_that_keeps_its_size_and_time_is_seen() {
+    let w = stamped();
+    let path = w.corpus().join("manifest.toml");
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    w.edit(
+        "manifest.toml",
+        "Letter from Molotov to Sharett",
+        "Letter from Molotov to Sharet!",
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let rows = w.select(TITLES);
+    assert_eq!(
+        rows,
+        vec![vec!["Letter from Molotov to Sharet!".to_string()]]
+    );
+}
+
+#[test]
+fn a_file_added_below_a_folder_after_the_stamp_is_built() {
+    let w = Workdir::fixture("small");
+    std::fs::create_dir_all(w.corpus().join("archive/1953")).unwrap();
+    w.write("archive/1953/a.txt", "Molotov wrote to Sharett.\n");
+    let manifest = w.read("manifest.toml");
+    w.write(
+        "manifest.toml",
+        format!("{manifest}\n[[folder]]\npath = \"archive\"\nkind = \"note\"\n"),
+    );
+    w.ok(&["build", "--quiet"]);
+    settle();
+    read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(stamp(&w).is_file());
+    // Only archive/1953's time changes.
+    w.write("archive/1953/b.txt", "Sharett wrote back to Molotov.\n");
+    let ids = w.select(
+        "SELECT ?id WHERE { ?d <http://purl.org/dc/terms/identifier> ?id FILTER(STRSTARTS(STR(?id), \"archive-\")) } ORDER BY ?id",
+    );
+    assert_eq!(
+        ids,
+        vec![
+            vec!["archive-1953-a".to_string()],
+            vec!["archive-1953-b".to_string()]
+        ]
+    );
+}
+
+#[test]
+fn an_undescribed_text_is_still_named_when_the_stamp_answers() {
+    let w = Workdir::fixture("small");
+    w.write("stray.txt", "Nobody describes this file.\n");
+    w.ok(&["build", "--quiet"]);
+    settle();
+    let (_, first) = read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(first.contains("stray.txt"), "{first}");
+    let written = stamp_written(&w);
+    let (_, again) = read(&w, &["query", "--format", "csv", "entities"]);
+    assert_eq!(stamp_written(&w), written, "the stamp answered");
+    assert_eq!(again, first, "the same warnings");
+}
+
+#[test]
+fn a_store_damaged_after_the_stamp_is_found_and_built_anew() {
+    let w = stamped();
+    let sst = std::fs::read_dir(w.store().join(generation(&w)))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "sst"))
+        .expect("a table file");
+    let len = std::fs::metadata(&sst).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(&sst).unwrap();
+    f.set_len(len / 2).unwrap();
+    let (out, stderr) = read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(stderr.contains("damaged"), "{stderr}");
+    assert!(out.contains("molotov"), "{out}");
+}
+
+#[test]
+fn a_gazetteer_change_after_the_stamp_rebuilds() {
+    let w = stamped();
+    let gazetteer = w.read("gazetteer.csv");
+    w.write("gazetteer.csv", gazetteer.replace("Sofia", "Sofiya"));
+    let (_, stderr) = read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(stderr.contains("Built"), "{stderr}");
+}
