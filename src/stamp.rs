@@ -26,7 +26,9 @@
 
 use crate::corpus::Corpus;
 use std::collections::BTreeMap;
+use std::ffi::{CStr, CString};
 use std::fs;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -38,25 +40,66 @@ pub const SETTLED_NS: u128 = 2_000_000_000;
 const MAGIC: &str = "annalist stamp 1";
 const SUFFIX: &str = "stamp";
 
-/// What one `stat` says of an entry, as the bytes the digest takes.
-fn seen(m: &fs::Metadata) -> [u8; 48] {
-    let mut b = [0u8; 48];
-    b[0..8].copy_from_slice(&m.size().to_le_bytes());
-    b[8..16].copy_from_slice(&m.mtime().to_le_bytes());
-    b[16..20].copy_from_slice(&(m.mtime_nsec() as u32).to_le_bytes());
-    b[20..28].copy_from_slice(&m.ctime().to_le_bytes());
-    b[28..32].copy_from_slice(&(m.ctime_nsec() as u32).to_le_bytes());
-    b[32..40].copy_from_slice(&m.ino().to_le_bytes());
-    b[40..48].copy_from_slice(&m.dev().to_le_bytes());
-    b
+/// What one `stat` says of an entry: the fields a change moves.
+struct Stat {
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    ino: u64,
+    dev: u64,
 }
 
-/// The change time of an entry, in nanoseconds since the epoch (0 before).
-fn ctime_ns(m: &fs::Metadata) -> u128 {
-    if m.ctime() < 0 {
-        return 0;
+impl Stat {
+    /// The bytes the digest takes.
+    fn bytes(&self) -> [u8; 56] {
+        let mut b = [0u8; 56];
+        let fields = [
+            self.size,
+            self.mtime.0 as u64,
+            self.mtime.1 as u64,
+            self.ctime.0 as u64,
+            self.ctime.1 as u64,
+            self.ino,
+            self.dev,
+        ];
+        for (i, f) in fields.iter().enumerate() {
+            b[i * 8..i * 8 + 8].copy_from_slice(&f.to_le_bytes());
+        }
+        b
     }
-    m.ctime() as u128 * 1_000_000_000 + m.ctime_nsec() as u128
+
+    /// The change time, in nanoseconds since the epoch (0 before).
+    fn ctime_ns(&self) -> u128 {
+        match u128::try_from(self.ctime.0) {
+            Ok(s) => s * 1_000_000_000 + self.ctime.1.max(0) as u128,
+            Err(_) => 0,
+        }
+    }
+}
+
+impl From<&fs::Metadata> for Stat {
+    fn from(m: &fs::Metadata) -> Stat {
+        Stat {
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+            dev: m.dev(),
+        }
+    }
+}
+
+impl From<&libc::stat> for Stat {
+    #[allow(clippy::unnecessary_cast)] // the field types differ between targets
+    fn from(st: &libc::stat) -> Stat {
+        Stat {
+            size: st.st_size as u64,
+            mtime: (st.st_mtime as i64, st.st_mtime_nsec as i64),
+            ctime: (st.st_ctime as i64, st.st_ctime_nsec as i64),
+            ino: st.st_ino as u64,
+            dev: st.st_dev as u64,
+        }
+    }
 }
 
 /// The program's part of the inputs: its version and ontology.
@@ -235,7 +278,7 @@ fn store_digest(store: &Path, name: &str) -> Option<String> {
     for file in [format!("{name}.build.toml"), format!("{name}.files.csv")] {
         let m = fs::metadata(store.join(&file)).ok()?;
         h.update(file.as_bytes());
-        h.update(&seen(&m));
+        h.update(&Stat::from(&m).bytes());
     }
     for dir in [name.to_string(), format!("{name}.search")] {
         let mut names: Vec<String> = Vec::new();
@@ -251,7 +294,7 @@ fn store_digest(store: &Path, name: &str) -> Option<String> {
             let m = fs::metadata(store.join(&dir).join(&n)).ok()?;
             h.update(&(n.len() as u64).to_le_bytes());
             h.update(n.as_bytes());
-            h.update(&seen(&m));
+            h.update(&Stat::from(&m).bytes());
         }
     }
     Some(h.finalize().to_hex().to_string())
@@ -297,31 +340,40 @@ fn corpus_digest(root: &Path, groups: &Groups<&str>) -> Option<(String, u128)> {
 }
 
 /// What `stat` says of each entry of `groups`, in order, and the latest
-/// change time among them.
+/// change time among them. Each directory is opened once and its files
+/// looked at by name in it, which spares the kernel walking the whole path
+/// of every file.
 fn look(root: &Path, groups: &Groups<&str>) -> Option<(Vec<u8>, u128)> {
     let entries: usize = groups.iter().map(|(_, n)| 1 + n.len()).sum();
-    let mut bytes = Vec::with_capacity(entries * 48);
+    let mut bytes = Vec::with_capacity(entries * 56);
     let mut last = 0;
-    let mut one = |path: &Path| -> Option<()> {
-        let m = fs::metadata(path).ok()?;
-        bytes.extend_from_slice(&seen(&m));
-        last = last.max(ctime_ns(&m));
-        Some(())
-    };
-    let mut path = root.to_path_buf();
     for (dir, names) in groups {
-        if *dir != "." {
-            path.push(dir);
+        let dir = if *dir == "." {
+            fs::File::open(root)
+        } else {
+            fs::File::open(root.join(dir))
         }
-        one(&path)?;
+        .ok()?;
+        let m = Stat::from(&dir.metadata().ok()?);
+        bytes.extend_from_slice(&m.bytes());
+        last = last.max(m.ctime_ns());
         for n in names {
-            path.push(n);
-            one(&path)?;
-            path.pop();
+            let st = stat_at(&dir, &CString::new(*n).ok()?)?;
+            let m = Stat::from(&st);
+            bytes.extend_from_slice(&m.bytes());
+            last = last.max(m.ctime_ns());
         }
-        path = root.to_path_buf();
     }
     Some((bytes, last))
+}
+
+/// `stat` of `name` in the open directory `dir`, links followed.
+fn stat_at(dir: &fs::File, name: &CStr) -> Option<libc::stat> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` ends with its NUL, `dir` is an open descriptor, and
+    // `st` is read only when fstatat returned 0, having written it.
+    let rc = unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), 0) };
+    (rc == 0).then(|| unsafe { st.assume_init() })
 }
 
 /// When the stamp of the generation in use shows the corpus at `corpus`
