@@ -286,7 +286,8 @@ def ensure_workload(tools: Tools, names: Path, megabytes: float, aliases: int,
     key = f"{megabytes:g}mb-{aliases}a-{density}-seed{SEED}-{generator_fingerprint(names)}"
     final = CACHE / "workloads" / key
     cmd = [tools.workload, "--out", final, "--megabytes", f"{megabytes:g}", "--aliases", aliases,
-           "--seed", SEED, "--density", density, "--names", names]
+           "--seed", SEED, "--density", density, "--names", names,
+           "--prose", ROOT / "corpus/texts"]
     if not (final / "workload.toml").exists():
         log(f"generating workload {key}")
         tmp = final.with_name(final.name + f".tmp-{os.getpid()}")
@@ -331,6 +332,32 @@ def measure_build(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
     return {"command": "/usr/bin/time -v " + show(cmd), "seconds": stats(seconds),
             "peak_rss_mb": stats(rss), "triples": triples, "store_bytes": dir_usage(generation),
             "summary": m.group(0)}
+
+
+START_QUERY = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+
+
+def measure_start(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
+    """A reading command's start on an unchanged corpus: a one-row query, end to end, answered
+    from the stamp of the generation in use, and after a full check (the stamp removed first)."""
+    cmd = [tools.annalist, "-q", "--corpus", w.corpus, "--store", w.store, "query",
+           "--format", "csv", "--sparql", START_QUERY]
+    stamp = w.store / ((w.store / "CURRENT").read_text().strip() + ".stamp")
+    # The corpus must have settled for two seconds before a check stamps it.
+    time.sleep(2.5)
+    run(cmd)
+    out: dict[str, Any] = {"command": show(cmd)}
+    for name, forget in (("stamped", False), ("full_check", True)):
+        seconds = []
+        for _ in range(runs):
+            if forget:
+                stamp.unlink(missing_ok=True)
+            elif not stamp.exists():
+                raise BenchError(f"no stamp {stamp} after a full check")
+            seconds.append(timed(cmd)[0])
+        out[name] = stats(seconds)
+        log(f"[{w.label}] start, {name}: {out[name]['median']:.3f} s")
+    return out
 
 
 def measure_exports(tools: Tools, w: Workload, runs: int, formats: list[str],
@@ -722,6 +749,19 @@ def render(results: dict[str, Any]) -> str:
             out.append(table(["corpus", "runs", "wall s", "MB/s", "peak RSS MB", "triples",
                               "triples/s", "store MB", "bytes/triple"], rows))
 
+        starts = [c for c in corpora if c.get("start")]
+        if starts:
+            out.append("Start of a reading command on the unchanged corpus: `annalist -q --corpus "
+                       "W/corpus --store W/store query --format csv --sparql '" + START_QUERY +
+                       "'`, end to end. *stamped*: the store found up to date by the stamp of its "
+                       "generation (a stat of every file and directory); *full check*: the stamp "
+                       "removed before each run, so the manifest, the document sheet and the "
+                       "ledger are read and checked as every start did before stamps.\n")
+            out.append(table(["corpus", "runs", "stamped s", "full check s"],
+                             [[c["label"], c["start"]["stamped"]["runs"],
+                               spread(c["start"]["stamped"]), spread(c["start"]["full_check"])]
+                              for c in starts]))
+
         out.append("## 4. Peers on the same input\n")
         out.append("*ratio* is annalist's time divided by the peer's on the same input: below 1, "
                    "annalist is faster.\n")
@@ -1020,6 +1060,7 @@ def main(argv: list[str]) -> int:
         c["build"] = attempt(f"build {w.label}", lambda: measure_build(tools, w, runs))
         if c["build"] is None:
             continue
+        c["start"] = attempt(f"start {w.label}", lambda: measure_start(tools, w, runs))
         nquads = w.dir / "store.nq"
         formats = EXPORT_FORMATS if mb <= args.export_max_mb else ["nquads"]
         export_runs = runs if mb <= args.export_max_mb else 1
