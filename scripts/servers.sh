@@ -17,7 +17,8 @@
 #                                   ANNALIST_VIRTUOSO_BULK_ISQL_PORT. Bulk
 #                                   loads and Graph Store writes are kept on
 #                                   separate servers: a bulk load run after
-#                                   a push on one server left it hung.
+#                                   a push on one server left it hung. Each
+#                                   start empties its database.
 #   annalist_oxigraph_server_start  Oxigraph server (the `oxigraph` CLI from
 #                                   PyPI, the version scripts/bench pins) on
 #                                   7878, union default graph; exports
@@ -127,7 +128,9 @@ DeferInferenceRulesInit = 0
 EOF
     echo "$http $isql" >"$dir/ports"
     echo "annalist: starting Virtuoso ($name) in $dir (HTTP $http, ISQL $isql)" >&2
-    (cd "$dir" && nohup virtuoso-t +configfile "$dir/virtuoso.ini" +foreground >"$dir/stdout.log" 2>&1 &
+    # `&` on virtuoso-t alone, so that $! is the server's own id.
+    (cd "$dir" || exit 1
+        nohup virtuoso-t +configfile "$dir/virtuoso.ini" +foreground >"$dir/stdout.log" 2>&1 &
         echo $! >"$dir/pid")
     if ! annalist_wait_http "http://127.0.0.1:$http/sparql?$ask" 180; then
         tail -20 "$dir/db/virtuoso.log" "$dir/stdout.log" >&2 2>/dev/null
@@ -169,7 +172,13 @@ annalist_virtuoso_stop() {
     unset ANNALIST_VIRTUOSO_URL ANNALIST_VIRTUOSO_ISQL_PORT
 }
 
+# Always a fresh server on an empty database: after some ten loads and
+# clean-ups in a row, this Virtuoso 7.2 once stopped answering on both of
+# its ports while emptying graphs (DELETE FROM DB.DBA.RDF_QUAD, then a
+# checkpoint), idle, with nothing in its log; each test run starts anew.
 annalist_virtuoso_bulk_start() {
+    annalist_virtuoso_instance_stop virtuoso-bulk
+    rm -rf "$(annalist_servers_dir)/virtuoso-bulk/db"
     annalist_virtuoso_instance virtuoso-bulk 8891 1112 || return 1
     export ANNALIST_VIRTUOSO_BULK_URL="http://127.0.0.1:$annalist_virtuoso_http" \
         ANNALIST_VIRTUOSO_BULK_ISQL_PORT="$annalist_virtuoso_isql"
