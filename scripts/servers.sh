@@ -7,12 +7,24 @@
 #                                   HTTP on 8890 (SPARQL at /sparql, graph
 #                                   store at /sparql-graph-crud), ISQL on
 #                                   1111; exports ANNALIST_VIRTUOSO_URL and
-#                                   ANNALIST_VIRTUOSO_ISQL_PORT.
+#                                   ANNALIST_VIRTUOSO_ISQL_PORT. The push
+#                                   tests write to it over HTTP.
+#   annalist_virtuoso_bulk_start    a second Virtuoso with a database of its
+#                                   own, for the bulk loads of shards
+#                                   (ld_dir, rdf_loader_run over ISQL): HTTP
+#                                   on 8891, ISQL on 1112; exports
+#                                   ANNALIST_VIRTUOSO_BULK_URL and
+#                                   ANNALIST_VIRTUOSO_BULK_ISQL_PORT. Bulk
+#                                   loads and Graph Store writes are kept on
+#                                   separate servers: a bulk load run after
+#                                   a push on one server left it hung. Each
+#                                   start empties its database.
 #   annalist_oxigraph_server_start  Oxigraph server (the `oxigraph` CLI from
 #                                   PyPI, the version scripts/bench pins) on
 #                                   7878, union default graph; exports
 #                                   ANNALIST_OXIGRAPH_URL.
-#   annalist_virtuoso_stop, annalist_oxigraph_server_stop
+#   annalist_virtuoso_stop, annalist_virtuoso_bulk_stop,
+#   annalist_oxigraph_server_stop
 #
 # Each start is idempotent: a server of ours that already answers is
 # reused; a port that another program holds makes the start pick the next
@@ -43,30 +55,34 @@ annalist_pid_alive() {
     [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }
 
-annalist_virtuoso_start() {
-    local dir http isql ask
-    dir="$(annalist_servers_dir)/virtuoso"
+# annalist_virtuoso_instance NAME HTTP ISQL: the Virtuoso whose files are in
+# $(annalist_servers_dir)/NAME, reused when it answers, else started on the
+# first free ports from HTTP and ISQL up. Sets annalist_virtuoso_http and
+# annalist_virtuoso_isql to its ports.
+annalist_virtuoso_instance() {
+    local name="$1" dir http isql ask
+    dir="$(annalist_servers_dir)/$name"
     ask="query=ASK%7B%7D"
     # Ours, and answering: reuse it.
     if annalist_pid_alive "$dir/pid" && [ -f "$dir/ports" ]; then
         read -r http isql <"$dir/ports"
         if curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$http/sparql?$ask"; then
-            export ANNALIST_VIRTUOSO_URL="http://127.0.0.1:$http" ANNALIST_VIRTUOSO_ISQL_PORT="$isql"
+            annalist_virtuoso_http="$http" annalist_virtuoso_isql="$isql"
             return 0
         fi
     fi
     if ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>&1; then
         annalist_apt_install virtuoso-opensource || return 1
     fi
-    annalist_virtuoso_stop
-    http=8890
-    isql=1111
+    annalist_virtuoso_instance_stop "$name"
+    http="$2"
+    isql="$3"
     while annalist_port_taken "$http"; do http=$((http + 1)); done
     while annalist_port_taken "$isql" || [ "$isql" = "$http" ]; do isql=$((isql + 1)); done
     mkdir -p "$dir/db"
     dir="$(cd "$dir" && pwd)"
     cat >"$dir/virtuoso.ini" <<EOF
-; A private Virtuoso for annalist's tests, written by scripts/servers.sh.
+; A private Virtuoso for annalist's tests ($name), written by scripts/servers.sh.
 [Database]
 DatabaseFile    = $dir/db/virtuoso.db
 ErrorLogFile    = $dir/db/virtuoso.log
@@ -111,8 +127,10 @@ MaxQueryCostEstimationTime = 0
 DeferInferenceRulesInit = 0
 EOF
     echo "$http $isql" >"$dir/ports"
-    echo "annalist: starting Virtuoso in $dir (HTTP $http, ISQL $isql)" >&2
-    (cd "$dir" && nohup virtuoso-t +configfile "$dir/virtuoso.ini" +foreground >"$dir/stdout.log" 2>&1 &
+    echo "annalist: starting Virtuoso ($name) in $dir (HTTP $http, ISQL $isql)" >&2
+    # `&` on virtuoso-t alone, so that $! is the server's own id.
+    (cd "$dir" || exit 1
+        nohup virtuoso-t +configfile "$dir/virtuoso.ini" +foreground >"$dir/stdout.log" 2>&1 &
         echo $! >"$dir/pid")
     if ! annalist_wait_http "http://127.0.0.1:$http/sparql?$ask" 180; then
         tail -20 "$dir/db/virtuoso.log" "$dir/stdout.log" >&2 2>/dev/null
@@ -124,12 +142,13 @@ EOF
         cat "$dir/grant.log" >&2
         annalist_missing "write access to Virtuoso's graph store" "isql-vt $isql dba dba exec='GRANT SPARQL_UPDATE TO \"SPARQL\";'" || return 1
     fi
-    export ANNALIST_VIRTUOSO_URL="http://127.0.0.1:$http" ANNALIST_VIRTUOSO_ISQL_PORT="$isql"
+    annalist_virtuoso_http="$http" annalist_virtuoso_isql="$isql"
 }
 
-annalist_virtuoso_stop() {
+# Stops the Virtuoso whose files are in $(annalist_servers_dir)/$1.
+annalist_virtuoso_instance_stop() {
     local dir pid i
-    dir="$(annalist_servers_dir)/virtuoso"
+    dir="$(annalist_servers_dir)/$1"
     if annalist_pid_alive "$dir/pid"; then
         pid="$(cat "$dir/pid")"
         kill "$pid" 2>/dev/null
@@ -140,7 +159,34 @@ annalist_virtuoso_stop() {
         kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$dir/pid"
+}
+
+annalist_virtuoso_start() {
+    annalist_virtuoso_instance virtuoso 8890 1111 || return 1
+    export ANNALIST_VIRTUOSO_URL="http://127.0.0.1:$annalist_virtuoso_http" \
+        ANNALIST_VIRTUOSO_ISQL_PORT="$annalist_virtuoso_isql"
+}
+
+annalist_virtuoso_stop() {
+    annalist_virtuoso_instance_stop virtuoso
     unset ANNALIST_VIRTUOSO_URL ANNALIST_VIRTUOSO_ISQL_PORT
+}
+
+# Always a fresh server on an empty database: after some ten loads and
+# clean-ups in a row, this Virtuoso 7.2 once stopped answering on both of
+# its ports while emptying graphs (DELETE FROM DB.DBA.RDF_QUAD, then a
+# checkpoint), idle, with nothing in its log; each test run starts anew.
+annalist_virtuoso_bulk_start() {
+    annalist_virtuoso_instance_stop virtuoso-bulk
+    rm -rf "$(annalist_servers_dir)/virtuoso-bulk/db"
+    annalist_virtuoso_instance virtuoso-bulk 8891 1112 || return 1
+    export ANNALIST_VIRTUOSO_BULK_URL="http://127.0.0.1:$annalist_virtuoso_http" \
+        ANNALIST_VIRTUOSO_BULK_ISQL_PORT="$annalist_virtuoso_isql"
+}
+
+annalist_virtuoso_bulk_stop() {
+    annalist_virtuoso_instance_stop virtuoso-bulk
+    unset ANNALIST_VIRTUOSO_BULK_URL ANNALIST_VIRTUOSO_BULK_ISQL_PORT
 }
 
 # The oxigraph CLI, in its own venv, at the version scripts/bench pins.
