@@ -5,10 +5,16 @@
 //! varies between transcriptions: diacritics (`Slánský` ~ `Slansky`),
 //! typographic apostrophes and quotes, dash variants, runs of white space and
 //! line breaks (a name broken across a line end), and a hyphen that ends a
-//! line. Each name also matches in capitals (`MOLOTOV` in a heading). A name
+//! line. Each name also matches in capitals (`MOLOTOV` in a heading, for a
+//! name of three letters or more), and a name of two or more words matches
+//! in any capitals that keep one capital letter (`Jewish Anti-fascist
+//! committee`, OCR'd `JEWISH Anti-Fascist COMMITTEE`): such a match says it
+//! is a [`How::Case`] variant. A name
 //! written in double quotes in the gazetteer (`"Truth"`) only matches where
 //! the text quotes it. Matches are whole words; where matches overlap, the
-//! leftmost, then the longest, wins. A possessive (`Stalin's`, `Stalin’s`)
+//! leftmost, then the longest, wins; the names inside a winning match are
+//! kept apart ([`Tagged::inner`]), so that a person, organisation or place
+//! named inside the name of an event or work can be a nested mention. A possessive (`Stalin's`, `Stalin’s`)
 //! is a word boundary, so it needs no alias. An alias written
 //! `name@doc-id` applies only in that document, and wins there over the same
 //! name of another entity: [`Tagger::resolve`] gives a match to its entity
@@ -19,27 +25,129 @@
 //! mention as written (quotes of a quoted alias excluded).
 
 use crate::gazetteer::Gazetteer;
+use crate::variants::Variants;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// A name found in a text, before it is given to an entity: byte offsets
-/// into the original text, and the pattern that matched.
+/// into the original text, the pattern that matched, and whether it matched
+/// as listed or in other capitals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {
     pub start: usize,
     pub end: usize,
     pub pattern: usize,
+    pub how: How,
+}
+
+/// What the tagger found: the winning matches, and the matches that lie
+/// inside a winning match (each within one of `matches`, never equal to
+/// it), in text order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tagged {
+    pub matches: Vec<Match>,
+    pub inner: Vec<Match>,
+}
+
+/// How a mention was found: the rule, so that a reviewer can list the
+/// mentions of one rule and reject what it got wrong. Only [`How::Listed`]
+/// is a name the gazetteer lists as written; every other way is derived
+/// by annalist, and the mention carries its reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum How {
+    /// A gazetteer name, as listed.
+    Listed,
+    /// A gazetteer name in other capitals (a heading, OCR).
+    Case,
+    /// A person's surname alone.
+    Surname,
+    /// A person's initials and surname (`S. Mikhoels`).
+    Initials,
+    /// An acronym or short form the document defines for a name.
+    ShortForm,
+    /// Another transliteration of a gazetteer name.
+    Spelling,
+    /// A name several entities share, decided by evidence in the document.
+    Context,
+    /// Added or relinked by a reviewer's override.
+    Review,
+}
+
+impl How {
+    pub const ALL: [How; 8] = [
+        How::Listed,
+        How::Case,
+        How::Surname,
+        How::Initials,
+        How::ShortForm,
+        How::Spelling,
+        How::Context,
+        How::Review,
+    ];
+
+    /// The name on the command line and in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            How::Listed => "listed",
+            How::Case => "case",
+            How::Surname => "surname",
+            How::Initials => "initials",
+            How::ShortForm => "short-form",
+            How::Spelling => "spelling",
+            How::Context => "context",
+            How::Review => "review",
+        }
+    }
+
+    /// The local name of its concept in the ontology's `ans:MentionMethods`.
+    pub fn concept(self) -> &'static str {
+        match self {
+            How::Listed => "listedName",
+            How::Case => "caseVariant",
+            How::Surname => "surnameVariant",
+            How::Initials => "initialsVariant",
+            How::ShortForm => "definedShortForm",
+            How::Spelling => "spellingVariant",
+            How::Context => "decidedByContext",
+            How::Review => "reviewerOverride",
+        }
+    }
+
+    /// The way whose concept has this local name.
+    pub fn from_concept(local: &str) -> Option<How> {
+        How::ALL.into_iter().find(|h| h.concept() == local)
+    }
 }
 
 /// A name found in a text and given to an entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     /// Byte offsets into the original text.
     pub start: usize,
     pub end: usize,
     /// Index of the entity in the gazetteer.
     pub entity: usize,
+    pub how: How,
+    /// Why a derived mention was made (None for a listed name).
+    pub reason: Option<String>,
+    /// For a nested mention, the byte span of the event's or work's name
+    /// it lies in.
+    pub nested_in: Option<(usize, usize)>,
+}
+
+impl Mention {
+    /// A mention of a listed name, or of a name in other capitals.
+    pub fn found(m: &Match, entity: usize) -> Mention {
+        Mention {
+            start: m.start,
+            end: m.end,
+            entity,
+            how: m.how,
+            reason: None,
+            nested_in: None,
+        }
+    }
 }
 
 /// A name that several entities share in this document: left unlinked.
@@ -48,6 +156,9 @@ pub struct Ambiguous {
     pub start: usize,
     pub end: usize,
     pub entities: Vec<usize>,
+    /// What the document said and why it did not decide, when it was
+    /// weighed (None: nothing in the document bore on it).
+    pub reason: Option<String>,
 }
 
 /// Whom a match belongs to in a given document.
@@ -70,6 +181,13 @@ struct Candidate {
 #[derive(Debug)]
 struct Pattern {
     candidates: Vec<Candidate>,
+    /// The folded name as listed (in capitals for a capitals variant of a
+    /// name outside ASCII, which the automaton cannot fold).
+    key: String,
+    /// Whether `key` is a name in capitals the gazetteer does not list.
+    capitals: bool,
+    /// Whether the name has two words or more.
+    words: bool,
     quoted: bool,
     /// Whether the pattern's first and last characters are letters or
     /// digits, and so need a word boundary beside them.
@@ -81,6 +199,7 @@ struct Pattern {
 pub struct Tagger {
     automaton: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
+    variants: Variants,
 }
 
 impl Tagger {
@@ -97,25 +216,33 @@ impl Tagger {
                     _ => (false, name),
                 };
                 let folded = fold(bare).0;
-                let mut variants = vec![folded.clone()];
+                let words = folded.contains(' ');
+                let mut variants = vec![(folded.clone(), false)];
+                // ASCII letters match in any capitals; other letters need
+                // their capitals spelled out.
                 let upper = folded.to_uppercase();
-                if upper != folded && folded.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
-                    variants.push(upper);
+                if !folded.is_ascii() && upper != folded && letters(&folded) >= 3 {
+                    variants.push((upper, true));
                 }
-                for v in variants {
+                for (v, capitals) in variants {
                     let key = if quoted { format!("\"{v}\"") } else { v };
                     let first = key.chars().next().unwrap_or(' ');
                     let last = key.chars().next_back().unwrap_or(' ');
                     let idx = *by_key.entry(key.clone()).or_insert_with(|| {
-                        keys.push(key);
+                        keys.push(key.clone());
                         patterns.push(Pattern {
                             candidates: Vec::new(),
+                            key,
+                            capitals,
+                            words,
                             quoted,
                             word_start: first.is_alphanumeric(),
                             word_end: last.is_alphanumeric(),
                         });
                         patterns.len() - 1
                     });
+                    // A name listed as written is not a capitals variant.
+                    patterns[idx].capitals &= capitals;
                     let candidates = &mut patterns[idx].candidates;
                     match candidates.iter_mut().find(|c| c.entity == i) {
                         // A name both limited and not is not limited.
@@ -134,13 +261,20 @@ impl Tagger {
         let automaton = (!keys.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
                 .build(&keys)
                 .expect("the gazetteer's names compile into an automaton")
         });
         Tagger {
             automaton,
             patterns,
+            variants: Variants::new(gazetteer),
         }
+    }
+
+    /// The derivations of name variants, compiled from the same gazetteer.
+    pub fn variants(&self) -> &Variants {
+        &self.variants
     }
 
     /// Names that several entities share everywhere (not limited to
@@ -201,30 +335,53 @@ impl Tagger {
     /// Finds all names in `text`; where matches overlap, the leftmost, then
     /// the longest, wins.
     pub fn tag(&self, text: &str) -> Vec<Match> {
+        self.tag_nested(text).matches
+    }
+
+    /// How a match of pattern `p` at `found` (folded text) was found, or
+    /// None when its capitals rule it out: a one-word name matches as
+    /// listed or in capitals (three letters or more); a name of two or
+    /// more words in any capitals that keep a capital letter.
+    fn how(&self, p: usize, found: &str) -> Option<How> {
+        let pattern = &self.patterns[p];
+        if found == pattern.key {
+            return Some(if pattern.capitals {
+                How::Case
+            } else {
+                How::Listed
+            });
+        }
+        let upper = found == pattern.key.to_uppercase() && letters(&pattern.key) >= 3;
+        let mixed = pattern.words && found.chars().any(char::is_uppercase);
+        (upper || mixed).then_some(How::Case)
+    }
+
+    /// Finds all names in `text` (see [`Tagger::tag`]), and the names that
+    /// lie inside the winning ones.
+    pub fn tag_nested(&self, text: &str) -> Tagged {
         let Some(automaton) = &self.automaton else {
-            return Vec::new();
+            return Tagged::default();
         };
         let (folded, map) = fold(text);
         let fb = folded.as_bytes();
         let boundary_before = |i: usize| i == 0 || !char_before(&folded, i).is_alphanumeric();
         let boundary_after = |i: usize| i >= fb.len() || !char_at(&folded, i).is_alphanumeric();
-        let mut candidates: Vec<(usize, usize, usize)> = automaton
+        let mut candidates: Vec<(usize, usize, usize, How)> = automaton
             .find_overlapping_iter(&folded)
             .filter_map(|m| {
                 let p = &self.patterns[m.pattern().as_usize()];
                 let ok = (!p.word_start || boundary_before(m.start()))
                     && (!p.word_end || boundary_after(m.end()));
-                ok.then_some((m.start(), m.end(), m.pattern().as_usize()))
+                if !ok {
+                    return None;
+                }
+                let how = self.how(m.pattern().as_usize(), &folded[m.start()..m.end()])?;
+                Some((m.start(), m.end(), m.pattern().as_usize(), how))
             })
             .collect();
-        candidates.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-        let mut matches = Vec::new();
-        let mut last_end = 0;
-        for (s, e, p) in candidates {
-            if s < last_end {
-                continue;
-            }
-            last_end = e;
+        candidates.sort_by_key(|&(s, e, p, how)| (s, std::cmp::Reverse(e), how, p));
+        candidates.dedup_by_key(|&mut (s, e, _, _)| (s, e));
+        let to_match = |(s, e, p, how): (usize, usize, usize, How)| {
             let (s, e) = if self.patterns[p].quoted {
                 (s + 1, e - 1)
             } else {
@@ -232,14 +389,36 @@ impl Tagger {
             };
             let (start, end) = (map[s] as usize, map[e] as usize);
             let end = start + text[start..end].trim_end().len();
-            matches.push(Match {
+            Match {
                 start,
                 end,
                 pattern: p,
-            });
+                how,
+            }
+        };
+        let mut out = Tagged::default();
+        let mut last: Option<(usize, usize)> = None;
+        for c in candidates {
+            let (s, e) = (c.0, c.1);
+            match last {
+                Some((ls, le)) if s < le => {
+                    if ls <= s && e <= le {
+                        out.inner.push(to_match(c));
+                    }
+                }
+                _ => {
+                    last = Some((s, e));
+                    out.matches.push(to_match(c));
+                }
+            }
         }
-        matches
+        out
     }
+}
+
+/// The letters and digits of a name.
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
 fn char_before(s: &str, i: usize) -> char {

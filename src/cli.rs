@@ -423,9 +423,40 @@ pub struct MentionsArgs {
     #[arg(long)]
     pub unlinked: bool,
 
+    /// Only mentions found this way (repeat for several): a name the
+    /// gazetteer lists, or a variant annalist derived, each with its reason
+    /// in the `reason` column.
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub how: Vec<HowArg>,
+
     /// table or tsv [default: table on a terminal, tsv otherwise].
     #[arg(long, short, value_name = "FORMAT")]
     pub format: Option<String>,
+}
+
+/// How a mention was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HowArg {
+    /// A gazetteer name as listed.
+    Listed,
+    /// A gazetteer name in other capitals.
+    Case,
+    /// A person's surname alone.
+    Surname,
+    /// A person's initials and surname.
+    Initials,
+    /// An acronym or short form the document defines.
+    ShortForm,
+    /// Another transliteration of a gazetteer name.
+    Spelling,
+    /// A shared name decided by the document's evidence.
+    Context,
+    /// Added or relinked by an override.
+    Review,
+    /// Inside the name of an event or work.
+    Nested,
+    /// A name several entities share, left unlinked.
+    Shared,
 }
 
 #[derive(Debug, Args)]

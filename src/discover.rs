@@ -498,6 +498,43 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     Rows::default().similarity(&Folded::new(a), &Folded::new(b), 0.0)
 }
 
+/// The transliteration-neutral key of a name: its words in the form
+/// [`similarity`] compares them, joined by single spaces, so that
+/// `Charetta` and `Sharett` both give `sharet`, and `Slansky` and
+/// `Slanski` one key.
+pub fn phonetic_key(name: &str) -> String {
+    fold_words(name, true)
+        .iter()
+        .map(|w| phonetic_word(w).into_iter().collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a word, in any case, names nothing on its own: a common English
+/// word, a month or weekday, a nationality, or a personal title.
+pub fn is_common_word(word: &str) -> bool {
+    let key = fold_key(word);
+    let lex = lexicon();
+    key.is_empty()
+        || key
+            .split(' ')
+            .all(|w| lex.stop.contains(w) || lex.demonyms.contains(w) || lex.titles.contains(w))
+}
+
+/// Whether a word (any case, with or without its period) is a personal
+/// title (`Mrs.`, `Comrade`, `Professor`).
+pub fn is_title(word: &str) -> bool {
+    lexicon()
+        .titles
+        .contains(fold_key(word.trim_end_matches('.')).as_str())
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEXICON.get_or_init(Lexicon::new)
+}
+
 /// A gazetteer CSV row (id,type,label,aliases,wikidata,wikidata_source,description) for a candidate:
 /// id = slug of the name (lowercase ASCII, diacritics folded, '-' separated), type = kind, or empty
 /// when discover cannot tell (the description then opens with "type unknown: …", and the row does

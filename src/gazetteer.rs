@@ -4,7 +4,8 @@
 //! (`aliases` separated by `|`), and optionally `latitude,longitude` (WGS 84
 //! decimal degrees, both or neither) and the other facts an import from
 //! Wikidata writes ([`FACT_COLUMNS`]: `instance_of`, `born`, `died`,
-//! `founded`, `dissolved`, `country`). The file is meant to be edited in a
+//! `founded`, `dissolved`, `country`), and `gender` (`female` or `male`, which
+//! a woman's or a man's title before a name is weighed against). The file is meant to be edited in a
 //! spreadsheet, so it is plain RFC 4180 CSV in UTF-8 (a byte-order mark is
 //! accepted).
 //!
@@ -152,6 +153,9 @@ pub const FACT_COLUMNS: [&str; 8] = [
     "country",
 ];
 
+/// An optional column: `female` or `male`, for a person.
+pub const GENDER: &str = "gender";
+
 impl Gazetteer {
     /// Reads and checks a gazetteer CSV.
     pub fn load(path: &Path) -> Result<Gazetteer> {
@@ -186,12 +190,12 @@ impl Gazetteer {
         let mut col = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let h = h.trim();
-            if !COLUMNS.contains(&h) && !FACT_COLUMNS.contains(&h) {
+            if !COLUMNS.contains(&h) && !FACT_COLUMNS.contains(&h) && h != GENDER {
                 return Err(InputError::new(
                     path,
                     format!("unknown column {h:?}"),
                     format!(
-                        "the columns are: {}, and optionally {}",
+                        "the columns are: {}, and optionally {},{GENDER}",
                         COLUMNS.join(","),
                         FACT_COLUMNS.join(",")
                     ),
@@ -350,6 +354,17 @@ impl Gazetteer {
                     )
                 })?;
             let mut facts = BTreeMap::new();
+            let (gender, gender_pos) = cell(GENDER);
+            if !gender.is_empty() {
+                if !matches!(gender.as_str(), "female" | "male") {
+                    return Err(fail(
+                        gender_pos,
+                        format!("gender {gender:?} is not female or male"),
+                        "write female or male, or leave the cell empty",
+                    ));
+                }
+                facts.insert(GENDER.to_string(), gender);
+            }
             for name in FACT_COLUMNS {
                 let (value, pos) = cell(name);
                 if value.is_empty() {

@@ -17,7 +17,7 @@
 //! the quads of one build contain no duplicates, so their count is the
 //! store's size.
 
-use crate::annotate::{Ambiguous, Mention, Resolution, Tagger};
+use crate::annotate::{fold, Ambiguous, How, Match, Mention, Resolution, Tagger};
 use crate::corpus::{Corpus, DocumentSpec, PartialDate, Segment};
 use crate::dates;
 use crate::error::{Error, InputError, Result};
@@ -120,6 +120,11 @@ impl Sink<'_> {
 
 /// An offset or index: NIF asks for values castable to xsd:nonNegativeInteger;
 /// the store keeps integers as xsd:integer, so that is what is written.
+/// The concept of `ans:MentionMethods` a mention was found by.
+fn method(how: How) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}{}", ans::NS, how.concept()))
+}
+
 fn index(n: usize) -> Literal {
     Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
 }
@@ -308,6 +313,21 @@ pub struct Sources<'a> {
     pub overrides: &'a Overrides,
 }
 
+/// The mention a match makes; a name in other capitals than the
+/// gazetteer's says which listed name it is.
+fn found_mention(gazetteer: &Gazetteer, text: &str, m: &Match, entity: usize) -> Mention {
+    let mut mention = Mention::found(m, entity);
+    if m.how == How::Case {
+        let written = fold(&text[m.start..m.end]).0.to_lowercase();
+        let listed = gazetteer.entities[entity]
+            .names()
+            .find(|n| fold(n.trim_matches('"')).0.to_lowercase() == written)
+            .unwrap_or(&gazetteer.entities[entity].label);
+        mention.reason = Some(format!("the gazetteer's {listed:?} in other capitals"));
+    }
+    mention
+}
+
 /// Segments, tags and describes one file of the corpus.
 pub fn file_graph(
     sources: &Sources<'_>,
@@ -318,7 +338,7 @@ pub fn file_graph(
 ) -> Result<FileGraph> {
     let (corpus, gazetteer) = (sources.corpus, sources.gazetteer);
     let segments = corpus.segment(file, text)?;
-    let matches = tagger.tag(text);
+    let tagged = tagger.tag_nested(text);
     let mut out = FileGraph {
         mentions_per_entity: vec![0; gazetteer.len()],
         documents: segments.len(),
@@ -331,25 +351,67 @@ pub fn file_graph(
     // reject or relink single mentions.
     let mut found: Vec<Vec<Mention>> = vec![Vec::new(); segments.len()];
     let mut shared: Vec<Vec<Ambiguous>> = vec![Vec::new(); segments.len()];
-    for m in matches {
+    for m in &tagged.matches {
         let Some(k) = innermost(&segments, m.start, m.end) else {
             continue;
         };
         match tagger.resolve(m.pattern, &corpus.documents[segments[k].doc].id) {
-            Resolution::One(entity) => found[k].push(Mention {
-                start: m.start,
-                end: m.end,
-                entity,
-            }),
+            Resolution::One(entity) => found[k].push(found_mention(gazetteer, text, m, entity)),
             Resolution::Many(entities) => shared[k].push(Ambiguous {
                 start: m.start,
                 end: m.end,
                 entities,
+                reason: None,
             }),
             Resolution::Nothing => {}
         }
     }
+    // A person, organisation or place named inside an event's or a work's
+    // name is a mention of its own, nested in that one.
     for (k, seg) in segments.iter().enumerate() {
+        let doc = &corpus.documents[seg.doc].id;
+        let mut nested = Vec::new();
+        for outer in &found[k] {
+            if !matches!(
+                gazetteer.entities[outer.entity].kind,
+                EntityType::Event | EntityType::Work
+            ) {
+                continue;
+            }
+            let mut last_end = outer.start;
+            for m in &tagged.inner {
+                if m.start < last_end || m.end > outer.end {
+                    continue;
+                }
+                let Resolution::One(entity) = tagger.resolve(m.pattern, doc) else {
+                    continue;
+                };
+                if matches!(
+                    gazetteer.entities[entity].kind,
+                    EntityType::Person | EntityType::Organisation | EntityType::Place
+                ) {
+                    last_end = m.end;
+                    nested.push(Mention {
+                        nested_in: Some((outer.start, outer.end)),
+                        ..found_mention(gazetteer, text, m, entity)
+                    });
+                }
+            }
+        }
+        found[k].extend(nested);
+        found[k].sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    }
+    for (k, seg) in segments.iter().enumerate() {
+        let spec = &corpus.documents[seg.doc];
+        let ranges = own_ranges(seg, &segments);
+        let doc = crate::variants::Document {
+            text,
+            ranges: &ranges,
+            year: spec.date.map(|d| d.year),
+        };
+        tagger
+            .variants()
+            .derive(&doc, &mut found[k], &mut shared[k]);
         apply_overrides(sources, text, seg, &mut found[k], &mut shared[k])?;
     }
 
@@ -367,13 +429,13 @@ pub fn file_graph(
                 .collect()
         })
         .collect();
-    // Per segment: (start, end, entity, sentence) of each mention in it.
-    type Placed = (usize, usize, usize, Option<usize>);
-    let mut per_doc: Vec<Vec<Placed>> = vec![Vec::new(); segments.len()];
+    // Per segment: each mention in it, and its sentence.
+    type Placed<'m> = (&'m Mention, Option<usize>);
+    let mut per_doc: Vec<Vec<Placed<'_>>> = vec![Vec::new(); segments.len()];
     for (k, mentions) in found.iter().enumerate() {
         for m in mentions {
             let sentence = containing(&sentences[k], m.start, m.end);
-            per_doc[k].push((m.start, m.end, m.entity, sentence));
+            per_doc[k].push((m, sentence));
             offsets.extend([m.start, m.end]);
             if let Some(i) = sentence {
                 offsets.extend([sentences[k][i].0, sentences[k][i].1]);
@@ -405,7 +467,7 @@ pub fn file_graph(
             let near = |e: usize| {
                 per_doc[k]
                     .iter()
-                    .any(|&(s, end, entity, _)| entity == e && s + 300 >= qs && end <= qe + 300)
+                    .any(|&(m, _)| m.entity == e && m.start + 300 >= qs && m.end <= qe + 300)
             };
             if !near(claim.subject) && !claim.object.is_some_and(near) {
                 out.far_claims.push(claim.quote_position.line);
@@ -474,7 +536,8 @@ pub fn file_graph(
         g.add(context.clone(), nif::SOURCE_URL, doc.clone());
 
         let mut written_sentences: Vec<usize> = Vec::new();
-        for &(start, end, entity, sentence) in &per_doc[k] {
+        for &(mention, sentence) in &per_doc[k] {
+            let (start, end, entity) = (mention.start, mention.end, mention.entity);
             let (b, e) = (cps.get(start) - fs, cps.get(end) - fs);
             let m = iris.span(&spec.id, b, e);
             let e_node = iris.entity(&gazetteer.entities[entity].id);
@@ -487,6 +550,18 @@ pub fn file_graph(
                 Literal::new_simple_literal(&text[start..end]),
             );
             g.add(m.clone(), itsrdf::TA_IDENT_REF, e_node);
+            g.add(m.clone(), ans::FOUND_BY, method(mention.how));
+            if let Some(reason) = &mention.reason {
+                g.add(
+                    m.clone(),
+                    skos::EDITORIAL_NOTE,
+                    Literal::new_simple_literal(reason),
+                );
+            }
+            if let Some((os, oe)) = mention.nested_in {
+                let outer = iris.span(&spec.id, cps.get(os) - fs, cps.get(oe) - fs);
+                g.add(m.clone(), ans::NESTED_IN, outer);
+            }
             if let Some(i) = sentence {
                 let (ss, se) = sentences[k][i];
                 let (sb, sentence_end) = (cps.get(ss) - fs, cps.get(se) - fs);
@@ -520,6 +595,13 @@ pub fn file_graph(
                     span.clone(),
                     ans::CANDIDATE,
                     iris.entity(&gazetteer.entities[c].id),
+                );
+            }
+            if let Some(reason) = &a.reason {
+                g.add(
+                    span.clone(),
+                    skos::EDITORIAL_NOTE,
+                    Literal::new_simple_literal(reason),
                 );
             }
         }
@@ -719,6 +801,20 @@ fn apply_overrides(
                         start: s,
                         end: e,
                         entity,
+                        how: How::Review,
+                        reason: Some(format!(
+                            "{} by line {} of {}",
+                            match o.action {
+                                Action::Add => "added",
+                                _ => "relinked",
+                            },
+                            o.position.line,
+                            path.file_name().map_or_else(
+                                || path.display().to_string(),
+                                |n| n.to_string_lossy().into_owned()
+                            )
+                        )),
+                        nested_in: None,
                     },
                 );
             }

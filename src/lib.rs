@@ -61,6 +61,7 @@ pub mod site;
 pub mod stamp;
 pub mod store;
 pub mod table;
+pub mod variants;
 pub mod vocab;
 pub mod wikidata;
 

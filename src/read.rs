@@ -18,6 +18,7 @@
 //! value that does not parse (an offset that is no number) is an error that
 //! names the node, never a default.
 
+use crate::annotate::How;
 use crate::error::{Error, Result};
 use crate::gazetteer::EntityType;
 use crate::vocab::{
@@ -106,6 +107,12 @@ pub struct Mention {
     pub entity: String,
     /// The sentence it is in (start, end), when known.
     pub sentence: Option<(usize, usize)>,
+    /// How it was found (None in a store that does not say).
+    pub how: Option<How>,
+    /// Why a derived mention was made.
+    pub reason: Option<String>,
+    /// The span (start, end) of the event's or work's name it is nested in.
+    pub nested_in: Option<(usize, usize)>,
 }
 
 /// A name several entities share, left unlinked.
@@ -115,6 +122,8 @@ pub struct Shared {
     pub end: usize,
     /// Entity IRIs, sorted.
     pub candidates: Vec<String>,
+    /// What the document said, when it was weighed and did not decide.
+    pub reason: Option<String>,
 }
 
 /// A date expression in a text.
@@ -529,12 +538,30 @@ impl<'a> Reader<'a> {
                 }
                 _ => None,
             };
+            let how = match self.object(s, ans::FOUND_BY, g)? {
+                Some(Term::NamedNode(n)) => {
+                    n.as_str().strip_prefix(ans::NS).and_then(How::from_concept)
+                }
+                _ => None,
+            };
+            let reason = self.text(s, skos::EDITORIAL_NOTE, g)?;
+            let nested_in = match self.object(s, ans::NESTED_IN, g)? {
+                Some(Term::NamedNode(n)) => {
+                    let n = SubjectRef::from(n.as_ref());
+                    self.offset(n, nif::BEGIN_INDEX, g)?
+                        .zip(self.offset(n, nif::END_INDEX, g)?)
+                }
+                _ => None,
+            };
             out.push(Mention {
                 start,
                 end,
                 text,
                 entity: target.as_str().to_string(),
                 sentence,
+                how,
+                reason,
+                nested_in,
             });
         }
         out.sort_by(|a, b| (a.start, a.end, &a.entity).cmp(&(b.start, b.end, &b.entity)));
@@ -566,10 +593,12 @@ impl<'a> Reader<'a> {
             };
             candidates.sort();
             candidates.dedup();
+            let reason = self.text(s, skos::EDITORIAL_NOTE, g)?;
             out.push(Shared {
                 start,
                 end,
                 candidates,
+                reason,
             });
         }
         out.sort_by(|a, b| (a.start, a.end, &a.candidates).cmp(&(b.start, b.end, &b.candidates)));

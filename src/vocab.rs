@@ -163,6 +163,9 @@ namespace!(
         WIKIDATA_SOURCE = "wikidataSource",
         DOCUMENT_KINDS = "DocumentKinds",
         CANDIDATE = "candidate",
+        FOUND_BY = "foundBy",
+        NESTED_IN = "nestedIn",
+        MENTION_METHODS = "MentionMethods",
     }
 );
 
@@ -237,7 +240,14 @@ mod tests {
 
     #[test]
     fn every_minted_term_is_declared_in_the_ontology() {
-        for term in [ans::WIKIDATA_SOURCE, ans::DOCUMENT_KINDS, ans::CANDIDATE] {
+        for term in [
+            ans::WIKIDATA_SOURCE,
+            ans::DOCUMENT_KINDS,
+            ans::CANDIDATE,
+            ans::FOUND_BY,
+            ans::NESTED_IN,
+            ans::MENTION_METHODS,
+        ] {
             let local = term.as_str().strip_prefix(ans::NS).unwrap();
             assert!(
                 ONTOLOGY_TTL.contains(&format!("\nans:{local}\n")),

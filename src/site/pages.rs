@@ -9,6 +9,7 @@
 use super::html::{self, attr, flat, text, Frame};
 use super::read::{Claim, Document, Site};
 use super::text::{render, Inline, Passage};
+use crate::annotate::How;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -450,19 +451,55 @@ impl Ctx<'_> {
         let mut inline = Vec::new();
         for m in &doc.mentions {
             let e = &site.entities[m.entity];
+            let (class, note) = match &m.derived {
+                Some((How::Review, why)) => (
+                    "",
+                    format!(
+                        " (a reviewer's override: {})",
+                        why.as_deref().unwrap_or("review")
+                    ),
+                ),
+                Some((how, why)) => (
+                    " derived",
+                    format!(
+                        " (derived by annalist, not a name the gazetteer lists: {})",
+                        why.as_deref().unwrap_or(how.name())
+                    ),
+                ),
+                None => ("", String::new()),
+            };
             inline.push(Inline {
                 start: m.start,
                 end: m.end,
                 rank: 0,
                 open: format!(
-                    "<a class=\"m t-{}\" id=\"m{}-{}\" href=\"{}\" title=\"{}\">",
+                    "<a class=\"m t-{}{class}\" id=\"m{}-{}\" href=\"{}\" title=\"{}\">",
                     e.kind,
                     m.start,
                     m.end,
                     self.names.entity(root, m.entity),
-                    attr(&format!("{}: {}", e.kind, flat(&e.label)))
+                    attr(&format!("{}: {}{note}", e.kind, flat(&e.label)))
                 ),
                 close: "</a>",
+                anchor: Some(format!("m{}-{}", m.start, m.end)),
+                // Inside an event's or work's name, whose link holds it.
+                inner: m.nested.then(|| {
+                    (
+                        format!(
+                            "<span class=\"m nested t-{}{class}\" id=\"m{}-{}\" data-href=\"{}\" title=\"{}\">",
+                            e.kind,
+                            m.start,
+                            m.end,
+                            self.names.entity(root, m.entity),
+                            attr(&format!(
+                                "{}: {}, named inside another name (its page is linked from the entity index){note}",
+                                e.kind,
+                                flat(&e.label)
+                            ))
+                        ),
+                        "</span>",
+                    )
+                }),
             });
         }
         for s in &doc.shared {
@@ -488,6 +525,8 @@ impl Ctx<'_> {
                     ))
                 ),
                 close: "</span>",
+                anchor: Some(format!("s{}-{}", s.start, s.end)),
+                inner: None,
             });
         }
         for t in &doc.dates {
@@ -528,6 +567,8 @@ impl Ctx<'_> {
                 } else {
                     "</span>"
                 },
+                anchor: None,
+                inner: None,
             });
         }
         let passages: Vec<Passage> = self.claims_in[d]
@@ -935,4 +976,4 @@ impl Ctx<'_> {
 }
 
 /// The key to the marks in a text.
-const LEGEND: &str = "<p class=\"legend\">Names are links: <span class=\"m t-Person\">person</span> <span class=\"m t-Organisation\">organisation</span> <span class=\"m t-Place\">place</span> <span class=\"m t-Event\">event</span> <span class=\"m t-Work\">work</span> <span class=\"m shared\">shared name, not linked</span>; <span class=\"d\">dates</span>; <mark class=\"q\">evidence of a claim</mark>. Hover or focus a mark for what it is.</p>\n";
+const LEGEND: &str = "<p class=\"legend\">Names are links: <span class=\"m t-Person\">person</span> <span class=\"m t-Organisation\">organisation</span> <span class=\"m t-Place\">place</span> <span class=\"m t-Event\">event</span> <span class=\"m t-Work\">work</span> <span class=\"m shared\">shared name, not linked</span>; <span class=\"m t-Person derived\">dashed: a name annalist derived (a surname, a short form, another spelling), not one the gazetteer lists</span>; <span class=\"m t-Event\">the <span class=\"m nested t-Person\">double line</span>: a name inside an event's or a work's name</span>; <span class=\"d\">dates</span>; <mark class=\"q\">evidence of a claim</mark>. Hover or focus a mark for what it is.</p>\n";

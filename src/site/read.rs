@@ -8,6 +8,7 @@
 //! (ids, offsets, IRIs), so the same store gives the same [`Site`]; offsets
 //! are Unicode code points within the document text, as in the store.
 
+use crate::annotate::How;
 use crate::error::Result;
 use crate::gazetteer::EntityType;
 use crate::read::{select, Order, Reader};
@@ -69,6 +70,10 @@ pub struct Mention {
     pub entity: usize,
     /// The sentence it is in (start, end), if known.
     pub sentence: Option<(usize, usize)>,
+    /// How it was found, when not as a name the gazetteer lists, and why.
+    pub derived: Option<(How, Option<String>)>,
+    /// Whether it lies inside the name of an event or a work.
+    pub nested: bool,
 }
 
 /// A name that several entities share: its candidates, no link.
@@ -199,6 +204,11 @@ impl Site {
                         text: m.text,
                         entity: e,
                         sentence: m.sentence,
+                        derived: match m.how {
+                            None | Some(How::Listed) => None,
+                            Some(how) => Some((how, m.reason)),
+                        },
+                        nested: m.nested_in.is_some(),
                     })
                 })
                 .collect();

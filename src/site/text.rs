@@ -5,9 +5,14 @@
 //! point for code point (see [`super::html`] for the few characters HTML
 //! cannot carry); marked spans never overlap, and a mention's element holds
 //! exactly the mention's characters. Where two inline spans overlap the one
-//! of higher rank wins (mentions, then shared names, then dates); an
-//! evidence passage whose end falls inside an inline span is widened to
-//! that span's edge, since a link cannot be cut in two.
+//! of higher rank wins (mentions, then shared names, then dates), and of
+//! equal rank the one that starts first, then the longer; an evidence
+//! passage whose end falls inside an inline span is widened to that span's
+//! edge, since a link cannot be cut in two. A span that lies wholly inside a
+//! winner and has an element for that ([`Inline::inner`]: a person named
+//! inside an event's name) is marked inside it, one level deep; any other
+//! span that loses an overlap keeps its anchor: an empty element with its
+//! id at its start.
 
 use super::html;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +25,11 @@ pub struct Inline {
     pub rank: u8,
     pub open: String,
     pub close: &'static str,
+    /// The id to keep as an empty anchor when the span loses an overlap.
+    pub anchor: Option<String>,
+    /// The element (open, close) to mark the span with when it lies inside
+    /// a winning span; a link cannot hold a link, so this is no `<a>`.
+    pub inner: Option<(String, &'static str)>,
 }
 
 /// An evidence passage.
@@ -37,9 +47,10 @@ pub fn render(text: &str, mut inline: Vec<Inline>, passages: &[Passage]) -> Stri
     let chars: Vec<char> = text.chars().collect();
     let len = chars.len();
     inline.retain(|s| s.start < s.end && s.end <= len);
-    inline.sort_by_key(|s| (s.rank, s.start, s.end));
+    inline.sort_by_key(|s| (s.rank, s.start, std::cmp::Reverse(s.end)));
     // Accepted spans: start -> index into `inline`.
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut losers = Vec::new();
     for (i, s) in inline.iter().enumerate() {
         let overlaps = taken
             .range(..s.end)
@@ -47,9 +58,30 @@ pub fn render(text: &str, mut inline: Vec<Inline>, passages: &[Passage]) -> Stri
             .is_some_and(|(_, &j)| inline[j].end > s.start);
         if !overlaps {
             taken.insert(s.start, i);
+        } else {
+            losers.push(i);
+        }
+    }
+    // Spans marked inside a winner, and the anchors of the rest.
+    let mut inner: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut lost: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for i in losers {
+        let s = &inline[i];
+        let within = taken.range(..=s.start).next_back().is_some_and(|(_, &j)| {
+            inline[j].end >= s.end && (inline[j].start, inline[j].end) != (s.start, s.end)
+        });
+        let free = !inner
+            .range(..s.end)
+            .next_back()
+            .is_some_and(|(_, &j)| inline[j].end > s.start);
+        if s.inner.is_some() && within && free {
+            inner.insert(s.start, i);
+        } else if let Some(id) = &s.anchor {
+            lost.entry(s.start).or_default().push(id);
         }
     }
     let ends: BTreeMap<usize, usize> = taken.values().map(|&i| (inline[i].end, i)).collect();
+    let inner_ends: BTreeMap<usize, usize> = inner.values().map(|&i| (inline[i].end, i)).collect();
     // Passages snapped out of inline spans.
     let snap = |p: usize, outward_start: bool| -> usize {
         match taken.range(..p).next_back() {
@@ -71,7 +103,7 @@ pub fn render(text: &str, mut inline: Vec<Inline>, passages: &[Passage]) -> Stri
         .collect();
 
     let mut bounds: BTreeSet<usize> = BTreeSet::from([0, len]);
-    for (&s, &i) in &taken {
+    for (&s, &i) in taken.iter().chain(&inner) {
         bounds.insert(s);
         bounds.insert(inline[i].end);
     }
@@ -79,13 +111,19 @@ pub fn render(text: &str, mut inline: Vec<Inline>, passages: &[Passage]) -> Stri
         bounds.insert(s);
         bounds.insert(e);
     }
+    bounds.extend(lost.keys().copied());
     let bounds: Vec<usize> = bounds.into_iter().collect();
 
     let mut out = String::with_capacity(text.len() * 2);
     let mut open_inline = false;
     let mut open_mark: Vec<usize> = Vec::new();
     let mut anchored: BTreeSet<&str> = BTreeSet::new();
+    let mut open_inner = false;
     for (n, &p) in bounds.iter().enumerate() {
+        if open_inner && inner_ends.contains_key(&p) {
+            out.push_str(inline[inner_ends[&p]].inner.as_ref().map_or("", |(_, c)| c));
+            open_inner = false;
+        }
         if open_inline && ends.contains_key(&p) {
             out.push_str(inline[ends[&p]].close);
             open_inline = false;
@@ -123,6 +161,18 @@ pub fn render(text: &str, mut inline: Vec<Inline>, passages: &[Passage]) -> Stri
             out.push_str(&inline[i].open);
             open_inline = true;
         }
+        if let Some((open, _)) = inner.get(&p).and_then(|&i| inline[i].inner.as_ref()) {
+            out.push_str(open);
+            open_inner = true;
+        }
+        for id in lost.get(&p).into_iter().flatten() {
+            if anchored.insert(id) {
+                out.push_str(&format!(
+                    "<span class=\"anchor\" id=\"{}\"></span>",
+                    html::attr(id)
+                ));
+            }
+        }
         if let Some(&next) = bounds.get(n + 1) {
             let segment: String = chars[p..next].iter().collect();
             out.push_str(&html::text(&segment));
@@ -142,6 +192,8 @@ mod tests {
             rank: 0,
             open: format!("<a id=\"m{start}\">"),
             close: "</a>",
+            anchor: Some(format!("m{start}")),
+            inner: Some((format!("<span id=\"m{start}\">"), "</span>")),
         }
     }
 
@@ -170,8 +222,40 @@ mod tests {
         date.rank = 2;
         date.open = "<time>".into();
         date.close = "</time>";
+        date.anchor = None;
+        date.inner = None;
         let out = render("ab cdefgh", vec![date, link(0, 4)], &[]);
         assert_eq!(out, "<a id=\"m0\">ab c</a>defgh");
+    }
+
+    #[test]
+    fn a_mention_nested_in_another_is_marked_inside_it() {
+        let out = render("the Slansky trial.", vec![link(4, 11), link(0, 17)], &[]);
+        assert_eq!(
+            out,
+            "<a id=\"m0\">the <span id=\"m4\">Slansky</span> trial</a>."
+        );
+        // Starting where the outer one starts, and ending where it ends.
+        let out = render(
+            "Prague trial",
+            vec![link(0, 6), link(0, 12), link(7, 12)],
+            &[],
+        );
+        assert_eq!(
+            out,
+            "<a id=\"m0\"><span id=\"m0\">Prague</span> <span id=\"m7\">trial</span></a>"
+        );
+    }
+
+    #[test]
+    fn a_span_that_cannot_be_marked_inside_keeps_its_anchor() {
+        let mut half = link(4, 20);
+        half.inner = None;
+        let out = render("the Slansky trial and more.", vec![link(0, 17), half], &[]);
+        assert_eq!(
+            out,
+            "<a id=\"m0\">the <span class=\"anchor\" id=\"m4\"></span>Slansky trial</a> and more."
+        );
     }
 
     #[test]

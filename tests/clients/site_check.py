@@ -6,8 +6,9 @@ html.parser and prints what the tests check, as JSON:
   or not in the site; event-handler attributes and javascript: links; links
   to files or anchors that do not exist;
 - mentions: for every document page, each mention link in the text
-  (<a class="m ..."> inside #text) with its start and end in code points of
-  the text content, its text and its href;
+  (<a class="m ..."> inside #text, or <span class="m nested" data-href> for
+  a name inside an event's or work's name) with its start and end in code
+  points of the text content, its text and its href;
 - labels: the rows of the search index's entity and document tables.
 
 Usage: site_check.py SITE_DIR
@@ -40,6 +41,7 @@ class Page(HTMLParser):
         self.text = []
         self.text_len = 0
         self.mentions = []
+        self.open_nested = None
         self.open_mention = None
 
     def problem(self, msg):
@@ -90,8 +92,13 @@ class Page(HTMLParser):
             self.problem(f"an unexpected <{tag}>")
         if tag == "div" and a.get("id") == "text":
             self.text_depth = len(self.stack) + 1
-        if self.text_depth is not None and tag == "a" and "m" in a.get("class", "").split():
-            self.open_mention = (len(self.stack) + 1, self.text_len, a.get("href"), a.get("id"))
+        classes = a.get("class", "").split()
+        if self.text_depth is not None and "m" in classes:
+            if tag == "a":
+                self.open_mention = (len(self.stack) + 1, self.text_len, a.get("href"), a.get("id"))
+            elif tag == "span" and "nested" in classes:
+                self.open_nested = (len(self.stack) + 1, self.text_len, a.get("data-href"), a.get("id"))
+                self.links.append((tag, a.get("data-href", "")))
         if closes or tag in VOID:
             return
         self.stack.append(tag)
@@ -113,6 +120,10 @@ class Page(HTMLParser):
             d, start, href, ident = self.open_mention
             self.mentions.append([start, self.text_len, "".join(self.text)[start:], href, ident])
             self.open_mention = None
+        if self.open_nested and tag == "span" and depth == self.open_nested[0]:
+            d, start, href, ident = self.open_nested
+            self.mentions.append([start, self.text_len, "".join(self.text)[start:], href, ident])
+            self.open_nested = None
         if self.text_depth is not None and tag == "div" and depth == self.text_depth:
             self.text_depth = None
 

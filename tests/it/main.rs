@@ -25,4 +25,5 @@ mod setup;
 mod shard;
 mod site;
 mod util;
+mod variants;
 mod wikidata;
