@@ -376,6 +376,19 @@ impl Tagger {
                     return None;
                 }
                 let how = self.how(m.pattern().as_usize(), &folded[m.start()..m.end()])?;
+                // One word in other capitals beside another name-like word
+                // is part of a longer name (`ISAAC GEORGE`), not this one.
+                if how == How::Case
+                    && !p.words
+                    && beside_a_name(
+                        &folded,
+                        m.start(),
+                        m.end(),
+                        on_a_headline(text, map[m.start()] as usize, map[m.end()] as usize),
+                    )
+                {
+                    return None;
+                }
                 Some((m.start(), m.end(), m.pattern().as_usize(), how))
             })
             .collect();
@@ -414,6 +427,55 @@ impl Tagger {
         }
         out
     }
+}
+
+/// Whether the word at `start..end` of `text` stands next to another word
+/// that looks like part of a name: one space or hyphen away, capitalised,
+/// and neither a common word nor a title (`ISAAC GEORGE`, `Baliol Brett`,
+/// `JAMES S TENT`; not `THE WAR IN CHINA`, `Comrade Maisky` or
+/// `V. M. MOLOTOV`, whose initials end in a period). On a line all in
+/// capitals (a headline) capitals tell nothing, so there only a neighbour
+/// in mixed case counts.
+/// `headline` says whether the word stands on such a line (see
+/// [`on_a_headline`]; `text` may be folded, with its line breaks gone).
+pub fn beside_a_name(text: &str, start: usize, end: usize, headline: bool) -> bool {
+    let is_gap = |c: char| c == ' ' || c == '-';
+    let name_like = |w: &str| {
+        (!headline || w.chars().any(char::is_lowercase))
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphanumeric() || c == '\'' || c == '’')
+            && !crate::discover::is_common_word(w)
+            && !crate::discover::is_title(w)
+    };
+    let before = &text[..start];
+    let after = &text[end..];
+    let prev = before.strip_suffix(is_gap).map(|b| {
+        let from = b
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_alphanumeric())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        &b[from..]
+    });
+    let next = after.strip_prefix(is_gap).map(|a| {
+        let to = a
+            .char_indices()
+            .find(|&(_, c)| !c.is_alphanumeric())
+            .map_or(a.len(), |(i, _)| i);
+        (&a[..to], &a[to..])
+    });
+    prev.is_some_and(|w| !w.is_empty() && name_like(w))
+        || next.is_some_and(|(w, rest)| {
+            !w.is_empty() && name_like(w) && !(w.chars().count() == 1 && rest.starts_with('.'))
+        })
+}
+
+/// Whether the line of `text` holding `start..end` has no lowercase letter.
+pub fn on_a_headline(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    !text[line_start..line_end].chars().any(char::is_lowercase)
 }
 
 /// The letters and digits of a name.
@@ -485,6 +547,27 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_word_beside_another_name_is_part_of_it() {
+        let at = |text: &str, word: &str| {
+            let s = text.find(word).unwrap();
+            let e = s + word.len();
+            super::beside_a_name(text, s, e, super::on_a_headline(text, s, e))
+        };
+        assert!(at("Mr. ISAAC GEORGE, being appointed", "GEORGE"));
+        assert!(at("to THOMAS RAWLINS, a Registrar", "THOMAS"));
+        assert!(at("for Mr. Baliol Brett, the", "Brett"));
+        assert!(at("JAMES S TENT begs leave", "JAMES"));
+        assert!(!at("THE WAR IN CHINA. FLIGHT", "CHINA"));
+        assert!(!at("USSR- ISRAEL DIPLOMATIC RELATIONS", "ISRAEL"));
+        assert!(at("On Monday USSR- ISRAEL DIPLOMATIC talks", "ISRAEL"));
+        assert!(!at("a letter\nMINISTRY S.BENZURU.\nApril 10", "S.BENZURU"));
+        assert!(!at("BEST NIESIEL, RIGA, DANTZIC", "RIGA"));
+        assert!(!at("Comrade MAISKY said", "MAISKY"));
+        assert!(!at("by V. M. MOLOTOV in", "MOLOTOV"));
+        assert!(!at("MOLOTOV M. said", "MOLOTOV"));
+    }
+
     use super::*;
     use crate::gazetteer::{Entity, EntityType};
 

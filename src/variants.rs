@@ -16,7 +16,9 @@
 //!   gazetteer person has that surname and the word is not a common English
 //!   word (`King`, `May`); several persons and no decision leave it a
 //!   shared name;
-//! - **other spellings**: a run of one to three capitalised words whose
+//! - **other spellings**: a whole run of one to three capitalised words
+//!   (no other name-like word beside it, unless inside an event's or
+//!   work's name), within a quarter of the known name's length, whose
 //!   transliteration-neutral key ([`crate::discover::phonetic_key`]) equals
 //!   that of exactly one entity's name, with a [`crate::discover::similarity`]
 //!   of at least [`SPELLING_THRESHOLD`] ([`How::Spelling`]); anything less
@@ -498,7 +500,19 @@ impl Variants {
                     continue;
                 }
                 let name = &text[s..end];
-                if discover::is_common_word(name) {
+                // The whole run of capitalised words is the name (unless it
+                // lies inside an event's or work's name, which explains the
+                // run), and respells the known name letter by letter rather
+                // than dropping a syllable (`Meal` is no `Mealla`).
+                if discover::is_common_word(name)
+                    || (frame(found, s, end).is_none()
+                        && crate::annotate::beside_a_name(
+                            text,
+                            s,
+                            end,
+                            crate::annotate::on_a_headline(text, s, end),
+                        ))
+                {
                     continue;
                 }
                 let Some(list) = self.phonetic.get(&discover::phonetic_key(name)) else {
@@ -508,7 +522,11 @@ impl Variants {
                     continue;
                 };
                 let score = discover::similarity(name, known);
-                if score < SPELLING_THRESHOLD || !self.alive(*entity, doc.year) {
+                let (n, k) = (name.chars().count(), known.chars().count());
+                if score < SPELLING_THRESHOLD
+                    || (n.min(k) as f64) < 0.75 * n.max(k) as f64
+                    || !self.alive(*entity, doc.year)
+                {
                     continue;
                 }
                 let nested_in = frame(found, s, end);
@@ -743,10 +761,7 @@ fn initials_before(text: &str, at: usize) -> Option<(usize, Vec<char>)> {
     let mut letters = Vec::new();
     let mut start = trimmed.len();
     let mut rest = trimmed;
-    loop {
-        let Some(r) = rest.strip_suffix('.') else {
-            break;
-        };
+    while let Some(r) = rest.strip_suffix('.') {
         let Some(c) = r.chars().next_back() else {
             break;
         };
@@ -806,7 +821,7 @@ fn quoted(inside: &str) -> Option<&str> {
         .or_else(|| short.strip_prefix("The "))
         .unwrap_or(short);
     let words = short.split_whitespace().count();
-    (words >= 1 && words <= 4 && capitalised(short.split_whitespace().next()?)).then_some(short)
+    ((1..=4).contains(&words) && capitalised(short.split_whitespace().next()?)).then_some(short)
 }
 
 /// Whether `short` reads as an acronym of `name`: two to ten letters,

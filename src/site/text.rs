@@ -70,10 +70,10 @@ pub fn render(text: &str, mut inline: Vec<Inline>, passages: &[Passage]) -> Stri
         let within = taken.range(..=s.start).next_back().is_some_and(|(_, &j)| {
             inline[j].end >= s.end && (inline[j].start, inline[j].end) != (s.start, s.end)
         });
-        let free = !inner
+        let free = inner
             .range(..s.end)
             .next_back()
-            .is_some_and(|(_, &j)| inline[j].end > s.start);
+            .is_none_or(|(_, &j)| inline[j].end <= s.start);
         if s.inner.is_some() && within && free {
             inner.insert(s.start, i);
         } else if let Some(id) = &s.anchor {
