@@ -112,6 +112,40 @@ fn small() -> (Corpus, Gazetteer) {
     (corpus, gazetteer)
 }
 
+/// Names of the small fixture's gazetteer, their variants, and the marks
+/// the derivations read around them.
+const NAMES: &[&str] = &[
+    "Molotov",
+    "MOLOTOV",
+    "V.M. Molotov",
+    "Vyacheslav Molotov",
+    "Sharett",
+    "Charetta",
+    "Moshe",
+    "Razin",
+    "B. ",
+    "Mrs. ",
+    "Comrade ",
+    "Slánský",
+    "SLÁNSKÝ",
+    "Tel Aviv",
+    "Death of Stalin",
+    "Stalin",
+    " (",
+    ")",
+    "(DS)",
+    "“the Death”",
+    "\"",
+    "…",
+    "é",
+    "\n",
+    ". ",
+    ", ",
+    " ",
+    "-",
+    "1953",
+];
+
 const MANIFEST: &[&str] = &[
     "[corpus]\n",
     "title = \"t\"\n",
@@ -296,6 +330,26 @@ proptest! {
         std::fs::write(&path, &text).unwrap();
         if let Err(e) = crate::evaluate::read(&path, &docs, |id| id == "molotov") {
             placed(&e, &path, &text)?;
+        }
+    }
+
+    #[test]
+    fn tagging_and_deriving_never_panic_and_spans_fit_the_text(text in text_of(NAMES)) {
+        let (_, gazetteer) = small();
+        let tagger = crate::annotate::Tagger::new(&gazetteer);
+        let tagged = tagger.tag_nested(&text);
+        let mut found: Vec<crate::annotate::Mention> = tagged
+            .matches
+            .iter()
+            .map(|m| crate::annotate::Mention::found(m, 0))
+            .collect();
+        let mut shared = Vec::new();
+        let ranges = [(0, text.len())];
+        let doc = crate::variants::Document { text: &text, ranges: &ranges, year: Some(1953) };
+        tagger.variants().derive(&doc, &mut found, &mut shared);
+        for (s, e) in found.iter().map(|m| (m.start, m.end)).chain(shared.iter().map(|a| (a.start, a.end))) {
+            prop_assert!(s < e && e <= text.len(), "{s}..{e}");
+            prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "{s}..{e}");
         }
     }
 

@@ -257,7 +257,11 @@ impl Variants {
         for &(a, b) in doc.ranges {
             for (open, _) in text[a..b].match_indices('(') {
                 let open = a + open;
-                let Some(close) = text[open..b.min(open + 80)].find(')').map(|c| open + c) else {
+                let mut limit = b.min(open + 80);
+                while !text.is_char_boundary(limit) {
+                    limit -= 1;
+                }
+                let Some(close) = text[open..limit].find(')').map(|c| open + c) else {
                     continue;
                 };
                 let inside = text[open + 1..close].trim();
@@ -888,6 +892,22 @@ mod tests {
         assert_eq!(title_before(t, at).as_deref(), Some("Mrs."));
         assert_eq!(initials_before(t, at), None);
         assert_eq!(title_before("the Roosevelt", 4), None);
+    }
+
+    #[test]
+    fn a_parenthesis_before_a_wide_character_is_read_whole() {
+        // The look-ahead for the closing parenthesis ends inside the `…`.
+        let text = format!("Party ({}…) and more", "x".repeat(77));
+        let variants = Variants::new(&crate::gazetteer::Gazetteer::default());
+        let (mut found, mut shared) = (Vec::new(), Vec::new());
+        let ranges = [(0, text.len())];
+        let doc = Document {
+            text: &text,
+            ranges: &ranges,
+            year: None,
+        };
+        variants.derive(&doc, &mut found, &mut shared);
+        assert!(found.is_empty() && shared.is_empty());
     }
 
     #[test]
