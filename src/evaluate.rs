@@ -226,6 +226,16 @@ pub fn read(
     }
     spans.sort_by(|a, b| (&a.0.doc, a.0.start, a.0.end).cmp(&(&b.0.doc, b.0.start, b.0.end)));
     for w in spans.windows(2) {
+        if w[0].0.doc == w[1].0.doc && (w[0].0.start, w[0].0.end) == (w[1].0.start, w[1].0.end) {
+            return Err(table.fail(
+                w[1].1,
+                format!(
+                    "{:?} at {}..{} of document {:?} is listed twice",
+                    w[1].0.text, w[1].0.start, w[1].0.end, w[1].0.doc
+                ),
+                "keep one row per mention: a second row would count it twice",
+            ));
+        }
         if w[0].0.doc == w[1].0.doc && w[1].0.start < w[0].0.end {
             return Err(table.fail(
                 w[1].1,

@@ -433,4 +433,11 @@ fn gold_malformed_row_unknown_document_and_entity() {
         &["evaluate"],
         &["gold.csv:3:1", "overlaps"],
     );
+    // A row twice would count its mention twice: refused, naming the second.
+    check_new(
+        "gold.csv",
+        &format!("{GOLD_HEAD}letter-1,12,24,V.M. MOLOTOV,Person,molotov\nletter-1,12,24,V.M. MOLOTOV,Person,molotov\n"),
+        &["evaluate"],
+        &["gold.csv:3:1", "listed twice"],
+    );
 }
