@@ -373,7 +373,7 @@ pub(crate) fn shared_name_warnings(tagger: &Tagger, gazetteer: &Gazetteer) -> Ve
                 .map(|&i| gazetteer.entities[i].id.as_str())
                 .collect();
             format!(
-                "the name {name:?} belongs to several entities ({}): its mentions are left unlinked",
+                "the name {name:?} belongs to several entities ({}): its mentions are left unlinked where the document does not decide",
                 ids.join(", ")
             )
         })

@@ -28,7 +28,8 @@
 //!   (`Mrs.`, `Miss`, `Madame`, `Lady`, …) before a person's name keeps
 //!   only the candidates whose `gender` fact is `female` (and a man's title
 //!   sets aside those known to be women); a candidate with another mention
-//!   in the document is chosen when it is the only one. One candidate left
+//!   in the document is chosen when it is the only one; of candidate
+//!   places, the one whose `country` the document names, when only one. One candidate left
 //!   decides; otherwise the name stays shared, with what was weighed. A
 //!   woman's title before a name that the gazetteer gives to one person not
 //!   known to be a woman (`Mrs. Roosevelt` against Franklin D. Roosevelt)
@@ -92,6 +93,9 @@ pub struct Variants {
     since: Vec<Option<i32>>,
     kinds: Vec<EntityType>,
     labels: Vec<String>,
+    /// Per entity: the entity its `country` fact names (by Wikidata id),
+    /// when the gazetteer has it.
+    country: Vec<Option<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +226,22 @@ impl Variants {
             since,
             kinds: gazetteer.entities.iter().map(|e| e.kind).collect(),
             labels: gazetteer.entities.iter().map(|e| e.label.clone()).collect(),
+            country: {
+                let by_qid: HashMap<&str, usize> = gazetteer
+                    .entities
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| Some((e.wikidata.as_deref()?, i)))
+                    .collect();
+                gazetteer
+                    .entities
+                    .iter()
+                    .map(|e| {
+                        let qid = e.facts.get("country")?.trim();
+                        by_qid.get(qid).copied()
+                    })
+                    .collect()
+            },
         }
     }
 
@@ -675,6 +695,26 @@ impl Variants {
                 if let Some(said) = said {
                     why.push(said);
                     left = kept;
+                }
+            }
+            // The places around it: one candidate place lies in a country
+            // the document names, the others do not.
+            if left.len() > 1 && left.iter().all(|&c| self.kinds[c] == EntityType::Place) {
+                let around: Vec<usize> = left
+                    .iter()
+                    .copied()
+                    .filter(|&c| {
+                        self.country[c]
+                            .is_some_and(|k| k != c && found.iter().any(|m| m.entity == k))
+                    })
+                    .collect();
+                if let [one] = around.as_slice() {
+                    why.push(format!(
+                        "{} lies in {}, which this document names; the other candidates do not",
+                        self.labels[*one],
+                        self.labels[self.country[*one].expect("chosen by its country")]
+                    ));
+                    left = around;
                 }
             }
             if left.len() > 1 {

@@ -219,3 +219,24 @@ fn every_mention_says_how_it_was_found_and_a_reviewer_can_reject_a_derived_one()
         "{rows:#?}"
     );
 }
+
+#[test]
+fn a_shared_place_name_goes_to_the_place_in_a_country_the_document_names() {
+    let w = built();
+    let rows = mentions(&w, &[]);
+    let r = find(&rows, "village-note", "Rehovka");
+    assert_eq!(r.len(), 2, "{rows:#?}");
+    for m in r {
+        assert_eq!((m[2].as_str(), m[3].as_str()), ("rehovka-south", "context"));
+        assert!(
+            m[4].contains("lies in Israel, which this document names"),
+            "{m:?}"
+        );
+    }
+    // Without the country named, nothing decides: the name stays shared.
+    w.edit("texts/village-note.txt", "A note from Israel:", "A note:");
+    w.ok(&["build", "--quiet"]);
+    let rows = mentions(&w, &[]);
+    let r = find(&rows, "village-note", "Rehovka");
+    assert!(r.iter().all(|m| m[3] == "shared"), "{r:#?}");
+}
