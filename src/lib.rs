@@ -26,6 +26,10 @@
 //! # Ok::<_, annalist::Error>(())
 //! ```
 
+// `SOURCE_DIGEST`: what a store's up-to-date check knows of the program
+// beyond its version (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/program.rs"));
+
 pub mod add;
 pub mod annotate;
 pub mod annotations;

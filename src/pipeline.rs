@@ -163,6 +163,7 @@ fn inputs_hash(corpus: &Corpus) -> Result<String> {
         h.update(bytes);
     };
     put(env!("CARGO_PKG_VERSION").as_bytes());
+    put(crate::SOURCE_DIGEST.as_bytes());
     put(crate::vocab::ONTOLOGY_TTL.as_bytes());
     put(format!(
         "{:?}",

@@ -102,10 +102,15 @@ impl From<&libc::stat> for Stat {
     }
 }
 
-/// The program's part of the inputs: its version and ontology.
+/// The program's part of the inputs: its version, the digest of its
+/// sources and its ontology.
 fn program() -> String {
     let mut h = blake3::Hasher::new();
-    for part in [env!("CARGO_PKG_VERSION"), crate::vocab::ONTOLOGY_TTL] {
+    for part in [
+        env!("CARGO_PKG_VERSION"),
+        crate::SOURCE_DIGEST,
+        crate::vocab::ONTOLOGY_TTL,
+    ] {
         h.update(&(part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
