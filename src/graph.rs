@@ -120,13 +120,13 @@ impl Sink<'_> {
 
 /// An offset or index: NIF asks for values castable to xsd:nonNegativeInteger;
 /// the store keeps integers as xsd:integer, so that is what is written.
+fn index(n: usize) -> Literal {
+    Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
+}
+
 /// The concept of `ans:MentionMethods` a mention was found by.
 fn method(how: How) -> NamedNode {
     NamedNode::new_unchecked(format!("{}{}", ans::NS, how.concept()))
-}
-
-fn index(n: usize) -> Literal {
-    Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
 }
 
 /// The quads of the ontology, in its own graph. The parser names blank
@@ -378,8 +378,14 @@ pub fn file_graph(
             ) {
                 continue;
             }
+            // `inner` is in text order: start at the outer name's start,
+            // stop past its end.
             let mut last_end = outer.start;
-            for m in &tagged.inner {
+            let from = tagged.inner.partition_point(|m| m.start < outer.start);
+            for m in tagged.inner[from..]
+                .iter()
+                .take_while(|m| m.start < outer.end)
+            {
                 if m.start < last_end || m.end > outer.end {
                     continue;
                 }
