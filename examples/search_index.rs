@@ -1,6 +1,6 @@
 //! The full-text index alone, without the store: writes the search index a
-//! full build writes (`annalist::search::index`) for a corpus, or answers a
-//! query from one (`annalist::search::search`), as `annalist search` does
+//! full build writes (`annalist::store::search::index`) for a corpus, or answers a
+//! query from one (`annalist::store::search::search`), as `annalist search` does
 //! after its up-to-date check.
 //!
 //! ```text
@@ -16,8 +16,8 @@
 //! Invariant: only public library calls, the ones `annalist build` and
 //! `annalist search` make.
 
-use annalist::corpus::Corpus;
-use annalist::search::{self, Format};
+use annalist::input::corpus::Corpus;
+use annalist::store::search::{self, Format};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;

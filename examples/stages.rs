@@ -33,14 +33,16 @@
 //! Invariant: only public library calls, the ones `annalist build` and
 //! `annalist query` make.
 
-use annalist::annotate::Tagger;
-use annalist::corpus::{read_text, Corpus};
-use annalist::gazetteer::Gazetteer;
-use annalist::graph::{self, Iris, Sources};
-use annalist::overrides::Overrides;
-use annalist::query::library;
-use annalist::relations::Relations;
+use annalist::annotate::tagger::Tagger;
+use annalist::annotate::{annotate_file, Annotator, Sources};
+use annalist::input::corpus::Corpus;
+use annalist::input::gazetteer::Gazetteer;
+use annalist::input::overrides::Overrides;
+use annalist::input::relations::Relations;
+use annalist::rdf::quads::{self, Iris};
+use annalist::read::query::library;
 use annalist::store::StoreDir;
+use annalist::text::table::read_text;
 use clap::Parser;
 use oxigraph::model::Quad;
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -285,6 +287,10 @@ fn main() {
 
     let iris = Iris::new(&corpus.base_iri);
     let (relations, overrides) = (Relations::default(), Overrides::default());
+    let annotator = Annotator {
+        tagger,
+        variants: annalist::annotate::variants::Variants::new(&gazetteer),
+    };
     let sources = Sources {
         corpus: &corpus,
         gazetteer: &gazetteer,
@@ -299,8 +305,9 @@ fn main() {
         mentions = 0;
         let t = Instant::now();
         for (i, text) in &sample {
-            let fg =
-                graph::file_graph(&sources, &tagger, &iris, *i, text).unwrap_or_else(|e| fail(e));
+            let annotated =
+                annotate_file(&sources, &annotator, *i, text).unwrap_or_else(|e| fail(e));
+            let fg = quads::annotated_quads(&annotated, &corpus, &gazetteer, &iris);
             mentions += fg.mentions;
             quads.extend(fg.quads);
         }

@@ -24,8 +24,8 @@
 //!
 //! Invariant: the same arguments write the same bytes.
 
-use annalist::dates::MONTHS;
-use annalist::gazetteer::COLUMNS;
+use annalist::annotate::dates::MONTHS;
+use annalist::input::gazetteer::COLUMNS;
 use clap::{Parser, ValueEnum};
 use std::collections::HashSet;
 use std::fmt::Write as _;

@@ -528,7 +528,7 @@ pub struct BuildArgs {
     /// to K (of N), plus, in shard 1, the ontology, corpus and gazetteer. The
     /// N shards together hold exactly the quads of a full build. Needs --emit.
     #[arg(long, value_name = "K/N", requires = "emit")]
-    pub shard: Option<annalist::shard::Shard>,
+    pub shard: Option<annalist::pipeline::shard::Shard>,
 
     /// The directory --emit writes into (created if missing).
     #[arg(value_name = "DIR", requires = "emit")]

@@ -1,18 +1,18 @@
 //! annalist turns archival documents into a linked-data knowledge graph.
 //!
-//! The stages follow the data:
-//! [`corpus`] (manifest, texts, documents) → [`annotate`] (gazetteer names
-//! found in the text, with [`sentence`] boundaries) → [`graph`] (RDF quads,
-//! one named graph per document) → [`store`] (an on-disk Oxigraph store,
-//! built by [`pipeline`]) → [`query`] (SPARQL); [`read`] (typed values
-//! read from the store) → [`export`] (RDF, CSV),
-//! [`network`] (Gephi, Neo4j, GraphML, pictures) and [`site`] (the corpus
-//! as a static website to read), written through [`output`].
-//! [`gazetteer`] holds the entities, [`vocab`] the IRIs, [`error`] the
-//! typed errors every stage returns. [`wikidata`] streams Wikidata dumps
-//! into gazetteer rows; [`link`] proposes Wikidata links with evidence;
-//! [`shard`] writes one slice of the corpus as N-Quads for a cluster;
-//! [`serve`] answers OpenRefine's reconciliation queries.
+//! The folders follow the data. The write path: [`input`] (manifest,
+//! gazetteer, relations, overrides) → [`annotate`] (a file's text becomes an
+//! [`annotate::AnnotatedFile`]) → [`rdf`] (its quads, one named graph per
+//! document) → [`store`] (an on-disk Oxigraph store, its ledger and search
+//! index), driven by [`pipeline`]. The read path: [`read`] (typed values and
+//! SPARQL answers from the store) → [`export`] (RDF, CSV, annotations,
+//! networks, the map and the reading view), [`review`] (evaluate, discover),
+//! [`wikidata`] (dumps in, links and QuickStatements out) and [`serve`]
+//! (HTTP endpoints, pushing to a triplestore). Below them all: [`error`]
+//! (the typed errors every stage returns), [`output`] (where output goes)
+//! and [`text`] (folding, tables with positions, escaping).
+//!
+//! A module imports only from its own stage or from those before it.
 //!
 //! ```no_run
 //! use annalist::pipeline::{build, BuildConfig};
@@ -30,43 +30,25 @@
 // beyond its version (see build.rs).
 include!(concat!(env!("OUT_DIR"), "/program.rs"));
 
-pub mod add;
-pub mod annotate;
-pub mod annotations;
-pub mod corpus;
-pub mod dates;
-pub mod discover;
 pub mod error;
-pub mod evaluate;
-pub mod export;
-pub mod gazetteer;
-pub mod graph;
-pub mod hipe;
-pub mod init;
-pub mod ledger;
-pub mod link;
-pub mod map;
-pub mod network;
 pub mod output;
-pub mod overrides;
+pub mod text;
+
+// The write path, in the order the data flows.
+pub mod annotate;
+pub mod input;
 pub mod pipeline;
+pub mod rdf;
+pub mod store;
+
+// The read path.
+pub mod export;
+pub mod read;
+pub mod review;
+pub mod serve;
+pub mod wikidata;
+
 #[cfg(test)]
 mod proptests;
-pub mod push;
-pub mod query;
-pub mod quickstatements;
-pub mod read;
-pub mod relations;
-pub mod search;
-pub mod sentence;
-pub mod serve;
-pub mod shard;
-pub mod site;
-pub mod stamp;
-pub mod store;
-pub mod table;
-pub mod variants;
-pub mod vocab;
-pub mod wikidata;
 
 pub use error::{Error, Result};

@@ -5,7 +5,7 @@
 mod cli;
 mod cmd;
 
-use annalist::query::Outcome;
+use annalist::read::query::Outcome;
 use clap::Parser;
 use cli::{Cli, Command};
 use std::io::Write;

@@ -183,23 +183,6 @@ fn aside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.annalist-tmp"))
 }
 
-/// Whether XML 1.0 can hold `c` (its `Char` production).
-pub fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// `s` with every character XML 1.0 cannot hold replaced by U+FFFD.
-pub fn xml_clean(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().all(xml_char) {
-        s.into()
-    } else {
-        s.chars()
-            .map(|c| if xml_char(c) { c } else { '\u{FFFD}' })
-            .collect::<String>()
-            .into()
-    }
-}
-
 /// A writer of UTF-8 XML that replaces the characters XML 1.0 cannot hold
 /// with U+FFFD (when `on`; otherwise it passes everything through). The
 /// C0 controls are single bytes that never occur inside a multi-byte UTF-8
@@ -284,9 +267,107 @@ pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
     t.into()
 }
 
+/// The widest a table cell gets, but in the last column; longer values end
+/// in `…` (CSV, TSV and JSON keep them whole).
+pub const TABLE_CELL_MAX: usize = 60;
+
+/// Writes an aligned table with a header rule; control characters in the
+/// cells are escaped ([`terminal_safe`]).
+pub fn write_table(
+    out: &mut dyn Write,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
+    let shorten = |s: &String| -> String {
+        if s.chars().count() <= TABLE_CELL_MAX {
+            s.clone()
+        } else {
+            let mut t: String = s.chars().take(TABLE_CELL_MAX - 1).collect();
+            t.push('…');
+            t
+        }
+    };
+    // The last column sets no alignment, so it stays whole. Control
+    // characters (ESC, …) are shown as escapes: a text must not drive the
+    // terminal it is printed on.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let last = r.len().saturating_sub(1);
+            r.iter()
+                .map(|c| terminal_safe(&c.replace(['\n', '\r', '\t'], " ")).into_owned())
+                .enumerate()
+                .map(|(i, c)| if i == last { c } else { shorten(&c) })
+                .collect()
+        })
+        .collect();
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| terminal_safe(h).into_owned())
+        .collect();
+    let header = &header;
+    let width = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(width(c));
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &[String]| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(w - width(c) + 2));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(out, header)?;
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(out, &rule)?;
+    for r in &rows {
+        line(out, r)?;
+    }
+    Ok(())
+}
+
+/// Prints rows as a table or TSV (for commands that list things).
+pub fn print_rows(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    table: bool,
+) -> Result<()> {
+    if table {
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        write_table(out, &header, rows).map_err(Error::Output)
+    } else {
+        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        writeln!(out, "{}", header.join("\t")).map_err(Error::Output)?;
+        for r in rows {
+            let cells: Vec<String> = r.iter().map(|c| clean(c)).collect();
+            writeln!(out, "{}", cells.join("\t")).map_err(Error::Output)?;
+        }
+        Ok(())
+    }
+}
+
+/// Prefixes a cell that a spreadsheet would run as a formula with `'`.
+pub fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::escape::{xml_char, xml_clean};
 
     #[test]
     fn a_failed_directory_export_leaves_the_directory_as_it_was() {

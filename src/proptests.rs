@@ -9,10 +9,10 @@
 //! message and a fix. Case counts are bounded so the whole harness runs in
 //! seconds (no nightly toolchain is needed, unlike cargo-fuzz).
 
-use crate::annotations::{Annotated, Document};
-use crate::corpus::Corpus;
 use crate::error::Error;
-use crate::gazetteer::Gazetteer;
+use crate::export::annotations::{Annotated, Document};
+use crate::input::corpus::Corpus;
+use crate::input::gazetteer::Gazetteer;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -295,7 +295,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("relations.csv");
         std::fs::write(&path, &text).unwrap();
-        if let Err(e) = crate::relations::Relations::load(&path, &corpus, &gazetteer) {
+        if let Err(e) = crate::input::relations::Relations::load(&path, &corpus, &gazetteer) {
             placed(&e, &path, &text)?;
         }
     }
@@ -306,7 +306,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("overrides.csv");
         std::fs::write(&path, &text).unwrap();
-        if let Err(e) = crate::overrides::Overrides::load(&path, &corpus, &gazetteer) {
+        if let Err(e) = crate::input::overrides::Overrides::load(&path, &corpus, &gazetteer) {
             placed(&e, &path, &text)?;
         }
     }
@@ -328,7 +328,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("gold.csv");
         std::fs::write(&path, &text).unwrap();
-        if let Err(e) = crate::evaluate::read(&path, &docs, |id| id == "molotov") {
+        if let Err(e) = crate::review::evaluate::read(&path, &docs, |id| id == "molotov") {
             placed(&e, &path, &text)?;
         }
     }
@@ -336,17 +336,17 @@ proptest! {
     #[test]
     fn tagging_and_deriving_never_panic_and_spans_fit_the_text(text in text_of(NAMES)) {
         let (_, gazetteer) = small();
-        let tagger = crate::annotate::Tagger::new(&gazetteer);
-        let tagged = tagger.tag_nested(&text);
+        let annotator = crate::annotate::Annotator::new(&gazetteer);
+        let tagged = annotator.tagger.tag_nested(&text);
         let mut found: Vec<crate::annotate::Mention> = tagged
             .matches
             .iter()
-            .map(|m| crate::annotate::Mention::found(m, 0))
+            .map(|m| m.mention(0))
             .collect();
         let mut shared = Vec::new();
         let ranges = [(0, text.len())];
-        let doc = crate::variants::Document { text: &text, ranges: &ranges, year: Some(1953) };
-        tagger.variants().derive(&doc, &mut found, &mut shared);
+        let doc = crate::annotate::variants::Document { text: &text, ranges: &ranges, year: Some(1953) };
+        annotator.variants.derive(&doc, &mut found, &mut shared);
         for (s, e) in found.iter().map(|m| (m.start, m.end)).chain(shared.iter().map(|a| (a.start, a.end))) {
             prop_assert!(s < e && e <= text.len(), "{s}..{e}");
             prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "{s}..{e}");
@@ -355,7 +355,7 @@ proptest! {
 
     #[test]
     fn bind_values_never_panic(text in text_of(BIND)) {
-        match crate::query::parse_binding(&text) {
+        match crate::read::query::parse_binding(&text) {
             Ok((name, _)) => prop_assert!(oxigraph::model::Variable::new(&name).is_ok()),
             Err(Error::Usage { message, fix }) => prop_assert!(!message.is_empty() && !fix.is_empty()),
             Err(e) => prop_assert!(false, "not a usage error: {e:?}"),

@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::cli::AddArgs;
-use annalist::add::{add, NewDocuments};
+use annalist::input::add::{add, NewDocuments};
 use annalist::Result;
 
 pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::{BuildArgs, EmitFormat};
-use annalist::shard::{self, Shard};
+use annalist::pipeline::shard::{self, Shard};
 use annalist::{pipeline, Result};
 
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {

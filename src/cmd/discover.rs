@@ -3,10 +3,10 @@
 
 use super::Context;
 use crate::cli::DiscoverArgs;
-use annalist::annotations::Annotated;
-use annalist::discover::{self, KnownName, Text};
-use annalist::export::print_rows;
-use annalist::gazetteer::Gazetteer;
+use annalist::export::annotations::Annotated;
+use annalist::input::gazetteer::Gazetteer;
+use annalist::output::print_rows;
+use annalist::review::discover::{self, KnownName, Text};
 use annalist::{Error, Result};
 use std::io::Write;
 
@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()
             // The columns a candidate fills; the optional facts (such as
             // coordinates) are left out, so that the rows paste into a
             // gazetteer with or without them.
-            let columns = &annalist::gazetteer::COLUMNS;
+            let columns = &annalist::input::gazetteer::COLUMNS;
             w.write_record(columns).map_err(fail)?;
             for c in &candidates {
                 w.write_record(discover::gazetteer_row(c)).map_err(fail)?;

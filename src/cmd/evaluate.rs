@@ -3,10 +3,10 @@
 
 use super::Context;
 use crate::cli::EvaluateArgs;
-use annalist::annotations::Annotated;
-use annalist::evaluate;
-use annalist::gazetteer::Gazetteer;
-use annalist::hipe;
+use annalist::export::annotations::Annotated;
+use annalist::input::gazetteer::Gazetteer;
+use annalist::input::hipe;
+use annalist::review::evaluate;
 use annalist::{Error, Result};
 use std::collections::HashMap;
 use std::io::Write;

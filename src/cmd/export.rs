@@ -2,10 +2,10 @@
 
 use super::Context;
 use crate::cli::{EdgesArg, ExportArgs, NetworkArgs};
-use annalist::gazetteer::EntityType;
-use annalist::network::{self, EdgeSet, Network, NetworkConfig, Window};
+use annalist::export::network::{self, EdgeSet, Network, NetworkConfig, Window};
+use annalist::input::gazetteer::EntityType;
 use annalist::output::write_dir;
-use annalist::query::{graph_iri, rdf_format};
+use annalist::read::query::{graph_iri, rdf_format};
 use annalist::{export, Error, Result};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -16,13 +16,14 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         "quickstatements" => {
             // The build checks every claim and finds its quote first.
             ctx.store()?;
-            let corpus = annalist::corpus::Corpus::load(&ctx.build.corpus)?;
-            let gazetteer = annalist::gazetteer::Gazetteer::load(&corpus.gazetteer_path)?;
+            let corpus = annalist::input::corpus::Corpus::load(&ctx.build.corpus)?;
+            let gazetteer = annalist::input::gazetteer::Gazetteer::load(&corpus.gazetteer_path)?;
             let relations = match &corpus.relations_path {
-                Some(p) => annalist::relations::Relations::load(p, &corpus, &gazetteer)?,
+                Some(p) => annalist::input::relations::Relations::load(p, &corpus, &gazetteer)?,
                 None => Default::default(),
             };
-            let lines = annalist::quickstatements::commands(&corpus, &gazetteer, &relations)?;
+            let lines =
+                annalist::wikidata::quickstatements::commands(&corpus, &gazetteer, &relations)?;
             if !ctx.quiet {
                 eprintln!("{} QuickStatements commands", lines.len());
             }
@@ -36,18 +37,18 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         "csv" => {
             let dir = directory(args)?;
             let (store, _) = ctx.store()?;
-            report(ctx, &write_dir(dir, |d| export::write_csv(&store, d))?);
+            report(ctx, &write_dir(dir, |d| export::csv::write_csv(&store, d))?);
             Ok(())
         }
         "brat" | "tei" => {
             let dir = directory(args)?;
             let (store, _) = ctx.store()?;
-            let annotated = annalist::annotations::Annotated::from_store(&store)?;
+            let annotated = annalist::export::annotations::Annotated::from_store(&store)?;
             let files = write_dir(dir, |d| {
                 if format == "brat" {
-                    annalist::annotations::brat::write(&annotated, d)
+                    annalist::export::annotations::brat::write(&annotated, d)
                 } else {
-                    annalist::annotations::tei::write(&annotated, d)
+                    annalist::export::annotations::tei::write(&annotated, d)
                 }
             })?;
             if !ctx.quiet {
@@ -58,7 +59,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         "html" => {
             let dir = directory(args)?;
             let (store, _) = ctx.store()?;
-            let summary = annalist::site::write(&store, dir)?;
+            let summary = annalist::export::site::write(&store, dir)?;
             if !ctx.quiet {
                 eprintln!(
                     "wrote {} files ({} documents, {} entities, {} bytes) into {}",
@@ -73,9 +74,9 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
         }
         "webanno" => {
             let (store, info) = ctx.store()?;
-            let annotated = annalist::annotations::Annotated::from_store(&store)?;
+            let annotated = annalist::export::annotations::Annotated::from_store(&store)?;
             write_out(args.output.as_deref(), stdout, |w| {
-                annalist::annotations::webanno::write(&annotated, &info.base_iri, w)
+                annalist::export::annotations::webanno::write(&annotated, &info.base_iri, w)
                     .map_err(Error::Output)
             })
         }
@@ -83,7 +84,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             let (store, _) = ctx.store()?;
             let mut counts = (0, 0);
             write_out(args.output.as_deref(), stdout, |w| {
-                counts = annalist::map::write_geojson(&store, w)?;
+                counts = annalist::export::map::write_geojson(&store, w)?;
                 Ok(())
             })?;
             if !ctx.quiet && args.output.is_some() {
@@ -138,7 +139,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
                 .transpose()?;
             let mut n = 0;
             write_out(args.output.as_deref(), stdout, |w| {
-                n = export::write_rdf(&store, rdf, graph.as_ref(), &info.base_iri, w)?;
+                n = export::rdf::write_rdf(&store, rdf, graph.as_ref(), &info.base_iri, w)?;
                 Ok(())
             })?;
             if !ctx.quiet && args.output.is_some() {

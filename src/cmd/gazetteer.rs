@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::{DumpArgs, GazetteerArgs, GazetteerCommand, ImportSource};
-use annalist::wikidata::{self, Classes, ImportConfig, ReadConfig};
+use annalist::wikidata::dump::{self, Classes, ImportConfig, ReadConfig};
 use annalist::Result;
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ pub fn run(ctx: &Context, args: &GazetteerArgs) -> Result<()> {
         read: read_config(&args.dumps, &args.dump)?,
         output: args.output.clone(),
     };
-    let summary = wikidata::import(&config)?;
+    let summary = dump::import(&config)?;
     let s = &summary.stream;
     for d in &summary.duplicate_examples {
         eprintln!("duplicate: {d}");

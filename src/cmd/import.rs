@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::{CorpusImportArgs, CorpusImportSource};
-use annalist::hipe::{self, ImportOptions};
+use annalist::input::hipe::{self, ImportOptions};
 use annalist::Result;
 
 pub fn run(ctx: &Context, args: &CorpusImportArgs) -> Result<()> {

@@ -4,7 +4,7 @@ use crate::cli::InitArgs;
 use annalist::Result;
 
 pub fn run(args: &InitArgs) -> Result<()> {
-    for path in annalist::init::init(&args.dir)? {
+    for path in annalist::input::init::init(&args.dir)? {
         eprintln!("created {}", path.display());
     }
     eprintln!(

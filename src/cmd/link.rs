@@ -3,10 +3,10 @@
 
 use super::Context;
 use crate::cli::LinkArgs;
-use annalist::annotations::Annotated;
-use annalist::corpus::Corpus;
-use annalist::gazetteer::Gazetteer;
-use annalist::link;
+use annalist::export::annotations::Annotated;
+use annalist::input::corpus::Corpus;
+use annalist::input::gazetteer::Gazetteer;
+use annalist::wikidata::link;
 use annalist::{Error, Result};
 use std::io::Write;
 
@@ -68,7 +68,7 @@ pub fn run(ctx: &Context, args: &LinkArgs, out: &mut dyn Write) -> Result<()> {
     }
     match &args.output {
         Some(path) => {
-            let tmp = annalist::wikidata::aside(path);
+            let tmp = annalist::wikidata::dump::aside(path);
             let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
             let written = link::write_table(&mut file, &rows)
                 .and_then(|()| file.sync_all().map_err(|e| Error::io(&tmp, e)));

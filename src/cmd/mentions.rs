@@ -4,7 +4,7 @@
 use super::Context;
 use crate::cli::{HowArg, MentionsArgs};
 use annalist::annotate::How;
-use annalist::export::print_rows;
+use annalist::output::print_rows;
 use annalist::read::{self, Order, Reader};
 use annalist::Result;
 use std::io::Write;

@@ -56,7 +56,7 @@ impl Context {
 
     /// Builds the store if the corpus changed, reporting on standard error.
     /// An unchanged corpus is told by the stamp of the generation in use
-    /// (see [`annalist::stamp`]) when it has one.
+    /// (see [`annalist::store::stamp`]) when it has one.
     ///
     /// While another process builds into the store, the generation in use is
     /// read as it is (a build never changes it), with a warning, instead of

@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::cli::PushArgs;
-use annalist::push::{self, Auth, Progress, PushConfig};
+use annalist::serve::push::{self, Auth, Progress, PushConfig};
 use annalist::store::StoreDir;
 use annalist::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -2,8 +2,8 @@
 //! the corpus carries in its own `queries/` directory.
 
 use super::Context;
-use annalist::export::print_rows;
-use annalist::query::{library, purpose};
+use annalist::output::print_rows;
+use annalist::read::query::{library, purpose};
 use annalist::{Error, Result};
 use std::io::{IsTerminal, Write};
 

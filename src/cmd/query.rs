@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::cli::QueryArgs;
-use annalist::query::{self, Format, Outcome, QueryConfig};
+use annalist::read::query::{self, Format, Outcome, QueryConfig};
 use annalist::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::cli::{SearchArgs, SearchFormat};
-use annalist::search::{self, Format};
+use annalist::store::search::{self, Format};
 use annalist::store::StoreDir;
 use annalist::{Error, Result};
 use std::io::Write;

@@ -2,9 +2,9 @@
 
 use super::Context;
 use crate::cli::ServeArgs;
-use annalist::corpus::Corpus;
-use annalist::gazetteer::Gazetteer;
-use annalist::query::library;
+use annalist::input::corpus::Corpus;
+use annalist::input::gazetteer::Gazetteer;
+use annalist::read::query::library;
 use annalist::serve::sparql::{self, NamedQuery};
 use annalist::serve::{self, reconcile, Router, ServeConfig};
 use annalist::store::StoreDir;

@@ -13,6 +13,8 @@
 //! service's gazetteer taken at start, the store's generation current when
 //! the request came (see [`sparql`]).
 
+pub mod push;
+
 pub mod reconcile;
 pub mod sparql;
 
@@ -153,7 +155,7 @@ impl Router {
     }
 
     fn index(&self, origin: &str) -> String {
-        let o = crate::site::html::attr(origin);
+        let o = crate::export::site::html::attr(origin);
         let mut items = String::new();
         if self.sparql.is_some() {
             items.push_str(&format!(

@@ -12,8 +12,8 @@
 //! answer never contains markup from a label unescaped.
 
 use super::{Request, Response};
-use crate::discover::{name_key, similarity, VARIANT_THRESHOLD};
-use crate::gazetteer::{EntityType, Gazetteer};
+use crate::input::gazetteer::{EntityType, Gazetteer};
+use crate::text::names::{name_key, similarity, VARIANT_THRESHOLD};
 use serde_json::{json, Map, Value};
 
 /// Properties a query can condition on.
@@ -335,21 +335,21 @@ impl Service {
         };
         let mut html = format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:sans-serif;font-size:13px;margin:4px\"><p><strong>{}</strong> ({})</p>",
-            crate::site::html::attr(&item.label),
-            crate::site::html::attr(&item.label),
+            crate::export::site::html::attr(&item.label),
+            crate::export::site::html::attr(&item.label),
             item.kind.name()
         );
         let others: Vec<String> = item
             .names
             .iter()
             .skip(1)
-            .map(|(n, _)| crate::site::html::attr(n))
+            .map(|(n, _)| crate::export::site::html::attr(n))
             .collect();
         if !others.is_empty() {
             html.push_str(&format!("<p>also: {}</p>", others.join(", ")));
         }
         if let Some(d) = &item.description {
-            html.push_str(&format!("<p>{}</p>", crate::site::html::attr(d)));
+            html.push_str(&format!("<p>{}</p>", crate::export::site::html::attr(d)));
         }
         if let Some(q) = &item.wikidata {
             html.push_str(&format!(

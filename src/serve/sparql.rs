@@ -20,8 +20,8 @@
 
 use super::{Request, Response};
 use crate::error::Error;
-use crate::export::write_rdf;
-use crate::query::{self, Dataset, Format, Outcome, QueryConfig};
+use crate::export::rdf::write_rdf;
+use crate::read::query::{self, Dataset, Format, Outcome, QueryConfig};
 use crate::store::{Reader, StoreDir};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
@@ -312,7 +312,7 @@ impl Service {
 
     /// A small page to type a query into, for a browser that opens /sparql.
     fn form(&self, origin: &str) -> String {
-        let o = crate::site::html::attr(origin);
+        let o = crate::export::site::html::attr(origin);
         format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>annalist SPARQL</title></head><body>\
              <form action=\"{o}/sparql\" method=\"post\"><textarea name=\"query\" rows=\"12\" cols=\"80\">SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea><br>\

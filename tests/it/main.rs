@@ -2,6 +2,7 @@
 //! through the harness in `util.rs` and checks what it wrote by parsing it
 //! back (CSV, SPARQL results, RDF through rdflib, pyoxigraph and rapper).
 
+mod architecture;
 mod archive;
 mod bad_input;
 mod build;

@@ -1,0 +1,148 @@
+//! The store in any RDF syntax.
+//!
+//! RDF exports are sorted (graph, subject, predicate, object, by their
+//! N-Triples form), so the same store always gives the same bytes, and
+//! streamed: a quad syntax is written one graph at a time, a triple syntax
+//! one subject at a time, each group sorted alone (see [`write_rdf`]). Quad
+//! syntaxes (N-Quads, TriG, JSON-LD) keep every named graph; triple syntaxes
+//! (Turtle, N-Triples, RDF/XML) merge them, or take the one `--graph` names.
+//!
+//! RDF/XML replaces the characters XML 1.0 cannot hold with U+FFFD (see
+//! [`crate::output`]), so that it always parses.
+//!
+//! Invariant: exporting never changes the store, and the same store gives
+//! byte-identical files.
+
+use crate::error::{Error, Result};
+use crate::output::XmlSafe;
+use crate::rdf::vocab;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term,
+};
+use oxigraph::store::Store;
+use std::io::Write;
+use std::str::FromStr;
+
+/// Writes the store (or one graph of it) in an RDF syntax.
+///
+/// The quads come out sorted by the N-Triples forms of (graph, subject,
+/// predicate, object), without repeats, in one pass and without holding the
+/// store: quad syntaxes go graph by graph (each graph's quads read from
+/// Oxigraph's graph index and sorted alone); triple syntaxes, whose graphs
+/// merge, go subject by subject (the distinct subjects are listed and sorted
+/// first, then each subject's triples read from the subject index).
+pub fn write_rdf(
+    store: &Store,
+    format: RdfFormat,
+    graph: Option<&NamedNode>,
+    base_iri: &str,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let storage = |e| Error::Query(format!("reading the store: {e}"));
+    if let Some(g) = graph {
+        if !store
+            .contains_named_graph(NamedOrBlankNodeRef::from(g.as_ref()))
+            .map_err(storage)?
+        {
+            return Err(Error::Usage {
+                message: format!("the store has no graph <{g}>"),
+                fix: "list the graphs with `annalist query graphs`".into(),
+            });
+        }
+    }
+    let keep_graphs = format.supports_datasets() && graph.is_none();
+
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, iri) in vocab::prefixes(base_iri) {
+        serializer = serializer.with_prefix(prefix, iri).expect("valid prefixes");
+    }
+    // XML 1.0 cannot hold most control characters: see crate::output.
+    let mut safe = XmlSafe::new(out, format == RdfFormat::RdfXml);
+    let mut w = serializer.for_writer(&mut safe);
+    let mut written = 0;
+    // Sorts one group of quads by their key, drops repeats and writes them.
+    let mut emit = |group: Vec<Quad>| -> Result<()> {
+        let mut keyed: Vec<(String, Quad)> = group
+            .into_iter()
+            .map(|q| {
+                let key = format!(
+                    "{}\t{}\t{}\t{}",
+                    q.graph_name, q.subject, q.predicate, q.object
+                );
+                (key, q)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keyed.dedup_by(|a, b| a.0 == b.0);
+        for (_, q) in &keyed {
+            w.serialize_quad(q).map_err(Error::Output)?;
+        }
+        written += keyed.len();
+        Ok(())
+    };
+    let read = |s: Option<NamedOrBlankNodeRef<'_>>, g: Option<GraphNameRef<'_>>| {
+        store
+            .quads_for_pattern(s, None, None, g)
+            .map(|q| {
+                q.map_err(storage).map(|q| {
+                    if keep_graphs {
+                        q
+                    } else {
+                        Quad::new(q.subject, q.predicate, q.object, GraphName::DefaultGraph)
+                    }
+                })
+            })
+            .collect::<Result<Vec<Quad>>>()
+    };
+    if let Some(g) = graph {
+        emit(read(None, Some(GraphNameRef::from(g.as_ref())))?)?;
+    } else if keep_graphs {
+        // Graph by graph, in the order of their N-Triples forms (the default
+        // graph prints as DEFAULT, after every IRI).
+        let mut graphs: Vec<(String, GraphName)> = store
+            .named_graphs()
+            .map(|g| {
+                g.map_err(storage).map(|g| {
+                    let g = GraphName::from(g);
+                    (g.to_string(), g)
+                })
+            })
+            .collect::<Result<_>>()?;
+        graphs.push((GraphName::DefaultGraph.to_string(), GraphName::DefaultGraph));
+        graphs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        graphs.dedup_by(|a, b| a.0 == b.0);
+        for (_, g) in graphs {
+            emit(read(None, Some(g.as_ref()))?)?;
+        }
+    } else {
+        // Subject by subject, in the order of their N-Triples forms.
+        let mut subjects: Vec<String> = Vec::new();
+        let mut last: Option<NamedOrBlankNode> = None;
+        for q in store.iter() {
+            let q = q.map_err(storage)?;
+            if last.as_ref() != Some(&q.subject) {
+                subjects.push(q.subject.to_string());
+                last = Some(q.subject);
+            }
+        }
+        drop(last);
+        subjects.sort_unstable();
+        subjects.dedup();
+        for s in subjects {
+            let subject = match Term::from_str(&s) {
+                Ok(Term::NamedNode(n)) => NamedOrBlankNode::from(n),
+                Ok(Term::BlankNode(b)) => NamedOrBlankNode::from(b),
+                _ => {
+                    return Err(Error::Query(format!(
+                        "reading the store: a subject {s} that does not read back"
+                    )))
+                }
+            };
+            emit(read(Some(subject.as_ref()), None)?)?;
+        }
+    }
+    w.finish().map_err(Error::Output)?;
+    safe.finish().map_err(Error::Output)?;
+    Ok(written)
+}

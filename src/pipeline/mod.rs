@@ -1,0 +1,888 @@
+//! The build: corpus → annotate → graph → store, with a summary.
+//!
+//! [`build`] checks the whole manifest and gazetteer before it writes
+//! anything, then streams one file at a time through the tagger and the
+//! graph stage into Oxigraph's bulk loader, in a new store generation that
+//! only becomes current once everything is loaded. [`ensure_built`] rebuilds
+//! when the corpus no longer matches the store's fingerprint.
+//!
+//! Invariant: a failed build changes nothing a reader can see.
+
+pub mod shard;
+
+use crate::annotate::tagger::Tagger;
+use crate::annotate::{annotate_file, Ambiguous, Annotator, Sources};
+use crate::error::{Error, Result};
+use crate::input::corpus::{Corpus, LoadOptions};
+use crate::input::gazetteer::Gazetteer;
+use crate::input::overrides::Overrides;
+use crate::input::relations::Relations;
+use crate::rdf::quads::{self, Iris};
+use crate::store::ledger::{self, Ledger, Record};
+use crate::store::{BuildInfo, StoreDir};
+use crate::text::table::text_of;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use oxigraph::model::{GraphName, Quad};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What to build, and where.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    pub corpus: PathBuf,
+    pub store: PathBuf,
+    /// Draw a progress bar on standard error when it is a terminal.
+    pub progress: bool,
+    /// Read files outside the corpus directory (see
+    /// [`LoadOptions::allow_outside`]).
+    pub allow_outside: bool,
+}
+
+impl BuildConfig {
+    /// How the corpus is loaded.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            allow_outside: self.allow_outside,
+        }
+    }
+
+    /// Loads the corpus with [`BuildConfig::load_options`].
+    pub fn load_corpus(&self) -> Result<Corpus> {
+        Corpus::load_with(&self.corpus, self.load_options())
+    }
+}
+
+/// The outcome of a build.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub info: BuildInfo,
+    pub store: PathBuf,
+    pub elapsed: Duration,
+    /// Things the user should look at; the build still succeeded.
+    pub warnings: Vec<String>,
+    /// For a build that updated the previous store: what changed.
+    pub update: Option<Update>,
+    /// How long each phase took: planning, the gazetteer and automaton,
+    /// preparing the generation, describing and loading, committing.
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let i = &self.info;
+        let update = match self.update {
+            Some(u) => format!(
+                " ({} added, {} changed, {} removed)",
+                u.added, u.changed, u.removed
+            ),
+            None => String::new(),
+        };
+        write!(
+            f,
+            "Built {} from {} file{}{update}: {} documents, {} entities ({} linked to Wikidata, {} unlinked), \
+             {} mentions{}, {} dates, {} claims, {} triples in {:.2} s.",
+            self.store.display(),
+            i.files,
+            if i.files == 1 { "" } else { "s" },
+            i.documents,
+            i.entities,
+            i.linked_entities,
+            i.entities - i.linked_entities,
+            i.mentions,
+            if i.ambiguous_mentions > 0 {
+                format!(" ({} more left unlinked as ambiguous)", i.ambiguous_mentions)
+            } else {
+                String::new()
+            },
+            i.dates,
+            i.claims,
+            i.quads,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The memory Oxigraph's bulk loader may give its batches of quads (its
+/// default, 2 GB a thread, would put a large build over 2 GB of memory).
+const LOADER_MEMORY_MB: usize = 600;
+
+/// What every file depends on, loaded and checked.
+pub(crate) struct Inputs {
+    pub(crate) gazetteer: Gazetteer,
+    pub(crate) relations: Relations,
+    pub(crate) overrides: Overrides,
+}
+
+/// Loads the gazetteer and fits it to the corpus (see [`Gazetteer::fit`]):
+/// the aliases it left out are in its `dropped` and `foreign` lists.
+pub fn load_gazetteer(corpus: &Corpus) -> Result<Gazetteer> {
+    let mut gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
+    let ids: std::collections::HashSet<&str> =
+        corpus.documents.iter().map(|d| d.id.as_str()).collect();
+    gazetteer.fit(|d| ids.contains(d));
+    Ok(gazetteer)
+}
+
+/// For `build --strict`: the first alias the gazetteer leaves out, as an
+/// error, or nothing when every alias is used.
+pub fn strict_check(config: &BuildConfig) -> Result<()> {
+    let corpus = config.load_corpus()?;
+    let gazetteer = load_gazetteer(&corpus)?;
+    match gazetteer.strict_error(&corpus.gazetteer_path) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn load_inputs(corpus: &Corpus) -> Result<Inputs> {
+    let gazetteer = load_gazetteer(corpus)?;
+    crate::input::check(corpus, &gazetteer)?;
+    let relations = match &corpus.relations_path {
+        Some(path) => Relations::load(path, corpus, &gazetteer)?,
+        None => Relations::default(),
+    };
+    let overrides = match &corpus.overrides_path {
+        Some(path) => Overrides::load(path, corpus, &gazetteer)?,
+        None => Overrides::default(),
+    };
+    Ok(Inputs {
+        gazetteer,
+        relations,
+        overrides,
+    })
+}
+
+/// A hash of what every file's quads depend on: the program, the ontology,
+/// the corpus header, the gazetteer, the claims and the overrides (their
+/// bytes, so that an unchanged corpus is recognised without parsing them).
+fn inputs_hash(corpus: &Corpus) -> Result<String> {
+    let mut h = blake3::Hasher::new();
+    let mut put = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    put(env!("CARGO_PKG_VERSION").as_bytes());
+    put(crate::SOURCE_DIGEST.as_bytes());
+    put(crate::rdf::vocab::ONTOLOGY_TTL.as_bytes());
+    put(format!(
+        "{:?}",
+        (&corpus.title, &corpus.description, &corpus.base_iri)
+    )
+    .as_bytes());
+    let paths = [
+        Some(&corpus.gazetteer_path),
+        corpus.relations_path.as_ref(),
+        corpus.overrides_path.as_ref(),
+    ];
+    for p in paths {
+        match p {
+            Some(p) => {
+                let rel = p.strip_prefix(&corpus.dir).unwrap_or(p);
+                put(rel.to_string_lossy().as_bytes());
+                put(&std::fs::read(p).map_err(|e| Error::io(p, e))?);
+            }
+            None => put(b"-"),
+        }
+    }
+    Ok(h.finalize().to_hex().to_string())
+}
+
+/// The fingerprint of a built store: its inputs and every file's key.
+fn fingerprint(inputs: &str, ledger: &Ledger) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(inputs.as_bytes());
+    for r in &ledger.records {
+        h.update(r.key.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// Builds the store from the whole corpus, replacing the previous
+/// generation.
+pub fn build(config: &BuildConfig) -> Result<Summary> {
+    let (started, began_ns) = (Instant::now(), ledger::now_ns());
+    let corpus = config.load_corpus()?;
+    let inputs = inputs_hash(&corpus)?;
+    let watch =
+        crate::store::stamp::Watch::new(&corpus, config.allow_outside, corpus_warnings(&corpus));
+    let plan = Plan::full(&corpus, inputs);
+    let summary = build_from(config, corpus, plan, started)?;
+    if let Some(watch) = watch {
+        watch.write(&config.store, began_ns);
+    }
+    Ok(summary)
+}
+
+/// Records the time since the previous mark under `name`.
+struct Phases {
+    last: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    fn new(since: Instant) -> Phases {
+        Phases {
+            last: since,
+            done: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.done.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Brings the store up to date with the corpus: nothing when nothing
+/// changed; only the changed, added and removed files when the gazetteer,
+/// claims, overrides and corpus header are those of the store; the whole
+/// corpus otherwise, and whenever the store is damaged
+/// ([`StoreDir::damage`]). Returns the summary when it built.
+pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
+    ensure_built_or_warn(config).map(|(summary, _)| summary)
+}
+
+/// [`ensure_built_or_warn`] for a reading command: when the stamp of the
+/// generation in use (see [`crate::store::stamp`]) shows every file and directory
+/// of the corpus and every file of the store as the last full check left
+/// them, the store is up to date and nothing else is read; otherwise the
+/// full check.
+pub fn ensure_built_quickly(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
+    if let Some(warnings) =
+        crate::store::stamp::unchanged(&config.corpus, &config.store, config.allow_outside)
+    {
+        return Ok((None, warnings));
+    }
+    ensure_built_or_warn(config)
+}
+
+/// [`ensure_built`], with the corpus's warnings (see [`corpus_warnings`])
+/// when nothing was built: a build's summary carries them itself. The full
+/// check: the manifest, the sheet and the ledger are read, every text file
+/// is looked at. When the store is then up to date, it is stamped (see
+/// [`crate::store::stamp`]) for [`ensure_built_quickly`].
+pub fn ensure_built_or_warn(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
+    let (started, began_ns) = (Instant::now(), ledger::now_ns());
+    let corpus = config.load_corpus()?;
+    let watch =
+        crate::store::stamp::Watch::new(&corpus, config.allow_outside, corpus_warnings(&corpus));
+    let outcome = check_and_build(config, corpus, started)?;
+    if let Some(watch) = watch {
+        watch.write(&config.store, began_ns);
+    }
+    Ok(outcome)
+}
+
+fn check_and_build(
+    config: &BuildConfig,
+    corpus: Corpus,
+    started: Instant,
+) -> Result<(Option<Summary>, Vec<String>)> {
+    let inputs = inputs_hash(&corpus)?;
+    let dir = StoreDir::new(&config.store);
+    // A damaged store is never up to date: build it anew, and say so.
+    if let Some(damage) = dir.damage()? {
+        let plan = Plan::full(&corpus, inputs);
+        let mut summary = build_from(config, corpus, plan, started)?;
+        summary.warnings.insert(
+            0,
+            format!(
+                "the store {} was damaged ({damage}): built it anew from the corpus",
+                config.store.display()
+            ),
+        );
+        return Ok((Some(summary), Vec::new()));
+    }
+    let previous = match dir.current()? {
+        Some((_, info)) if info.inputs == inputs => dir.current_ledger()?.map(|l| (info, l)),
+        _ => None,
+    };
+    let Some((info, ledger)) = previous else {
+        let plan = Plan::full(&corpus, inputs);
+        return build_from(config, corpus, plan, started).map(|s| (Some(s), Vec::new()));
+    };
+    let plan = Plan::update(&corpus, inputs.clone(), &info, ledger)?;
+    if plan.describe.is_empty() && plan.removed.is_empty() {
+        // An up-to-date store whose search index is lost or damaged gets a
+        // new generation (a checkpoint of the store) with the index made
+        // anew from the corpus.
+        let damage = dir
+            .current()?
+            .and_then(|(generation, _)| crate::store::search::damage(&generation));
+        if let Some(damage) = damage {
+            let mut summary = build_from(config, corpus, plan, started)?;
+            summary
+                .warnings
+                .insert(0, format!("{damage}: made it anew from the corpus"));
+            return Ok((Some(summary), Vec::new()));
+        }
+        if plan.refreshed {
+            dir.refresh_ledger(&plan.ledger())?;
+        }
+        return Ok((None, corpus_warnings(&corpus)));
+    }
+    // Removing most of a store quad by quad is slower than loading anew.
+    let plan = if 4 * (plan.describe.len() + plan.removed.len()) > corpus.files.len() {
+        Plan::full(&corpus, inputs)
+    } else {
+        plan
+    };
+    build_from(config, corpus, plan, started).map(|s| (Some(s), Vec::new()))
+}
+
+/// What a user should know about the corpus itself, built or not: the text
+/// files under it that nothing describes, which every build leaves out.
+pub fn corpus_warnings(corpus: &Corpus) -> Vec<String> {
+    if corpus.undescribed.is_empty() {
+        return Vec::new();
+    }
+    let sheet = corpus
+        .documents_path
+        .as_deref()
+        .and_then(|p| p.file_name())
+        .map_or(crate::input::corpus::SHEET.into(), |n| n.to_string_lossy());
+    vec![format!(
+        "{} text file{} under {} {} described by nothing and left out: {}; \
+         fix: run `annalist add FILE…` for each, or give each a row in {sheet} \
+         (or a [[document]] in {})",
+        corpus.undescribed.len(),
+        if corpus.undescribed.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        corpus.dir.display(),
+        if corpus.undescribed.len() == 1 {
+            "is"
+        } else {
+            "are"
+        },
+        corpus.undescribed.join(", "),
+        crate::input::corpus::MANIFEST,
+    )]
+}
+
+/// The names the gazetteer gives to several entities, whose mentions are
+/// left unlinked.
+pub(crate) fn shared_name_warnings(tagger: &Tagger, gazetteer: &Gazetteer) -> Vec<String> {
+    tagger
+        .shared_names(gazetteer)
+        .into_iter()
+        .map(|(name, owners)| {
+            let ids: Vec<&str> = owners
+                .iter()
+                .map(|&i| gazetteer.entities[i].id.as_str())
+                .collect();
+            format!(
+                "the name {name:?} belongs to several entities ({}): its mentions are left unlinked where the document does not decide",
+                ids.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// What a build does with each file.
+struct Plan {
+    inputs: String,
+    /// Every file's record: kept from the previous build, or to be made.
+    records: Vec<Option<Record>>,
+    /// Files to describe (indexes into the corpus's files).
+    describe: Vec<usize>,
+    /// Records of the previous build whose files changed or went away:
+    /// their documents' graphs and their file nodes are removed.
+    removed: Vec<Record>,
+    /// Whether this is an update of the current generation.
+    update: bool,
+    /// Whether a kept record had its size or time refreshed.
+    refreshed: bool,
+    added: usize,
+    changed: usize,
+    /// Quads of the ontology, corpus header and gazetteer in the current
+    /// generation, for an update.
+    head_quads: usize,
+}
+
+impl Plan {
+    fn full(corpus: &Corpus, inputs: String) -> Plan {
+        Plan {
+            inputs,
+            records: vec![None; corpus.files.len()],
+            describe: (0..corpus.files.len()).collect(),
+            removed: Vec::new(),
+            update: false,
+            refreshed: false,
+            added: 0,
+            changed: 0,
+            head_quads: 0,
+        }
+    }
+
+    fn update(corpus: &Corpus, inputs: String, info: &BuildInfo, ledger: Ledger) -> Result<Plan> {
+        let recorded: usize = ledger.records.iter().map(|r| r.quads).sum();
+        let head_quads = info.quads.saturating_sub(recorded);
+        let mut previous: HashMap<String, Record> = ledger
+            .records
+            .into_iter()
+            .map(|r| (r.path.clone(), r))
+            .collect();
+        let mut plan = Plan {
+            update: true,
+            head_quads,
+            ..Plan::full(corpus, inputs)
+        };
+        plan.describe.clear();
+        let olds: Vec<Option<Record>> = corpus
+            .files
+            .iter()
+            .map(|f| previous.remove(&f.path))
+            .collect();
+        // Each file's size and time, and its key where it was built before
+        // (a stat, and a read only when the stat differs): on every core.
+        let look = |i: usize| -> Result<(u64, u128, Option<String>)> {
+            let path = corpus.file_path(i);
+            let (size, mtime_ns) = ledger::stat(&path)?;
+            let Some(old) = &olds[i] else {
+                return Ok((size, mtime_ns, None));
+            };
+            let content = if ledger::unchanged_since(old, size, mtime_ns, info.started_ns) {
+                old.content.clone()
+            } else {
+                ledger::content_hash(&std::fs::read(&path).map_err(|e| Error::io(&path, e))?)
+            };
+            Ok((size, mtime_ns, Some(ledger::file_key(corpus, i, &content))))
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = corpus.files.len().div_ceil(threads).max(1);
+        let looked: Vec<Result<(u64, u128, Option<String>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..corpus.files.len())
+                .step_by(chunk)
+                .map(|from| {
+                    let to = (from + chunk).min(corpus.files.len());
+                    scope.spawn(move || (from..to).map(look).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a planning thread"))
+                .collect()
+        });
+        for (i, (old, looked)) in olds.into_iter().zip(looked).enumerate() {
+            let (size, mtime_ns, key) = looked?;
+            let Some(mut old) = old else {
+                plan.describe.push(i);
+                plan.added += 1;
+                continue;
+            };
+            if key.as_deref() == Some(old.key.as_str()) {
+                if (old.size, old.mtime_ns) != (size, mtime_ns) {
+                    (old.size, old.mtime_ns) = (size, mtime_ns);
+                    plan.refreshed = true;
+                }
+                plan.records[i] = Some(old);
+            } else {
+                plan.describe.push(i);
+                plan.changed += 1;
+                plan.removed.push(old);
+            }
+        }
+        let mut gone: Vec<Record> = previous.into_values().collect();
+        gone.sort_by(|a, b| a.path.cmp(&b.path));
+        plan.removed.extend(gone);
+        Ok(plan)
+    }
+
+    /// The ledger, once every record is made.
+    fn ledger(&self) -> Ledger {
+        Ledger {
+            records: self.records.iter().flatten().cloned().collect(),
+        }
+    }
+}
+
+fn build_from(
+    config: &BuildConfig,
+    corpus: Corpus,
+    mut plan: Plan,
+    started: Instant,
+) -> Result<Summary> {
+    let started_ns = ledger::now_ns();
+    let mut phases = Phases::new(started);
+    phases.mark("plan");
+    let Inputs {
+        gazetteer,
+        relations,
+        overrides,
+    } = load_inputs(&corpus)?;
+    let iris = Iris::new(&corpus.base_iri);
+    let annotator = Annotator::new(&gazetteer);
+    let mut warnings = corpus_warnings(&corpus);
+    warnings.extend(gazetteer.warnings(&corpus.gazetteer_path));
+    warnings.extend(shared_name_warnings(&annotator.tagger, &gazetteer));
+
+    phases.mark("gazetteer");
+    let dir = StoreDir::new(&config.store);
+    let generation = dir.begin()?;
+    let store_path = generation.path().to_path_buf();
+    let store = if plan.update {
+        generation.open_copy_of_current()?
+    } else {
+        generation.open()?
+    };
+
+    let total_bytes: u64 = plan
+        .describe
+        .iter()
+        .map(|&i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
+        .sum();
+    // Small corpora build faster than a bar can be read.
+    let bar = if config.progress && total_bytes >= 1 << 20 {
+        ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} tagging {bar:30} {bytes}/{total_bytes} {msg}")
+            .expect("a valid progress template"),
+    );
+
+    // What changed leaves the copied generation first: the documents'
+    // graphs and the file nodes of changed and removed files.
+    let corpus_graph = GraphName::from(iris.corpus_graph());
+    for old in &plan.removed {
+        for doc in &old.documents {
+            store
+                .remove_named_graph(iris.document(doc).as_ref())
+                .map_err(|e| Error::storage(&store_path, e))?;
+        }
+        let node = iris.file(&old.file_id);
+        let mut doomed: Vec<Quad> = store
+            .quads_for_pattern(
+                Some(node.as_ref().into()),
+                None,
+                None,
+                Some(corpus_graph.as_ref()),
+            )
+            .collect::<Result<_, _>>()
+            .map_err(|e| Error::storage(&store_path, e))?;
+        doomed.push(Quad::new(
+            iris.corpus(),
+            crate::rdf::vocab::schema::HAS_PART,
+            node,
+            corpus_graph.clone(),
+        ));
+        for q in &doomed {
+            store
+                .remove(q)
+                .map_err(|e| Error::storage(&store_path, e))?;
+        }
+    }
+
+    phases.mark("prepare");
+    let head: Vec<Quad> = if plan.update {
+        Vec::new()
+    } else {
+        quads::ontology_quads()?
+            .into_iter()
+            .chain(quads::corpus_head_quads(&corpus, &iris))
+            .chain(quads::gazetteer_quads(&gazetteer, &iris))
+            .collect()
+    };
+    let head_quads = if plan.update {
+        plan.head_quads
+    } else {
+        head.len()
+    };
+    let sources = Sources {
+        corpus: &corpus,
+        gazetteer: &gazetteer,
+        relations: &relations,
+        overrides: &overrides,
+    };
+    let mut first_ambiguous: Option<(usize, Ambiguous)> = None;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| -> Result<()> {
+        let files = describe_files(scope, &sources, &annotator, &iris, &plan.describe, threads);
+        let mut loader = store
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(LOADER_MEMORY_MB);
+        let mut feed = Feed {
+            files,
+            current: Vec::new().into_iter(),
+            failed: None,
+            records: &mut plan.records,
+            first_ambiguous: &mut first_ambiguous,
+            bar: &bar,
+        };
+        let loaded =
+            loader.load_ok_quads::<Error, Error>(head.into_iter().map(Ok).chain(&mut feed));
+        if feed.failed.is_some() {
+            feed.drain();
+        }
+        if let Some((_, e)) = feed.failed.take() {
+            return Err(e);
+        }
+        // Workers still describing stop at their next send.
+        drop(feed);
+        loaded.map_err(|e| with_store_path(e, &store_path))?;
+        loader.commit().map_err(|e| Error::storage(&store_path, e))
+    })?;
+    bar.finish_and_clear();
+    drop(store);
+    phases.mark("describe and load");
+
+    // The search index of the new generation: an update re-indexes only
+    // what changed in the previous generation's index (all of the corpus
+    // when that index is missing or damaged).
+    let previous = if plan.update {
+        dir.current()?
+            .map(|(p, _)| crate::store::search::index_dir(&p))
+    } else {
+        None
+    };
+    let removed: Vec<String> = plan
+        .removed
+        .iter()
+        .flat_map(|r| r.documents.iter().cloned())
+        .collect();
+    crate::store::search::index(
+        &corpus,
+        &store_path,
+        previous.as_deref(),
+        &removed,
+        &plan.describe,
+    )?;
+    phases.mark("search index");
+
+    let ledger = plan.ledger();
+    let sum = |f: fn(&Record) -> usize| -> usize { ledger.records.iter().map(f).sum() };
+    let info = BuildInfo {
+        fingerprint: fingerprint(&plan.inputs, &ledger),
+        annalist_version: env!("CARGO_PKG_VERSION").into(),
+        base_iri: corpus.base_iri.clone(),
+        files: corpus.files.len(),
+        documents: sum(|r| r.documents.len()),
+        entities: gazetteer.len(),
+        linked_entities: gazetteer
+            .entities
+            .iter()
+            .filter(|e| e.wikidata.is_some())
+            .count(),
+        mentions: sum(|r| r.mentions),
+        ambiguous_mentions: sum(|r| r.ambiguous),
+        claims: sum(|r| r.claims),
+        dates: sum(|r| r.dates),
+        quads: head_quads + sum(|r| r.quads),
+        inputs: plan.inputs.clone(),
+        started_ns,
+    };
+    if info.ambiguous_mentions > 0 {
+        let first = match &first_ambiguous {
+            Some((d, a)) => format!(
+                " (first: {:?} in document {:?})",
+                a.entities
+                    .iter()
+                    .map(|&e| gazetteer.entities[e].id.clone())
+                    .collect::<Vec<_>>(),
+                corpus.documents[*d].id
+            ),
+            None => String::new(),
+        };
+        warnings.push(format!(
+            "{} mentions of shared names were left unlinked{first}",
+            info.ambiguous_mentions,
+        ));
+    }
+    let mut far_claims: Vec<usize> = ledger
+        .records
+        .iter()
+        .flat_map(|r| r.far_claims.iter().copied())
+        .collect();
+    if !far_claims.is_empty() {
+        far_claims.sort_unstable();
+        let lines: Vec<String> = far_claims.iter().map(usize::to_string).collect();
+        warnings.push(format!(
+            "{}: in {} claims neither the subject nor the object is named near the quote \
+             (lines {}); check the quote and the ids, or name the entity in the gazetteer",
+            relations.path.display(),
+            far_claims.len(),
+            lines.join(", ")
+        ));
+    }
+    generation.commit(&info, &ledger)?;
+    phases.mark("commit");
+    let update = plan.update.then(|| Update {
+        added: plan.added,
+        changed: plan.changed,
+        removed: plan.removed.len() - plan.changed,
+    });
+    Ok(Summary {
+        info,
+        store: config.store.clone(),
+        elapsed: started.elapsed(),
+        warnings,
+        update,
+        phases: phases.done,
+    })
+}
+
+/// What an update changed, in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Update {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+}
+
+pub(crate) type Described = (usize, Result<(quads::FileGraph, Record)>);
+
+/// Describes the files `files` on `threads` threads, which take them in
+/// order; the receiver gets each file's quads and record as soon as they
+/// are ready, a few files ahead of the loader at most, so memory holds a
+/// handful of files whatever the size of the corpus.
+pub(crate) fn describe_files<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    sources: &'scope Sources<'env>,
+    annotator: &'scope Annotator,
+    iris: &'scope Iris,
+    files: &'scope [usize],
+    threads: usize,
+) -> Receiver<Described> {
+    let (tx, rx) = sync_channel::<Described>(2 * threads);
+    let next = Arc::new(AtomicUsize::new(0));
+    let n = files.len();
+    for _ in 0..threads {
+        let (tx, next) = (tx.clone(), Arc::clone(&next));
+        scope.spawn(move || loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= n {
+                break;
+            }
+            let i = files[k];
+            let described = describe(sources, annotator, iris, i);
+            let failed = described.is_err();
+            // The receiver is gone when the load failed: stop.
+            if tx.send((i, described)).is_err() || failed {
+                next.fetch_add(n, Ordering::Relaxed);
+                break;
+            }
+        });
+    }
+    rx
+}
+
+/// Reads, tags and describes file `i`, and makes its record.
+fn describe(
+    sources: &Sources<'_>,
+    annotator: &Annotator,
+    iris: &Iris,
+    i: usize,
+) -> Result<(quads::FileGraph, Record)> {
+    let corpus = sources.corpus;
+    let path = corpus.file_path(i);
+    // The time before the read: an edit during the read makes it differ.
+    let (size, mtime_ns) = ledger::stat(&path)?;
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let content = ledger::content_hash(&bytes);
+    let text = text_of(&path, bytes)?;
+    let annotated = annotate_file(sources, annotator, i, &text)?;
+    let mut fg = quads::annotated_quads(&annotated, corpus, sources.gazetteer, iris);
+    // The file's own node in the corpus graph goes with its documents.
+    fg.quads.extend(quads::file_quads(corpus, iris, i));
+    let record = Record {
+        path: corpus.files[i].path.clone(),
+        file_id: corpus.files[i].id.clone(),
+        key: ledger::file_key(corpus, i, &content),
+        content,
+        size,
+        mtime_ns,
+        documents: corpus.documents_of(i).map(|(_, d)| d.id.clone()).collect(),
+        mentions: fg.mentions,
+        ambiguous: fg.ambiguous.len(),
+        claims: fg.claims,
+        dates: fg.dates,
+        quads: fg.quads.len(),
+        far_claims: fg.far_claims.clone(),
+    };
+    Ok((fg, record))
+}
+
+/// The quads of the described files, in the order they arrive; each
+/// file's record goes into its place. An error stops the feed; of several
+/// errors, the one of the first file in corpus order is kept, so a broken
+/// corpus fails the same way every time.
+struct Feed<'a> {
+    files: Receiver<Described>,
+    current: std::vec::IntoIter<Quad>,
+    failed: Option<(usize, Error)>,
+    records: &'a mut [Option<Record>],
+    first_ambiguous: &'a mut Option<(usize, Ambiguous)>,
+    bar: &'a ProgressBar,
+}
+
+impl Feed<'_> {
+    /// Waits for the files still being described, keeping the first error.
+    fn drain(&mut self) {
+        for (i, described) in self.files.iter() {
+            if let Err(e) = described {
+                if self.failed.as_ref().is_none_or(|(f, _)| i < *f) {
+                    self.failed = Some((i, e));
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for Feed<'_> {
+    type Item = Result<Quad>;
+
+    fn next(&mut self) -> Option<Result<Quad>> {
+        loop {
+            if let Some(q) = self.current.next() {
+                return Some(Ok(q));
+            }
+            if self.failed.is_some() {
+                return None;
+            }
+            let (i, described) = self.files.recv().ok()?;
+            match described {
+                Ok((fg, record)) => {
+                    self.bar.inc(record.size);
+                    if let Some(first) = fg.ambiguous.into_iter().min_by_key(|(d, a)| (*d, a.start))
+                    {
+                        let earlier = self
+                            .first_ambiguous
+                            .as_ref()
+                            .is_none_or(|(d, a)| (first.0, first.1.start) < (*d, a.start));
+                        if earlier {
+                            *self.first_ambiguous = Some(first);
+                        }
+                    }
+                    self.records[i] = Some(record);
+                    self.current = fg.quads.into_iter();
+                }
+                Err(e) => {
+                    self.failed = Some((i, e));
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+impl From<oxigraph::store::StorageError> for Error {
+    fn from(e: oxigraph::store::StorageError) -> Self {
+        Error::storage(PathBuf::new(), e)
+    }
+}
+
+fn with_store_path(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Storage { source, .. } => Error::storage(path, source),
+        e => e,
+    }
+}

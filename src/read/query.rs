@@ -1,0 +1,485 @@
+//! SPARQL over the store, and the library of ready questions.
+//!
+//! The default graph of every query is the union of all graphs, so a plain
+//! pattern sees everything; `GRAPH ?g { … }` still names the source that
+//! says so. Variables can be bound from the command line
+//! (`--bind entity=joseph-stalin`), and a time limit cancels a runaway
+//! query.
+//!
+//! Invariant: output goes only to the writer given; a query never changes
+//! the store (it is opened read-only).
+
+use crate::error::{Error, InputError, Position, Result};
+use crate::output::{write_table, XmlSafe};
+use crate::rdf::vocab;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{Literal, NamedNode, Term, Variable};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+include!(concat!(env!("OUT_DIR"), "/queries.rs"));
+
+/// A query of the library (`queries/NAME.rq`, built into the binary).
+#[derive(Debug, Clone, Copy)]
+pub struct LibraryQuery {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+impl LibraryQuery {
+    /// The first comment line: what the query answers.
+    pub fn purpose(&self) -> String {
+        purpose(self.text)
+    }
+}
+
+/// The first comment line of a query.
+pub fn purpose(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix('#').map(str::trim).filter(|l| !l.is_empty()))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The built-in library, sorted by name.
+pub fn library() -> Vec<LibraryQuery> {
+    LIBRARY
+        .iter()
+        .map(|&(name, text)| LibraryQuery { name, text })
+        .collect()
+}
+
+/// How to print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An aligned table, for people.
+    Table,
+    /// A W3C SPARQL results format (CSV, TSV, JSON, XML).
+    Results(QueryResultsFormat),
+    /// An RDF syntax, for CONSTRUCT and DESCRIBE.
+    Rdf(RdfFormat),
+    /// Whichever fits the query's form: the results format for SELECT and
+    /// ASK, the RDF syntax for CONSTRUCT and DESCRIBE (what a server
+    /// negotiated with its client before it knows the form).
+    Negotiated(QueryResultsFormat, RdfFormat),
+}
+
+impl Format {
+    /// Parses a format name as the command line gives it.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "table" => Format::Table,
+            "csv" => Format::Results(QueryResultsFormat::Csv),
+            "tsv" => Format::Results(QueryResultsFormat::Tsv),
+            "json" => Format::Results(QueryResultsFormat::Json),
+            "xml" => Format::Results(QueryResultsFormat::Xml),
+            other => Format::Rdf(rdf_format(other)?),
+        })
+    }
+}
+
+/// An RDF syntax by its common name or file extension.
+pub fn rdf_format(name: &str) -> Option<RdfFormat> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "turtle" | "ttl" => RdfFormat::Turtle,
+        "ntriples" | "n-triples" | "nt" => RdfFormat::NTriples,
+        "nquads" | "n-quads" | "nq" => RdfFormat::NQuads,
+        "trig" => RdfFormat::TriG,
+        "jsonld" | "json-ld" => RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
+        "rdfxml" | "rdf-xml" | "rdf" | "xml-rdf" => RdfFormat::RdfXml,
+        _ => return None,
+    })
+}
+
+/// How to run a query.
+#[derive(Debug, Clone)]
+pub struct QueryConfig {
+    /// Where the query came from, for error messages.
+    pub origin: String,
+    pub bindings: Vec<(String, Term)>,
+    pub timeout: Option<Duration>,
+    /// The format asked for, if any.
+    pub format: Option<Format>,
+    /// Without a format, print SELECT results as a table (on a terminal)
+    /// rather than CSV.
+    pub table_by_default: bool,
+    /// The corpus base IRI, for prefixes in RDF output.
+    pub base_iri: String,
+    /// The dataset the protocol's `default-graph-uri` and
+    /// `named-graph-uri` ask for; None: the union of all graphs as the
+    /// default graph, every named graph available.
+    pub dataset: Option<Dataset>,
+}
+
+/// A query's dataset given beside it (SPARQL 1.1 Protocol).
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub default_graphs: Vec<NamedNode>,
+    pub named_graphs: Vec<NamedNode>,
+}
+
+/// What the query printed, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Solutions(usize),
+    Boolean(bool),
+    Triples(usize),
+}
+
+/// Parses `NAME=VALUE`: `<…>` is an IRI, `"…"` (with optional `@lang` or
+/// `^^<type>`) a literal in N-Triples syntax, anything else a plain string.
+pub fn parse_binding(s: &str) -> Result<(String, Term)> {
+    let usage = |m: String| Error::Usage {
+        message: m,
+        fix: "write --bind NAME=VALUE, e.g. --bind entity=joseph-stalin or --bind doc=<https://…>"
+            .into(),
+    };
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| usage(format!("--bind {s:?} has no '='")))?;
+    let name = name.trim().trim_start_matches(['?', '$']);
+    Variable::new(name).map_err(|_| usage(format!("{name:?} is not a SPARQL variable name")))?;
+    let term = if value.starts_with('<') || value.starts_with('"') {
+        value.parse::<Term>().map_err(|e| {
+            usage(format!(
+                "--bind {name}: {value:?} is not an IRI or literal: {e}"
+            ))
+        })?
+    } else {
+        Literal::new_simple_literal(value).into()
+    };
+    Ok((name.to_string(), term))
+}
+
+/// Runs `query` on `store` and writes its results to `out`.
+///
+/// With a time limit, the query is evaluated on a worker thread that hands
+/// its output over in chunks; the calling thread writes them and, when the
+/// limit passes, cancels the evaluation and returns [`Error::Timeout`] at
+/// once, whatever the query's shape: Oxigraph checks its cancellation token
+/// only when it reads the store, so a cross product computed in memory may
+/// go on for a while on the worker, but nothing more reaches `out`, and a
+/// process that exits takes the worker with it.
+pub fn run(
+    store: &Store,
+    query: &str,
+    config: &QueryConfig,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let Some(limit) = config.timeout else {
+        return evaluate(store, query, config, CancellationToken::new(), out);
+    };
+    let seconds = limit.as_secs_f64();
+    let deadline = std::time::Instant::now() + limit;
+    let token = CancellationToken::new();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Chunk>(4);
+    let worker = {
+        let (store, query, config, token) = (
+            store.clone(),
+            query.to_string(),
+            config.clone(),
+            token.clone(),
+        );
+        let sender = sender.clone();
+        std::thread::Builder::new()
+            .name("query".into())
+            .spawn(move || {
+                let mut w = ChunkWriter {
+                    buffer: Vec::new(),
+                    sender: sender.clone(),
+                };
+                let result = evaluate(&store, &query, &config, token, &mut w)
+                    .and_then(|o| w.flush().map(|()| o).map_err(Error::Output));
+                let _ = sender.send(Chunk::Done(result));
+            })
+            .map_err(|e| Error::Query(format!("cannot start the query thread: {e}")))?
+    };
+    drop(sender);
+    let outcome = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match receiver.recv_timeout(left) {
+            Ok(Chunk::Bytes(bytes)) => {
+                if std::time::Instant::now() >= deadline {
+                    break Err(Error::Timeout { seconds });
+                }
+                if let Err(e) = out.write_all(&bytes) {
+                    break Err(Error::Output(e));
+                }
+            }
+            Ok(Chunk::Done(result)) => break result,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                break Err(Error::Timeout { seconds })
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                break Err(Error::Query("the query thread stopped unexpectedly".into()))
+            }
+        }
+    };
+    // Stop the evaluation and let its thread let go of the store before
+    // returning: a process that exits while that thread still reads the
+    // store aborts in RocksDB's own clean-up. The wait is bounded (a
+    // twentieth of the limit, at most 2 s), so the deadline still holds; a
+    // thread still computing in memory then is left to the process's exit
+    // (`Error::Timeout` leaves without running that clean-up).
+    token.cancel();
+    drop(receiver);
+    let grace = (limit / 20).clamp(
+        std::time::Duration::from_millis(50),
+        std::time::Duration::from_secs(2),
+    );
+    let until = std::time::Instant::now() + grace;
+    while !worker.is_finished() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    if worker.is_finished() {
+        let _ = worker.join();
+    }
+    outcome
+}
+
+/// What the query thread hands over: output, or the end.
+enum Chunk {
+    Bytes(Vec<u8>),
+    Done(Result<Outcome>),
+}
+
+/// Collects output into chunks of [`CHUNK`] bytes for the calling thread.
+struct ChunkWriter {
+    buffer: Vec<u8>,
+    sender: std::sync::mpsc::SyncSender<Chunk>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl Write for ChunkWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(buf);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut self.buffer);
+        self.sender.send(Chunk::Bytes(bytes)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the query was stopped")
+        })
+    }
+}
+
+/// A SPARQL evaluation error, told as the user can act on it.
+fn evaluation_error(e: QueryEvaluationError, seconds: f64) -> Error {
+    match e {
+        QueryEvaluationError::Cancelled => Error::Timeout { seconds },
+        QueryEvaluationError::UnsupportedService(_)
+        | QueryEvaluationError::UnboundService
+        | QueryEvaluationError::InvalidServiceName(_)
+        | QueryEvaluationError::Service(_) => Error::Usage {
+            message: format!(
+                "{e}: federated queries (SERVICE) are off; annalist answers from its own store \
+                 only and never contacts another server, so that a query cannot reach the network"
+            ),
+            fix: "remove the SERVICE clause, or send that part of the query to the remote endpoint yourself".into(),
+        },
+        e => Error::Query(e.to_string()),
+    }
+}
+
+/// Evaluates `query` and writes its results to `out`; `token` cancels it.
+fn evaluate(
+    store: &Store,
+    query: &str,
+    config: &QueryConfig,
+    token: CancellationToken,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(token)
+        .parse_query(query)
+        .map_err(|e| syntax_error(&config.origin, query, &e.to_string()))?;
+    match &config.dataset {
+        None => prepared.dataset_mut().set_default_graph_as_union(),
+        Some(d) => {
+            if !d.default_graphs.is_empty() {
+                prepared
+                    .dataset_mut()
+                    .set_default_graph(d.default_graphs.iter().cloned().map(Into::into).collect());
+            } else {
+                prepared.dataset_mut().set_default_graph_as_union();
+            }
+            if !d.named_graphs.is_empty() {
+                prepared.dataset_mut().set_available_named_graphs(
+                    d.named_graphs.iter().cloned().map(Into::into).collect(),
+                );
+            }
+        }
+    }
+    for (name, term) in &config.bindings {
+        prepared = prepared.substitute_variable(Variable::new_unchecked(name), term.clone());
+    }
+    let seconds = config.timeout.map_or(0.0, |d| d.as_secs_f64());
+    let eval = |e: QueryEvaluationError| evaluation_error(e, seconds);
+    let results = prepared.on_store(store).execute().map_err(eval)?;
+    let results_format = match config.format {
+        Some(f) => f,
+        None if config.table_by_default => Format::Table,
+        None => Format::Results(QueryResultsFormat::Csv),
+    };
+    match results {
+        QueryResults::Solutions(solutions) => {
+            let variables = solutions.variables().to_vec();
+            let mut rows = 0;
+            match results_format {
+                Format::Table => {
+                    let mut table = Vec::new();
+                    for s in solutions {
+                        let s = s.map_err(eval)?;
+                        table.push(
+                            variables
+                                .iter()
+                                .map(|v| s.get(v).map(cell).unwrap_or_default())
+                                .collect::<Vec<_>>(),
+                        );
+                    }
+                    rows = table.len();
+                    let header: Vec<String> =
+                        variables.iter().map(|v| v.as_str().to_string()).collect();
+                    write_table(out, &header, &table).map_err(Error::Output)?;
+                }
+                Format::Results(format) | Format::Negotiated(format, _) => {
+                    let mut safe = XmlSafe::new(&mut *out, format == QueryResultsFormat::Xml);
+                    let mut w = QueryResultsSerializer::from_format(format)
+                        .serialize_solutions_to_writer(&mut safe, variables)
+                        .map_err(Error::Output)?;
+                    for s in solutions {
+                        w.serialize(&s.map_err(eval)?).map_err(Error::Output)?;
+                        rows += 1;
+                    }
+                    w.finish().map_err(Error::Output)?;
+                    safe.finish().map_err(Error::Output)?;
+                }
+                Format::Rdf(_) => {
+                    return Err(wrong_format("SELECT", "table, csv, tsv, json or xml"))
+                }
+            }
+            Ok(Outcome::Solutions(rows))
+        }
+        QueryResults::Boolean(value) => {
+            match results_format {
+                Format::Results(f @ (QueryResultsFormat::Json | QueryResultsFormat::Xml))
+                | Format::Negotiated(f @ (QueryResultsFormat::Json | QueryResultsFormat::Xml), _) =>
+                {
+                    QueryResultsSerializer::from_format(f)
+                        .serialize_boolean_to_writer(&mut *out, value)
+                        .map_err(Error::Output)?;
+                    writeln!(out).map_err(Error::Output)?;
+                }
+                Format::Rdf(_) => return Err(wrong_format("ASK", "table, csv, tsv, json or xml")),
+                _ => writeln!(out, "{value}").map_err(Error::Output)?,
+            }
+            Ok(Outcome::Boolean(value))
+        }
+        QueryResults::Graph(triples) => {
+            let format = match config.format {
+                None => RdfFormat::Turtle,
+                Some(Format::Rdf(f) | Format::Negotiated(_, f)) => f,
+                Some(_) => {
+                    return Err(wrong_format(
+                        "CONSTRUCT or DESCRIBE",
+                        "turtle, ntriples, nquads, trig, jsonld or rdfxml",
+                    ))
+                }
+            };
+            let mut serializer = RdfSerializer::from_format(format);
+            for (prefix, iri) in vocab::prefixes(&config.base_iri) {
+                serializer = serializer.with_prefix(prefix, iri).expect("valid prefixes");
+            }
+            let mut safe = XmlSafe::new(&mut *out, format == RdfFormat::RdfXml);
+            let mut w = serializer.for_writer(&mut safe);
+            let mut n = 0;
+            for t in triples {
+                w.serialize_triple(&t.map_err(eval)?)
+                    .map_err(Error::Output)?;
+                n += 1;
+            }
+            w.finish().map_err(Error::Output)?;
+            safe.finish().map_err(Error::Output)?;
+            Ok(Outcome::Triples(n))
+        }
+    }
+}
+
+fn wrong_format(kind: &str, allowed: &str) -> Error {
+    Error::Usage {
+        message: format!("a {kind} query cannot be printed in that format"),
+        fix: format!("use --format {allowed}"),
+    }
+}
+
+/// Turns the parser's message ("error at 3:12: expected …") into an error
+/// with the query's origin, line and column.
+fn syntax_error(origin: &str, query: &str, message: &str) -> Error {
+    let mut err = InputError::new(
+        Path::new(origin),
+        format!("SPARQL syntax error: {message}"),
+        "correct the query at the place shown (SPARQL 1.1 syntax)",
+    );
+    if let Some(rest) = message.strip_prefix("error at ") {
+        let loc: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ':')
+            .collect();
+        let mut parts = loc.split(':').filter_map(|p| p.parse::<usize>().ok());
+        if let (Some(line), Some(column)) = (parts.next(), parts.next()) {
+            err.position = Some(Position { line, column });
+            err.message = format!(
+                "SPARQL syntax error: {}",
+                rest[loc.len()..].trim_start_matches(':').trim()
+            );
+            if let Some(l) = query.lines().nth(line - 1) {
+                err.message.push_str(&format!(
+                    "\n  | {l}\n  | {}^",
+                    " ".repeat(column.saturating_sub(1))
+                ));
+            }
+        }
+    }
+    err.into()
+}
+
+/// A term as a table shows it: IRIs and literal values bare.
+fn cell(term: &Term) -> String {
+    let s = match term {
+        Term::NamedNode(n) => n.as_str().to_string(),
+        Term::BlankNode(b) => format!("_:{}", b.as_str()),
+        Term::Literal(l) => l.value().to_string(),
+        #[allow(unreachable_patterns)]
+        other => other.to_string(),
+    };
+    s.replace(['\n', '\r', '\t'], " ")
+}
+
+/// Resolves `--graph` values: an absolute IRI, or a path under the base
+/// IRI such as `doc/ID` or `graph/gazetteer`.
+pub fn graph_iri(value: &str, base: &str) -> Result<NamedNode> {
+    let iri = if value.contains("://") || value.starts_with("urn:") {
+        value.trim_matches(['<', '>']).to_string()
+    } else {
+        format!("{base}{value}")
+    };
+    NamedNode::new(&iri).map_err(|e| Error::Usage {
+        message: format!("--graph {value:?} is not an IRI: {e}"),
+        fix: "give a graph IRI, or a path under the corpus base IRI such as doc/ID".into(),
+    })
+}

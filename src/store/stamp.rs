@@ -1,0 +1,445 @@
+//! The stamp of a store generation, `gen-NNNNNN.stamp`: what the last full
+//! check of the corpus against that generation saw, so that a reading
+//! command can tell an unchanged corpus by one `stat` of each file and
+//! directory, without reading the manifest, the document sheet, the
+//! gazetteer or the ledger.
+//!
+//! A stamp names every entry the full check depends on: the manifest, the
+//! document sheet, the gazetteer, the claims, the overrides, every text
+//! file, and every directory under the corpus directory (hidden ones and
+//! the store left out, as the corpus leaves them out), grouped by
+//! directory. It keeps a BLAKE3 digest of their size, modification time,
+//! change time, inode and device, and one of the store generation's own
+//! files (its build record, its ledger, its database and search index
+//! files), with the corpus's warnings and what the program and the corpus
+//! path were. [`unchanged`] stats the same entries, on every core, and
+//! compares the digests.
+//!
+//! Invariant: a stamp is written only after a full check that found or
+//! left the store up to date, and only when every corpus entry's change
+//! time lies more than [`SETTLED_NS`] before that check began. A change to
+//! an entry after that (an edit in place, a file added to or removed from
+//! a directory, a rename, a `touch` that sets the old time back) gives it a
+//! later change time, which no program can set back, so [`unchanged`] is
+//! true only when a full check would find the store up to date and print
+//! the same warnings.
+
+use crate::input::corpus::Corpus;
+use std::collections::BTreeMap;
+use std::ffi::{CStr, CString};
+use std::fs;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// How long before a check an entry must have last changed to be stamped:
+/// file times are kept in coarse ticks, and some file systems keep them to
+/// two seconds, so a change in the tick of the check could keep its time.
+pub const SETTLED_NS: u128 = 2_000_000_000;
+
+const MAGIC: &str = "annalist stamp 1";
+const SUFFIX: &str = "stamp";
+
+/// What one `stat` says of an entry: the fields a change moves.
+struct Stat {
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    ino: u64,
+    dev: u64,
+}
+
+impl Stat {
+    /// The bytes the digest takes.
+    fn bytes(&self) -> [u8; 56] {
+        let mut b = [0u8; 56];
+        let fields = [
+            self.size,
+            self.mtime.0 as u64,
+            self.mtime.1 as u64,
+            self.ctime.0 as u64,
+            self.ctime.1 as u64,
+            self.ino,
+            self.dev,
+        ];
+        for (i, f) in fields.iter().enumerate() {
+            b[i * 8..i * 8 + 8].copy_from_slice(&f.to_le_bytes());
+        }
+        b
+    }
+
+    /// The change time, in nanoseconds since the epoch (0 before).
+    fn ctime_ns(&self) -> u128 {
+        match u128::try_from(self.ctime.0) {
+            Ok(s) => s * 1_000_000_000 + self.ctime.1.max(0) as u128,
+            Err(_) => 0,
+        }
+    }
+}
+
+impl From<&fs::Metadata> for Stat {
+    fn from(m: &fs::Metadata) -> Stat {
+        Stat {
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+            dev: m.dev(),
+        }
+    }
+}
+
+impl From<&libc::stat> for Stat {
+    #[allow(clippy::unnecessary_cast)] // the field types differ between targets
+    fn from(st: &libc::stat) -> Stat {
+        Stat {
+            size: st.st_size as u64,
+            mtime: (st.st_mtime as i64, st.st_mtime_nsec as i64),
+            ctime: (st.st_ctime as i64, st.st_ctime_nsec as i64),
+            ino: st.st_ino as u64,
+            dev: st.st_dev as u64,
+        }
+    }
+}
+
+/// The program's part of the inputs: its version, the digest of its
+/// sources and its ontology.
+fn program() -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [
+        env!("CARGO_PKG_VERSION"),
+        crate::SOURCE_DIGEST,
+        crate::rdf::vocab::ONTOLOGY_TTL,
+    ] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// The entries of a corpus, by directory: each directory (relative to the
+/// corpus, `.` for itself) with the names of the files in it the check
+/// reads, in the order of the stamp. The directory is an entry of its own.
+type Groups<S> = [(S, Vec<S>)];
+
+/// What a full check read of a corpus, to be stamped once it is done.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    root: PathBuf,
+    groups: BTreeMap<String, Vec<String>>,
+    warnings: Vec<String>,
+}
+
+impl Watch {
+    /// The entries of `corpus` and the warnings a check prints, or None
+    /// when the corpus cannot be stamped: it may read outside its
+    /// directory, a file lies in a hidden directory (a folder there is
+    /// walked, which the stamp does not follow), or a name or warning
+    /// holds a line break.
+    pub fn new(corpus: &Corpus, allow_outside: bool, warnings: Vec<String>) -> Option<Watch> {
+        if allow_outside || warnings.iter().any(|w| w.contains(['\n', '\r'])) {
+            return None;
+        }
+        let root = fs::canonicalize(&corpus.dir).ok()?;
+        let inputs = [
+            Some(corpus.manifest_path()),
+            corpus.documents_path.as_deref(),
+            Some(corpus.gazetteer_path.as_path()),
+            corpus.relations_path.as_deref(),
+            corpus.overrides_path.as_deref(),
+        ];
+        let mut files: Vec<String> = Vec::new();
+        for p in inputs.into_iter().flatten() {
+            let rel = p.strip_prefix(&corpus.dir).ok()?;
+            files.push(rel.to_str()?.replace('\\', "/"));
+        }
+        for f in &corpus.files {
+            if f.path.split('/').any(|c| c.starts_with('.')) {
+                return None;
+            }
+            files.push(f.path.clone());
+        }
+        let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in files {
+            if f.contains(['\n', '\r'])
+                || f.starts_with('/')
+                || f.split('/').any(|c| c == ".." || c.is_empty())
+            {
+                return None;
+            }
+            let (dir, name) = match f.rsplit_once('/') {
+                Some((d, n)) => (d.to_string(), n.to_string()),
+                None => (".".to_string(), f),
+            };
+            groups.entry(dir).or_default().push(name);
+        }
+        Some(Watch {
+            root,
+            groups,
+            warnings,
+        })
+    }
+
+    /// Writes the stamp of the generation in use of the store at `store`,
+    /// for a check that began at `began_ns` (nanoseconds since the epoch).
+    /// Writes nothing, and removes an earlier stamp, when an entry changed
+    /// too recently to be trusted (see [`SETTLED_NS`]) or cannot be read.
+    /// Never fails: a stamp only saves time.
+    pub fn write(mut self, store: &Path, began_ns: u128) {
+        let Some(name) = current_name(store) else {
+            return;
+        };
+        let path = store.join(format!("{name}.{SUFFIX}"));
+        let text = self.stamp(store, &name, began_ns);
+        let _ = fs::remove_file(&path);
+        let Some(text) = text else {
+            return;
+        };
+        let tmp = store.join(format!("{name}.{SUFFIX}.{}.tmp", std::process::id()));
+        if fs::write(&tmp, text).is_err() || fs::rename(&tmp, &path).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+
+    /// The text of the stamp, or None when it cannot be made.
+    fn stamp(&mut self, store: &Path, name: &str, began_ns: u128) -> Option<String> {
+        // Every directory under the corpus, but hidden ones and the store.
+        let store_real = fs::canonicalize(store).ok();
+        let mut pending = vec![(self.root.clone(), ".".to_string())];
+        let mut dirs = Vec::new();
+        while let Some((dir, rel)) = pending.pop() {
+            for entry in fs::read_dir(&dir).ok()?.flatten() {
+                let file_name = entry.file_name();
+                if file_name.as_encoded_bytes().starts_with(b".")
+                    || !entry.file_type().ok()?.is_dir()
+                {
+                    continue;
+                }
+                let path = entry.path();
+                if Some(&path) == store_real.as_ref() {
+                    continue;
+                }
+                let n = file_name.to_str()?;
+                if n.contains(['\n', '\r']) {
+                    return None;
+                }
+                let sub = if rel == "." {
+                    n.to_string()
+                } else {
+                    format!("{rel}/{n}")
+                };
+                pending.push((path, sub));
+            }
+            dirs.push(rel);
+        }
+        for d in dirs {
+            self.groups.entry(d).or_default();
+        }
+        let groups: Vec<(&str, Vec<&str>)> = self
+            .groups
+            .iter()
+            .map(|(d, names)| (d.as_str(), names.iter().map(String::as_str).collect()))
+            .collect();
+        let (corpus_digest, last_change) = corpus_digest(&self.root, &groups)?;
+        if last_change + SETTLED_NS >= began_ns {
+            return None;
+        }
+        let store_digest = store_digest(store, name)?;
+        let mut out = format!(
+            "{MAGIC}\nprogram {}\ncorpus {}\nstore {store_digest}\ndigest {corpus_digest}\n",
+            program(),
+            self.root.to_str()?
+        );
+        for w in &self.warnings {
+            out.push_str(&format!("warning {w}\n"));
+        }
+        let mut entries = 0usize;
+        for (dir, names) in &self.groups {
+            out.push_str(&format!("D {dir}\n"));
+            for n in names {
+                out.push_str(&format!("F {n}\n"));
+            }
+            entries += 1 + names.len();
+        }
+        out.push_str(&format!("end {entries}\n"));
+        Some(out)
+    }
+}
+
+/// The name of the generation `CURRENT` names, when it names one.
+fn current_name(store: &Path) -> Option<String> {
+    let name = fs::read_to_string(store.join("CURRENT")).ok()?;
+    let name = name.trim();
+    let digits = name.strip_prefix("gen-")?;
+    (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| name.to_string())
+}
+
+/// The digest of the store generation `name`'s own files: its build
+/// record, its ledger and the files of its database and search index
+/// (RocksDB's logs, hidden files and locks, which opening them may touch,
+/// left out). None when one does not read.
+fn store_digest(store: &Path, name: &str) -> Option<String> {
+    let mut h = blake3::Hasher::new();
+    for file in [format!("{name}.build.toml"), format!("{name}.files.csv")] {
+        let m = fs::metadata(store.join(&file)).ok()?;
+        h.update(file.as_bytes());
+        h.update(&Stat::from(&m).bytes());
+    }
+    for dir in [name.to_string(), format!("{name}.search")] {
+        let mut names: Vec<String> = Vec::new();
+        for entry in fs::read_dir(store.join(&dir)).ok()?.flatten() {
+            let n = entry.file_name().to_str()?.to_string();
+            if !(n.starts_with('.') || n.starts_with("LOG") || n.ends_with(".lock")) {
+                names.push(n);
+            }
+        }
+        names.sort_unstable();
+        h.update(&(names.len() as u64).to_le_bytes());
+        for n in names {
+            let m = fs::metadata(store.join(&dir).join(&n)).ok()?;
+            h.update(&(n.len() as u64).to_le_bytes());
+            h.update(n.as_bytes());
+            h.update(&Stat::from(&m).bytes());
+        }
+    }
+    Some(h.finalize().to_hex().to_string())
+}
+
+/// The digest of every entry of `groups` under `root`, and the latest
+/// change time among them; None when one cannot be read. The entries are
+/// looked at on every core.
+fn corpus_digest(root: &Path, groups: &Groups<&str>) -> Option<(String, u128)> {
+    let total: usize = groups.iter().map(|(_, n)| 1 + n.len()).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(total.div_ceil(4096))
+        .max(1);
+    // Contiguous runs of groups of about the same number of entries.
+    let mut runs: Vec<&Groups<&str>> = Vec::new();
+    let (mut from, mut taken) = (0, 0);
+    for (i, (_, names)) in groups.iter().enumerate() {
+        taken += 1 + names.len();
+        if taken * threads >= total * (runs.len() + 1) || i + 1 == groups.len() {
+            runs.push(&groups[from..=i]);
+            from = i + 1;
+        }
+    }
+    let looked: Vec<Option<(Vec<u8>, u128)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| scope.spawn(move || look(root, run)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a stat thread"))
+            .collect()
+    });
+    let mut h = blake3::Hasher::new();
+    let mut last = 0;
+    for l in looked {
+        let (bytes, latest) = l?;
+        h.update(&bytes);
+        last = last.max(latest);
+    }
+    Some((h.finalize().to_hex().to_string(), last))
+}
+
+/// What `stat` says of each entry of `groups`, in order, and the latest
+/// change time among them. Each directory is opened once and its files
+/// looked at by name in it, which spares the kernel walking the whole path
+/// of every file.
+fn look(root: &Path, groups: &Groups<&str>) -> Option<(Vec<u8>, u128)> {
+    let entries: usize = groups.iter().map(|(_, n)| 1 + n.len()).sum();
+    let mut bytes = Vec::with_capacity(entries * 56);
+    let mut last = 0;
+    for (dir, names) in groups {
+        let dir = if *dir == "." {
+            fs::File::open(root)
+        } else {
+            fs::File::open(root.join(dir))
+        }
+        .ok()?;
+        let m = Stat::from(&dir.metadata().ok()?);
+        bytes.extend_from_slice(&m.bytes());
+        last = last.max(m.ctime_ns());
+        for n in names {
+            let st = stat_at(&dir, &CString::new(*n).ok()?)?;
+            let m = Stat::from(&st);
+            bytes.extend_from_slice(&m.bytes());
+            last = last.max(m.ctime_ns());
+        }
+    }
+    Some((bytes, last))
+}
+
+/// `stat` of `name` in the open directory `dir`, links followed.
+fn stat_at(dir: &fs::File, name: &CStr) -> Option<libc::stat> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` ends with its NUL, `dir` is an open descriptor, and
+    // `st` is read only when fstatat returned 0, having written it.
+    let rc = unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), 0) };
+    (rc == 0).then(|| unsafe { st.assume_init() })
+}
+
+/// When the stamp of the generation in use shows the corpus at `corpus`
+/// and the store at `store` as the last full check left them: the
+/// warnings that check printed. None otherwise, and whenever the stamp is
+/// missing or does not read: then a full check is due.
+pub fn unchanged(corpus: &Path, store: &Path, allow_outside: bool) -> Option<Vec<String>> {
+    if allow_outside {
+        return None;
+    }
+    let name = current_name(store)?;
+    let text = fs::read_to_string(store.join(format!("{name}.{SUFFIX}"))).ok()?;
+    let mut lines = text.lines();
+    let mut field = |key: &str| -> Option<&str> { lines.next()?.strip_prefix(key) };
+    if !field(MAGIC)?.is_empty() {
+        return None;
+    }
+    if field("program ")? != program() {
+        return None;
+    }
+    let root = PathBuf::from(field("corpus ")?);
+    if fs::canonicalize(corpus).ok()? != root {
+        return None;
+    }
+    let store_recorded = field("store ")?.to_string();
+    let digest = field("digest ")?.to_string();
+    let mut warnings = Vec::new();
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut entries = 0usize;
+    let mut ended = false;
+    for line in lines {
+        if ended {
+            return None;
+        }
+        if let Some(w) = line.strip_prefix("warning ") {
+            warnings.push(w.to_string());
+        } else if let Some(d) = line.strip_prefix("D ") {
+            groups.push((d, Vec::new()));
+            entries += 1;
+        } else if let Some(n) = line.strip_prefix("F ") {
+            groups.last_mut()?.1.push(n);
+            entries += 1;
+        } else if let Some(n) = line.strip_prefix("end ") {
+            // A stamp cut short names fewer entries than it counted.
+            if n.parse::<usize>().ok()? != entries {
+                return None;
+            }
+            ended = true;
+        } else {
+            return None;
+        }
+    }
+    if !ended || store_digest(store, &name)? != store_recorded {
+        return None;
+    }
+    let (now, _) = corpus_digest(&root, &groups)?;
+    (now == digest).then_some(warnings)
+}
+
+/// Removes the stamp of generation `name` (a generation made anew under an
+/// old name must not find one).
+pub(crate) fn remove(store: &Path, name: &str) {
+    let _ = fs::remove_file(store.join(format!("{name}.{SUFFIX}")));
+}
