@@ -219,9 +219,15 @@ pub struct PushArgs {
     )]
     pub token: Option<String>,
 
-    /// The syntax of each graph sent: ntriples or turtle.
-    #[arg(long, value_name = "SYNTAX", default_value = "ntriples")]
-    pub format: String,
+    /// The syntax of each graph sent.
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "SYNTAX",
+        default_value = "ntriples"
+    )]
+    pub format: PushSyntax,
 
     /// Send every graph, whatever the last push to this URL sent.
     #[arg(long)]
@@ -429,9 +435,9 @@ pub struct MentionsArgs {
     #[arg(long, value_enum, value_name = "HOW")]
     pub how: Vec<HowArg>,
 
-    /// table or tsv [default: table on a terminal, tsv otherwise].
-    #[arg(long, short, value_name = "FORMAT")]
-    pub format: Option<String>,
+    /// [default: table on a terminal, tsv otherwise]
+    #[arg(long, short, value_enum, ignore_case = true, value_name = "FORMAT")]
+    pub format: Option<ListFormat>,
 }
 
 /// How a mention was found.
@@ -494,9 +500,9 @@ pub struct DiscoverArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// table or tsv [default: table on a terminal, tsv otherwise].
-    #[arg(long, short, value_name = "FORMAT")]
-    pub format: Option<String>,
+    /// [default: table on a terminal, tsv otherwise]
+    #[arg(long, short, value_enum, ignore_case = true, value_name = "FORMAT")]
+    pub format: Option<ListFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -552,10 +558,10 @@ pub struct QueryArgs {
     #[arg(long, value_name = "QUERY", conflicts_with = "query")]
     pub sparql: Option<String>,
 
-    /// Output format: table, csv, tsv, json, xml (SELECT, ASK); turtle,
-    /// ntriples, nquads, trig, jsonld, rdfxml (CONSTRUCT, DESCRIBE).
-    #[arg(long, short, value_name = "FORMAT")]
-    pub format: Option<String>,
+    /// The output format [default: a table on a terminal, CSV otherwise;
+    /// Turtle for CONSTRUCT and DESCRIBE].
+    #[arg(long, short, value_enum, ignore_case = true, value_name = "FORMAT")]
+    pub format: Option<QueryFormat>,
 
     /// Bind a query variable: NAME=VALUE, where VALUE is <IRI>, "literal"
     /// or plain text. Repeatable.
@@ -569,15 +575,11 @@ pub struct QueryArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// RDF: turtle, ntriples, nquads, trig, jsonld, rdfxml. Tables: csv.
-    /// Reading view: html (a static website).
-    /// Annotations: webanno (W3C Web Annotation JSON-LD), brat, tei.
-    /// Map: geojson (the places, with coordinates where the gazetteer has
-    /// them). Networks: gexf, graphml, gephi-csv, neo4j-csv, cypher, svg.
-    /// Wikidata: quickstatements (claims between entities with QIDs, as
-    /// QuickStatements V1 commands with a reference to their document).
-    #[arg(long, short, value_name = "FORMAT")]
-    pub format: String,
+    /// The format [default: the one -o's extension names: .ttl, .nt, .nq,
+    /// .trig, .jsonld, .rdf, .gexf, .graphml, .cypher, .svg, .geojson,
+    /// .qs].
+    #[arg(long, short, value_enum, ignore_case = true, value_name = "FORMAT")]
+    pub format: Option<ExportFormat>,
 
     /// Export one named graph only: an IRI, or a path under the corpus base
     /// IRI such as doc/ID or graph/gazetteer (RDF formats).
@@ -617,16 +619,117 @@ pub struct NetworkArgs {
     /// Keep only these entity types, e.g. Person,Organisation.
     #[arg(
         long,
+        value_enum,
+        ignore_case = true,
         value_name = "TYPES",
         value_delimiter = ',',
         help_heading = "Network"
     )]
-    pub types: Vec<String>,
+    pub types: Vec<TypeArg>,
 
     /// Add documents as nodes, with authored, addressed-to and mentioned-in
     /// edges.
     #[arg(long, help_heading = "Network")]
     pub include_documents: bool,
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// RDF: Turtle (the graphs merged).
+    Turtle,
+    /// RDF: N-Triples (the graphs merged).
+    Ntriples,
+    /// RDF: N-Quads, one named graph per document.
+    Nquads,
+    /// RDF: TriG, one named graph per document.
+    Trig,
+    /// RDF: JSON-LD, one named graph per document.
+    Jsonld,
+    /// RDF: RDF/XML (the graphs merged).
+    Rdfxml,
+    /// Tables: documents.csv, entities.csv and mentions.csv in the -o
+    /// directory.
+    Csv,
+    /// Reading view: the corpus as a static website in the -o directory.
+    Html,
+    /// Annotations: W3C Web Annotation JSON-LD.
+    Webanno,
+    /// Annotations: brat standoff, one .txt and .ann per document.
+    Brat,
+    /// Annotations: TEI P5, one file per document.
+    Tei,
+    /// Map: the places as GeoJSON, with coordinates where the gazetteer has
+    /// them.
+    Geojson,
+    /// Wikidata: claims between entities with QIDs, as QuickStatements V1
+    /// commands with a reference to their document.
+    Quickstatements,
+    /// Network: GEXF 1.3 for Gephi.
+    Gexf,
+    /// Network: GraphML.
+    Graphml,
+    /// Network: Gephi's node and edge CSV tables.
+    GephiCsv,
+    /// Network: neo4j-admin import CSV files.
+    Neo4jCsv,
+    /// Network: Cypher statements.
+    Cypher,
+    /// Network: an SVG picture.
+    Svg,
+}
+
+/// How a query's answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QueryFormat {
+    /// SELECT, ASK: aligned columns, for people.
+    Table,
+    /// SELECT, ASK: SPARQL 1.1 CSV results.
+    Csv,
+    /// SELECT, ASK: SPARQL 1.1 TSV results.
+    Tsv,
+    /// SELECT, ASK: SPARQL 1.1 JSON results.
+    Json,
+    /// SELECT, ASK: SPARQL XML results.
+    Xml,
+    /// CONSTRUCT, DESCRIBE: Turtle.
+    Turtle,
+    /// CONSTRUCT, DESCRIBE: N-Triples.
+    Ntriples,
+    /// CONSTRUCT, DESCRIBE: N-Quads.
+    Nquads,
+    /// CONSTRUCT, DESCRIBE: TriG.
+    Trig,
+    /// CONSTRUCT, DESCRIBE: JSON-LD.
+    Jsonld,
+    /// CONSTRUCT, DESCRIBE: RDF/XML.
+    Rdfxml,
+}
+
+/// How a listing command prints its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns, control characters made visible.
+    Table,
+    /// Tab-separated values with a header.
+    Tsv,
+}
+
+/// The RDF syntax `push` sends each graph in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PushSyntax {
+    Ntriples,
+    Turtle,
+}
+
+/// An entity type, as the gazetteer's `type` column writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TypeArg {
+    Person,
+    Organisation,
+    Place,
+    Event,
+    Work,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -19,7 +19,7 @@
 //! let summary = build(&BuildConfig {
 //!     corpus: "corpus".into(),
 //!     store: "corpus/.annalist".into(),
-//!     progress: false,
+//!     progress: None,
 //!     allow_outside: false,
 //! })?;
 //! println!("{summary}");

@@ -1,13 +1,14 @@
-//! The `annalist` binary: parse the command line, run the command, turn the
-//! outcome into an exit code (0 success, 1 an ASK answered false or an
-//! evaluation below --min-f1, 2 an error). A closed output pipe (`annalist … | head`) is a success.
+//! The `annalist` binary: parse the command line, run the command, turn its
+//! [`cmd::Status`] into an exit code (0 success, 1 an ASK answered false or
+//! an evaluation below --min-f1, 2 an error). A closed output pipe
+//! (`annalist … | head`) is a success.
 
 mod cli;
 mod cmd;
 
-use annalist::read::query::Outcome;
 use clap::Parser;
 use cli::{Cli, Command};
+use cmd::Status;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -16,27 +17,27 @@ fn main() -> ExitCode {
     let ctx = cmd::Context::new(&cli);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let done = |r: annalist::Result<()>| r.map(|()| Status::Success);
     let result = match &cli.command {
-        Command::Build(args) => cmd::build::run(&ctx, args).map(|()| None),
-        Command::Query(args) => cmd::query::run(&ctx, args, &mut out).map(Some),
-        Command::Queries => cmd::queries::run(&ctx, &mut out).map(|()| None),
-        Command::Export(args) => cmd::export::run(&ctx, args, &mut out).map(|()| None),
-        Command::Init(args) => cmd::init::run(args).map(|()| None),
-        Command::Add(args) => cmd::add::run(&ctx, args).map(|()| None),
-        Command::Mentions(args) => cmd::mentions::run(&ctx, args, &mut out).map(|()| None),
-        Command::Evaluate(args) => cmd::evaluate::run(&ctx, args, &mut out)
-            .map(|pass| (!pass).then_some(Outcome::Boolean(false))),
-        Command::Discover(args) => cmd::discover::run(&ctx, args, &mut out).map(|()| None),
-        Command::Gazetteer(args) => cmd::gazetteer::run(&ctx, args).map(|()| None),
-        Command::Import(args) => cmd::import::run(&ctx, args).map(|()| None),
-        Command::Link(args) => cmd::link::run(&ctx, args, &mut out).map(|()| None),
-        Command::Serve(args) => cmd::serve::run(&ctx, args).map(|()| None),
-        Command::Push(args) => cmd::push::run(&ctx, args).map(|()| None),
-        Command::Search(args) => cmd::search::run(&ctx, args, &mut out).map(|()| None),
+        Command::Build(args) => done(cmd::build::run(&ctx, args)),
+        Command::Query(args) => cmd::query::run(&ctx, args, &mut out),
+        Command::Queries => done(cmd::queries::run(&ctx, &mut out)),
+        Command::Export(args) => done(cmd::export::run(&ctx, args, &mut out)),
+        Command::Init(args) => done(cmd::init::run(args)),
+        Command::Add(args) => done(cmd::add::run(&ctx, args)),
+        Command::Mentions(args) => done(cmd::mentions::run(&ctx, args, &mut out)),
+        Command::Evaluate(args) => cmd::evaluate::run(&ctx, args, &mut out),
+        Command::Discover(args) => done(cmd::discover::run(&ctx, args, &mut out)),
+        Command::Gazetteer(args) => done(cmd::gazetteer::run(&ctx, args)),
+        Command::Import(args) => done(cmd::import::run(&ctx, args)),
+        Command::Link(args) => done(cmd::link::run(&ctx, args, &mut out)),
+        Command::Serve(args) => done(cmd::serve::run(&ctx, args)),
+        Command::Push(args) => done(cmd::push::run(&ctx, args)),
+        Command::Search(args) => done(cmd::search::run(&ctx, args, &mut out)),
     };
     let flushed = out.flush();
     match result {
-        Ok(Some(Outcome::Boolean(false))) => ExitCode::from(1),
+        Ok(Status::No) => ExitCode::from(1),
         Ok(_) => match flushed {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 eprintln!("error: cannot write output: {e}");

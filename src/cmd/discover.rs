@@ -11,7 +11,7 @@ use annalist::{Error, Result};
 use std::io::Write;
 
 pub fn run(ctx: &Context, args: &DiscoverArgs, out: &mut dyn Write) -> Result<()> {
-    let table = Context::table(&args.format)?;
+    let table = Context::table(args.format);
     let (store, _) = ctx.store()?;
     let docs = Annotated::from_store(&store)?;
     let corpus = ctx.build.load_corpus()?;

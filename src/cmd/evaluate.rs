@@ -1,7 +1,7 @@
 //! `annalist evaluate`: score the tagger (or a prediction file) against a
 //! gold standard.
 
-use super::Context;
+use super::{Context, Status};
 use crate::cli::EvaluateArgs;
 use annalist::export::annotations::Annotated;
 use annalist::input::gazetteer::Gazetteer;
@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Returns whether the strict F1 reaches `--min-f1` (true without it).
-pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<bool> {
+pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<Status> {
     if let Some(min) = args.min_f1.filter(|m| !(0.0..=1.0).contains(m)) {
         return Err(Error::Usage {
             message: format!("--min-f1 {min} is not a score between 0 and 1"),
@@ -55,7 +55,11 @@ pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<bo
         }
     }
     let f1 = report.strict["all"].f1();
-    Ok(args.min_f1.is_none_or(|min| f1 >= min))
+    Ok(if args.min_f1.is_none_or(|min| f1 >= min) {
+        Status::Success
+    } else {
+        Status::No
+    })
 }
 
 /// Writes `predicted` as HIPE TSV over the tokens of CORPUS/hipe/*.tsv.

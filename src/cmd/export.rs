@@ -1,7 +1,8 @@
 //! `annalist export`: write the store as RDF, CSV tables or a network.
 
+use super::name;
 use super::Context;
-use crate::cli::{EdgesArg, ExportArgs, NetworkArgs};
+use crate::cli::{EdgesArg, ExportArgs, ExportFormat, NetworkArgs, TypeArg};
 use annalist::export::network::{self, EdgeSet, Network, NetworkConfig, Window};
 use annalist::input::gazetteer::EntityType;
 use annalist::output::write_dir;
@@ -10,10 +11,45 @@ use annalist::{export, Error, Result};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// The format `-o`'s extension names, for an export without `--format`.
+fn from_extension(path: &Path) -> Option<ExportFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "ttl" => ExportFormat::Turtle,
+        "nt" => ExportFormat::Ntriples,
+        "nq" => ExportFormat::Nquads,
+        "trig" => ExportFormat::Trig,
+        "jsonld" => ExportFormat::Jsonld,
+        "rdf" | "owl" => ExportFormat::Rdfxml,
+        "gexf" => ExportFormat::Gexf,
+        "graphml" => ExportFormat::Graphml,
+        "cypher" | "cql" => ExportFormat::Cypher,
+        "svg" => ExportFormat::Svg,
+        "geojson" => ExportFormat::Geojson,
+        "qs" => ExportFormat::Quickstatements,
+        _ => return None,
+    })
+}
+
+/// The format asked for, or the one `-o`'s extension names.
+fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
+    if let Some(f) = args.format {
+        return Ok(f);
+    }
+    let guessed = args.output.as_deref().and_then(from_extension);
+    guessed.ok_or_else(|| Error::Usage {
+        message: match &args.output {
+            Some(o) => format!("no --format, and {} names none by its extension", o.display()),
+            None => "no --format given".into(),
+        },
+        fix: "give --format (see annalist export --help), or an -o file ending in .ttl, .nt, .nq, .trig, .jsonld, .rdf, .gexf, .graphml, .cypher, .svg, .geojson or .qs".into(),
+    })
+}
+
 pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<()> {
-    let format = args.format.to_ascii_lowercase();
-    match format.as_str() {
-        "quickstatements" => {
+    let format = format_of(args)?;
+    match format {
+        ExportFormat::Quickstatements => {
             // The build checks every claim and finds its quote first.
             ctx.store()?;
             let corpus = annalist::input::corpus::Corpus::load(&ctx.build.corpus)?;
@@ -34,18 +70,18 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
                 Ok(())
             })
         }
-        "csv" => {
-            let dir = directory(args)?;
+        ExportFormat::Csv => {
+            let dir = directory(args, format)?;
             let (store, _) = ctx.store()?;
             report(ctx, &write_dir(dir, |d| export::csv::write_csv(&store, d))?);
             Ok(())
         }
-        "brat" | "tei" => {
-            let dir = directory(args)?;
+        ExportFormat::Brat | ExportFormat::Tei => {
+            let dir = directory(args, format)?;
             let (store, _) = ctx.store()?;
             let annotated = annalist::export::annotations::Annotated::from_store(&store)?;
             let files = write_dir(dir, |d| {
-                if format == "brat" {
+                if format == ExportFormat::Brat {
                     annalist::export::annotations::brat::write(&annotated, d)
                 } else {
                     annalist::export::annotations::tei::write(&annotated, d)
@@ -56,8 +92,8 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             }
             Ok(())
         }
-        "html" => {
-            let dir = directory(args)?;
+        ExportFormat::Html => {
+            let dir = directory(args, format)?;
             let (store, _) = ctx.store()?;
             let summary = annalist::export::site::write(&store, dir)?;
             if !ctx.quiet {
@@ -72,7 +108,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             }
             Ok(())
         }
-        "webanno" => {
+        ExportFormat::Webanno => {
             let (store, info) = ctx.store()?;
             let annotated = annalist::export::annotations::Annotated::from_store(&store)?;
             write_out(args.output.as_deref(), stdout, |w| {
@@ -80,7 +116,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
                     .map_err(Error::Output)
             })
         }
-        "geojson" => {
+        ExportFormat::Geojson => {
             let (store, _) = ctx.store()?;
             let mut counts = (0, 0);
             write_out(args.output.as_deref(), stdout, |w| {
@@ -92,18 +128,18 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             }
             Ok(())
         }
-        "gephi-csv" | "neo4j-csv" => {
-            let dir = directory(args)?;
+        ExportFormat::GephiCsv | ExportFormat::Neo4jCsv => {
+            let dir = directory(args, format)?;
             let net = network_of(ctx, &args.network)?;
             let files = write_dir(dir, |d| {
-                if format == "gephi-csv" {
+                if format == ExportFormat::GephiCsv {
                     network::gephi::write(&net, d)
                 } else {
                     network::neo4j::write(&net, d)
                 }
             })?;
             report(ctx, &files);
-            if format == "neo4j-csv" && !ctx.quiet {
+            if format == ExportFormat::Neo4jCsv && !ctx.quiet {
                 eprintln!(
                     "load into Neo4j (database stopped), from {}:\n  {}",
                     dir.display(),
@@ -112,13 +148,13 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             }
             Ok(())
         }
-        "gexf" | "graphml" | "cypher" | "svg" => {
+        ExportFormat::Gexf | ExportFormat::Graphml | ExportFormat::Cypher | ExportFormat::Svg => {
             let net = network_of(ctx, &args.network)?;
             let (nodes, edges) = (net.nodes.len(), net.edges.len());
-            write_out(args.output.as_deref(), stdout, |w| match format.as_str() {
-                "gexf" => network::gexf::write(&net, w).map_err(Error::Output),
-                "graphml" => network::graphml::write(&net, w).map_err(Error::Output),
-                "cypher" => network::cypher::write(&net, w).map_err(Error::Output),
+            write_out(args.output.as_deref(), stdout, |w| match format {
+                ExportFormat::Gexf => network::gexf::write(&net, w).map_err(Error::Output),
+                ExportFormat::Graphml => network::graphml::write(&net, w).map_err(Error::Output),
+                ExportFormat::Cypher => network::cypher::write(&net, w).map_err(Error::Output),
                 _ => network::svg::write_svg(&net, w),
             })?;
             if !ctx.quiet && args.output.is_some() {
@@ -126,11 +162,13 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
             }
             Ok(())
         }
-        _ => {
-            let rdf = rdf_format(&format).ok_or_else(|| Error::Usage {
-                message: format!("unknown export format {:?}", args.format),
-                fix: "use turtle, ntriples, nquads, trig, jsonld, rdfxml, csv, html, webanno, brat, tei, geojson, quickstatements, gexf, graphml, gephi-csv, neo4j-csv, cypher or svg".into(),
-            })?;
+        ExportFormat::Turtle
+        | ExportFormat::Ntriples
+        | ExportFormat::Nquads
+        | ExportFormat::Trig
+        | ExportFormat::Jsonld
+        | ExportFormat::Rdfxml => {
+            let rdf = rdf_format(&name(format)).expect("every RDF export format is an RDF syntax");
             let (store, info) = ctx.store()?;
             let graph = args
                 .graph
@@ -150,15 +188,15 @@ pub fn run(ctx: &Context, args: &ExportArgs, stdout: &mut dyn Write) -> Result<(
     }
 }
 
-fn directory(args: &ExportArgs) -> Result<&Path> {
+fn directory(args: &ExportArgs, format: ExportFormat) -> Result<&Path> {
     let dir = args.output.as_deref().ok_or_else(|| Error::Usage {
         message: format!(
             "--format {} writes several files and needs a directory",
-            args.format
+            name(format)
         ),
         fix: "add -o DIR".into(),
     })?;
-    annalist::output::check_output_dir(dir, &args.format)?;
+    annalist::output::check_output_dir(dir, &name(format))?;
     Ok(dir)
 }
 
@@ -178,17 +216,14 @@ fn network_of(ctx: &Context, args: &NetworkArgs) -> Result<Network> {
     let types = args
         .types
         .iter()
-        .map(|t| {
-            EntityType::ALL
-                .into_iter()
-                .find(|k| k.name().eq_ignore_ascii_case(t.trim()))
-                .ok_or_else(|| Error::Usage {
-                    message: format!("--types: unknown entity type {t:?}"),
-                    fix: "use Person, Organisation, Place, Event or Work, separated by commas"
-                        .into(),
-                })
+        .map(|t| match t {
+            TypeArg::Person => EntityType::Person,
+            TypeArg::Organisation => EntityType::Organisation,
+            TypeArg::Place => EntityType::Place,
+            TypeArg::Event => EntityType::Event,
+            TypeArg::Work => EntityType::Work,
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     let config = NetworkConfig {
         edges: match args.edges {
             EdgesArg::Relations => EdgeSet::Relations,

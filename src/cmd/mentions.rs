@@ -38,7 +38,7 @@ fn wanted(filter: &[HowArg], how: Option<How>, nested: bool, shared: bool) -> bo
 }
 
 pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()> {
-    let table = Context::table(&args.format)?;
+    let table = Context::table(args.format);
     let (store, _) = ctx.store()?;
     let reader = Reader::new(&store);
     let entities = reader.entities()?;

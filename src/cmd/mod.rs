@@ -18,7 +18,7 @@ pub mod query;
 pub mod search;
 pub mod serve;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, ListFormat};
 use annalist::pipeline::{self, BuildConfig};
 use annalist::store::{BuildInfo, StoreDir};
 use annalist::Result;
@@ -41,7 +41,7 @@ impl Context {
             build: BuildConfig {
                 corpus: cli.corpus.clone(),
                 store,
-                progress: !cli.quiet && std::io::stderr().is_terminal(),
+                progress: (!cli.quiet && std::io::stderr().is_terminal()).then(progress_bar),
                 allow_outside: cli.allow_outside_corpus,
             },
             quiet: cli.quiet,
@@ -87,15 +87,11 @@ impl Context {
     }
 
     /// Whether to print a table: the format asked for, or a terminal.
-    pub fn table(format: &Option<String>) -> annalist::Result<bool> {
-        match format.as_deref() {
-            None => Ok(std::io::stdout().is_terminal()),
-            Some("table") => Ok(true),
-            Some("tsv") => Ok(false),
-            Some(f) => Err(annalist::Error::Usage {
-                message: format!("unknown format {f:?}"),
-                fix: "use table or tsv".into(),
-            }),
+    pub fn table(format: Option<ListFormat>) -> bool {
+        match format {
+            None => std::io::stdout().is_terminal(),
+            Some(ListFormat::Table) => true,
+            Some(ListFormat::Tsv) => false,
         }
     }
 
@@ -122,4 +118,49 @@ pub fn seconds(value: f64, fix: &str) -> Result<std::time::Duration> {
             ),
             fix: fix.into(),
         })
+}
+
+/// A value's name on the command line.
+pub fn name(value: impl clap::ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+/// How a command that ran to its end finishes: exit status 0, or 1 when
+/// its answer is no (an ASK answered false, an evaluation below
+/// `--min-f1`). An error is exit status 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    No,
+}
+
+/// A progress bar on standard error for a build's progress. Small corpora
+/// build faster than a bar can be read: under 1 MiB of text, none is drawn.
+fn progress_bar() -> pipeline::Progress {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let bar: std::sync::Mutex<Option<ProgressBar>> = std::sync::Mutex::new(None);
+    pipeline::Progress(std::sync::Arc::new(move |p: pipeline::BuildProgress| {
+        if p.total_bytes < 1 << 20 {
+            return;
+        }
+        let mut bar = bar.lock().unwrap_or_else(|e| e.into_inner());
+        let b = bar.get_or_insert_with(|| {
+            let b =
+                ProgressBar::with_draw_target(Some(p.total_bytes), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} tagging {bar:30} {bytes}/{total_bytes} {msg}",
+                )
+                .expect("a valid progress template"),
+            );
+            b
+        });
+        b.set_position(p.done_bytes);
+        if p.done_bytes >= p.total_bytes {
+            b.finish_and_clear();
+            *bar = None;
+        }
+    }))
 }

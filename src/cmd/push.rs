@@ -2,7 +2,7 @@
 //! progress the library reports.
 
 use super::Context;
-use crate::cli::PushArgs;
+use crate::cli::{PushArgs, PushSyntax};
 use annalist::serve::push::{self, Auth, Progress, PushConfig};
 use annalist::store::StoreDir;
 use annalist::{Error, Result};
@@ -10,15 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::io::RdfFormat;
 
 pub fn run(ctx: &Context, args: &PushArgs) -> Result<()> {
-    let format = match args.format.to_ascii_lowercase().as_str() {
-        "ntriples" | "n-triples" | "nt" => RdfFormat::NTriples,
-        "turtle" | "ttl" => RdfFormat::Turtle,
-        other => {
-            return Err(Error::Usage {
-                message: format!("--format {other:?} is not a syntax push sends"),
-                fix: "use --format ntriples or --format turtle".into(),
-            })
-        }
+    let format = match args.format {
+        PushSyntax::Ntriples => RdfFormat::NTriples,
+        PushSyntax::Turtle => RdfFormat::Turtle,
     };
     let timeout = super::seconds(
         args.timeout,
@@ -47,7 +41,7 @@ pub fn run(ctx: &Context, args: &PushArgs) -> Result<()> {
         format,
         all: args.all,
     };
-    let bar = if ctx.build.progress {
+    let bar = if ctx.build.progress.is_some() {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()

@@ -1,14 +1,14 @@
 //! `annalist query`: run a SPARQL query from the library, a file, stdin or
 //! the command line.
 
-use super::Context;
+use super::{Context, Status};
 use crate::cli::QueryArgs;
 use annalist::read::query::{self, Format, Outcome, QueryConfig};
 use annalist::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
-pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Status> {
     let (origin, text) = match (&args.sparql, args.query.as_deref()) {
         (Some(q), _) => ("--sparql".to_string(), q.clone()),
         (None, Some("-")) => {
@@ -21,13 +21,9 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outco
         (None, Some(name)) => resolve(ctx, name)?,
         (None, None) => unreachable!("clap requires a query"),
     };
-    let format = match &args.format {
-        Some(f) => Some(Format::from_name(f).ok_or_else(|| Error::Usage {
-            message: format!("unknown format {f:?}"),
-            fix: "use table, csv, tsv, json or xml for SELECT and ASK; turtle, ntriples, nquads, trig, jsonld or rdfxml for CONSTRUCT".into(),
-        })?),
-        None => None,
-    };
+    let format = args.format.map(|f| {
+        Format::from_name(&super::name(f)).expect("every query format on the command line is one")
+    });
     let timeout = super::seconds(
         args.timeout,
         "give a time limit such as --timeout 30 (at most about 10^19 seconds)",
@@ -47,7 +43,10 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outco
         base_iri: info.base_iri,
         dataset: None,
     };
-    query::run(&store, &text, &config, out)
+    Ok(match query::run(&store, &text, &config, out)? {
+        Outcome::Boolean(false) => Status::No,
+        _ => Status::Success,
+    })
 }
 
 /// A query named on the command line: a file, a query of the corpus's own

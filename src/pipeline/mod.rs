@@ -21,7 +21,6 @@ use crate::rdf::quads::{self, Iris};
 use crate::store::ledger::{self, Ledger, Record};
 use crate::store::{BuildInfo, StoreDir};
 use crate::text::table::text_of;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::model::{GraphName, Quad};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,13 +29,66 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How far a build has come: the bytes of text described and loaded, of
+/// all it has to describe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildProgress {
+    pub done_bytes: u64,
+    pub total_bytes: u64,
+}
+
+/// Where a build reports its progress: called once before the first file,
+/// then after each file is loaded. The library draws nothing; the command
+/// line draws a bar with it.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(BuildProgress) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+/// Counts the bytes loaded and tells the [`Progress`], if there is one.
+struct Reporter<'a> {
+    sink: Option<&'a Progress>,
+    done: std::cell::Cell<u64>,
+    total: u64,
+}
+
+impl Progress {
+    fn report(sink: Option<&Progress>, total_bytes: u64) -> Reporter<'_> {
+        Reporter {
+            sink,
+            done: std::cell::Cell::new(0),
+            total: total_bytes,
+        }
+    }
+}
+
+impl Reporter<'_> {
+    fn add(&self, bytes: u64) {
+        self.send(self.done.get() + bytes);
+    }
+
+    fn send(&self, done: u64) {
+        self.done.set(done);
+        if let Some(sink) = self.sink {
+            (sink.0)(BuildProgress {
+                done_bytes: done,
+                total_bytes: self.total,
+            });
+        }
+    }
+}
+
 /// What to build, and where.
 #[derive(Debug, Clone)]
 pub struct BuildConfig {
     pub corpus: PathBuf,
     pub store: PathBuf,
-    /// Draw a progress bar on standard error when it is a terminal.
-    pub progress: bool,
+    /// Where the build reports its progress, if anywhere.
+    pub progress: Option<Progress>,
     /// Read files outside the corpus directory (see
     /// [`LoadOptions::allow_outside`]).
     pub allow_outside: bool,
@@ -539,16 +591,8 @@ fn build_from(
         .iter()
         .map(|&i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
         .sum();
-    // Small corpora build faster than a bar can be read.
-    let bar = if config.progress && total_bytes >= 1 << 20 {
-        ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr())
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} tagging {bar:30} {bytes}/{total_bytes} {msg}")
-            .expect("a valid progress template"),
-    );
+    let progress = Progress::report(config.progress.as_ref(), total_bytes);
+    progress.send(0);
 
     // What changed leaves the copied generation first: the documents'
     // graphs and the file nodes of changed and removed files.
@@ -616,7 +660,7 @@ fn build_from(
             failed: None,
             records: &mut plan.records,
             first_ambiguous: &mut first_ambiguous,
-            bar: &bar,
+            progress: &progress,
         };
         let loaded =
             loader.load_ok_quads::<Error, Error>(head.into_iter().map(Ok).chain(&mut feed));
@@ -631,7 +675,6 @@ fn build_from(
         loaded.map_err(|e| with_store_path(e, &store_path))?;
         loader.commit().map_err(|e| Error::storage(&store_path, e))
     })?;
-    bar.finish_and_clear();
     drop(store);
     phases.mark("describe and load");
 
@@ -821,7 +864,7 @@ struct Feed<'a> {
     failed: Option<(usize, Error)>,
     records: &'a mut [Option<Record>],
     first_ambiguous: &'a mut Option<(usize, Ambiguous)>,
-    bar: &'a ProgressBar,
+    progress: &'a Reporter<'a>,
 }
 
 impl Feed<'_> {
@@ -851,7 +894,7 @@ impl Iterator for Feed<'_> {
             let (i, described) = self.files.recv().ok()?;
             match described {
                 Ok((fg, record)) => {
-                    self.bar.inc(record.size);
+                    self.progress.add(record.size);
                     if let Some(first) = fg.ambiguous.into_iter().min_by_key(|(d, a)| (*d, a.start))
                     {
                         let earlier = self

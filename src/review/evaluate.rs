@@ -256,13 +256,13 @@ pub fn predicted(docs: &Annotated) -> Vec<Span> {
     for d in &docs.documents {
         for m in &d.mentions {
             let e = &docs.entities[m.entity];
-            if TYPES.contains(&e.kind.as_str()) {
+            if TYPES.contains(&e.kind.name()) {
                 out.push(Span {
                     doc: d.id.clone(),
                     start: m.start,
                     end: m.end,
                     text: m.text.clone(),
-                    kind: e.kind.clone(),
+                    kind: e.kind.name().to_string(),
                     entity: Some(e.id.clone()),
                     link: Some(e.wikidata.clone().unwrap_or_else(|| "NIL".into())),
                     class: None,

@@ -184,3 +184,56 @@ fn csv_tables_have_the_documented_columns() {
     let err = w.fails(&["export", "--format", "csv"]);
     assert!(err.contains("-o DIR"), "{err}");
 }
+
+#[test]
+fn the_format_is_taken_from_the_output_extension_when_not_given() {
+    let w = Workdir::fixture("small");
+    for (ext, format) in [
+        ("nq", "nquads"),
+        ("ttl", "turtle"),
+        ("rdf", "rdfxml"),
+        ("gexf", "gexf"),
+        ("geojson", "geojson"),
+    ] {
+        let guessed = w.path().join(format!("guessed.{ext}"));
+        let named = w.path().join(format!("named.{ext}"));
+        w.ok(&["export", "--quiet", "-o", guessed.to_str().unwrap()]);
+        w.ok(&[
+            "export",
+            "--quiet",
+            "--format",
+            format,
+            "-o",
+            named.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            std::fs::read(&guessed).unwrap(),
+            std::fs::read(&named).unwrap(),
+            ".{ext} is not written as {format}"
+        );
+    }
+    // An explicit --format wins over the extension, in any case.
+    let odd = w.path().join("graph.ttl");
+    w.ok(&[
+        "export",
+        "--quiet",
+        "--format",
+        "NQuads",
+        "-o",
+        odd.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read(&odd).unwrap(),
+        std::fs::read(w.path().join("named.nq")).unwrap()
+    );
+    let err = w.fails(&["export", "-o", w.path().join("out.data").to_str().unwrap()]);
+    assert!(err.contains("names none by its extension"), "{err}");
+    assert!(err.contains("fix: give --format"), "{err}");
+    let err = w.fails(&["export"]);
+    assert!(err.contains("no --format given"), "{err}");
+    let err = w.fails(&["export", "--format", "yaml"]);
+    assert!(
+        err.contains("possible values: turtle, ntriples, nquads"),
+        "{err}"
+    );
+}

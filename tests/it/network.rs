@@ -396,7 +396,14 @@ fn network_options_shape_the_network() {
         .iter()
         .any(|e| e[7] == "AUTHORED" && e[0] == "vyacheslav-molotov"));
     let err = w.fails(&["export", "--format", "gexf", "--types", "Planet"]);
-    assert!(err.contains("unknown entity type"), "{err}");
+    assert!(
+        err.contains("invalid value 'Planet' for '--types <TYPES>'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("person, organisation, place, event, work"),
+        "{err}"
+    );
     let err = w.fails(&["export", "--format", "gexf", "--window", "chapter"]);
     assert!(err.contains("--window"), "{err}");
 }

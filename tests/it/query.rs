@@ -272,7 +272,7 @@ fn bad_bindings_and_formats_are_usage_errors() {
         .contains("--bind"));
     assert!(w
         .fails(&["query", "entities", "--format", "yaml"])
-        .contains("unknown format"));
+        .contains("invalid value 'yaml' for '--format <FORMAT>'"));
     assert!(w
         .fails(&["query", "entities", "--format", "turtle"])
         .contains("SELECT"));

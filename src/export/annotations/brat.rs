@@ -79,12 +79,12 @@ const TOOLS_CONF: &str = "# brat tool configuration written by annalist.\n\
 [normalization]\n\
 Wikidata\t<URL>:https://www.wikidata.org/, <URLBASE>:https://www.wikidata.org/wiki/%s\n";
 
-/// The brat annotation configuration: annalist's entity kinds (and any
-/// other kind found in the data), overlapping spans allowed.
+/// The brat annotation configuration: annalist's entity kinds, overlapping
+/// spans allowed.
 fn annotation_conf(a: &Annotated) -> String {
     let mut kinds: Vec<String> = KINDS.iter().map(|k| k.to_string()).collect();
     for e in &a.entities {
-        let k = type_name(&e.kind);
+        let k = e.kind.name().to_string();
         if !kinds.contains(&k) {
             kinds.push(k);
         }
@@ -133,7 +133,7 @@ fn ann(a: &Annotated, d: &Document) -> String {
         let _ = writeln!(
             out,
             "T{t}\t{} {}\t{}",
-            type_name(&e.kind),
+            e.kind.name(),
             offsets.join(";"),
             text.join(" ")
         );
@@ -191,26 +191,6 @@ fn is_line_break(c: char) -> bool {
         c,
         '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}'..='\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
     )
-}
-
-/// A brat type name for an entity kind: letters, digits, `_` and `-` kept,
-/// anything else turned into `_`.
-fn type_name(kind: &str) -> String {
-    let name: String = kind
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if name.is_empty() {
-        "Entity".into()
-    } else {
-        name
-    }
 }
 
 /// The entity's Wikidata id, if it has one that fits in a reference.
@@ -358,7 +338,7 @@ mod tests {
             let tbs = text_bounds(&read(dir.path(), &format!("{}.ann", d.id)));
             assert_eq!(tbs.len(), d.mentions.len());
             for (tb, m) in tbs.iter().zip(&d.mentions) {
-                assert_eq!(tb.kind, a.entities[m.entity].kind);
+                assert_eq!(tb.kind, a.entities[m.entity].kind.name());
                 let pieces: Vec<String> = tb.fragments.iter().map(|&f| chars(&txt, f)).collect();
                 assert_eq!(pieces.join(" "), tb.text);
                 for (piece, &(s, e)) in pieces.iter().zip(&tb.fragments) {

@@ -13,6 +13,7 @@ pub mod tei;
 pub mod webanno;
 
 use crate::error::Result;
+use crate::input::gazetteer::EntityType;
 use crate::read::{self, Order, Reader};
 use oxigraph::store::Store;
 use std::collections::{HashMap, HashSet};
@@ -23,8 +24,7 @@ pub struct Entity {
     pub id: String,
     pub iri: String,
     pub label: String,
-    /// `Person`, `Organisation`, `Place`, `Event` or `Work`.
-    pub kind: String,
+    pub kind: EntityType,
     /// A Wikidata item id such as `Q855`.
     pub wikidata: Option<String>,
 }
@@ -93,7 +93,7 @@ impl Annotated {
                         id: e.id.clone(),
                         iri: e.iri.clone(),
                         label: e.label.clone(),
-                        kind: e.kind.name().into(),
+                        kind: e.kind,
                         wikidata: e.wikidata.clone(),
                     });
                 }
@@ -147,6 +147,7 @@ pub(crate) fn file_stem(id: &str, taken: &mut HashSet<String>) -> String {
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::{Entity, Mention};
+    use crate::input::gazetteer::EntityType;
 
     /// A mention of the unique occurrence of `needle` in `text`, in code
     /// points.
@@ -162,12 +163,17 @@ pub(crate) mod fixtures {
         }
     }
 
-    pub(crate) fn entity(id: &str, label: &str, kind: &str, wikidata: Option<&str>) -> Entity {
+    pub(crate) fn entity(
+        id: &str,
+        label: &str,
+        kind: EntityType,
+        wikidata: Option<&str>,
+    ) -> Entity {
         Entity {
             id: id.into(),
             iri: format!("https://example.org/id/{id}"),
             label: label.into(),
-            kind: kind.into(),
+            kind,
             wikidata: wikidata.map(str::to_string),
         }
     }
@@ -179,12 +185,17 @@ pub(crate) mod fixtures {
     /// kind, one with the hostile label.
     pub(crate) fn sample_entities() -> Vec<Entity> {
         vec![
-            entity("stalin", "Joseph Stalin", "Person", Some("Q855")),
-            entity("moshe-sharett", "Moshe Sharett", "Person", None),
-            entity("tel-aviv", "Tel Aviv", "Place", Some("Q33935")),
-            entity("1obrien", HOSTILE, "Organisation", None),
-            entity("suez-crisis", "Suez Crisis", "Event", Some("Q49097")),
-            entity("das-kapital", "Das Kapital", "Work", None),
+            entity("stalin", "Joseph Stalin", EntityType::Person, Some("Q855")),
+            entity("moshe-sharett", "Moshe Sharett", EntityType::Person, None),
+            entity("tel-aviv", "Tel Aviv", EntityType::Place, Some("Q33935")),
+            entity("1obrien", HOSTILE, EntityType::Organisation, None),
+            entity(
+                "suez-crisis",
+                "Suez Crisis",
+                EntityType::Event,
+                Some("Q49097"),
+            ),
+            entity("das-kapital", "Das Kapital", EntityType::Work, None),
         ]
     }
 }

@@ -31,6 +31,7 @@
 
 use super::{Annotated, Document, Entity};
 use crate::error::{Error, Result};
+use crate::input::gazetteer::EntityType;
 use crate::text::escape::{xml_attr, xml_text};
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -38,12 +39,12 @@ use std::path::{Path, PathBuf};
 
 /// The standOff lists, in the order they are written: the entity kind, the
 /// list element, the entry element and the entry's name element.
-const LISTS: [(&str, &str, &str, &str); 5] = [
-    ("Person", "listPerson", "person", "persName"),
-    ("Organisation", "listOrg", "org", "orgName"),
-    ("Place", "listPlace", "place", "placeName"),
-    ("Event", "listEvent", "event", "label"),
-    ("Work", "listBibl", "bibl", "title"),
+const LISTS: [(EntityType, &str, &str, &str); 5] = [
+    (EntityType::Person, "listPerson", "person", "persName"),
+    (EntityType::Organisation, "listOrg", "org", "orgName"),
+    (EntityType::Place, "listPlace", "place", "placeName"),
+    (EntityType::Event, "listEvent", "event", "label"),
+    (EntityType::Work, "listBibl", "bibl", "title"),
 ];
 
 /// TEI P5: one `DOC.xml` per document into `dir`. Returns the files
@@ -188,8 +189,8 @@ fn standoff(out: &mut String, listed: &[Listed]) {
 }
 
 /// The standOff list an entity kind belongs in, if any.
-fn list_of(kind: &str) -> Option<&'static str> {
-    LISTS.iter().find(|l| l.0 == kind).map(|l| l.1)
+fn list_of(kind: &EntityType) -> Option<&'static str> {
+    LISTS.iter().find(|l| l.0 == *kind).map(|l| l.1)
 }
 
 /// Writes the content of `body`: paragraphs with the mentions marked.
@@ -258,13 +259,12 @@ fn tags(l: &Listed) -> (String, &'static str) {
         None => e.iri.clone(),
     };
     let r = xml_attr(&target);
-    match e.kind.as_str() {
-        "Person" => (format!("<persName ref=\"{r}\">"), "</persName>"),
-        "Organisation" => (format!("<orgName ref=\"{r}\">"), "</orgName>"),
-        "Place" => (format!("<placeName ref=\"{r}\">"), "</placeName>"),
-        "Event" => (format!("<rs type=\"event\" ref=\"{r}\">"), "</rs>"),
-        "Work" => (format!("<rs type=\"work\" ref=\"{r}\">"), "</rs>"),
-        _ => (format!("<rs ref=\"{r}\">"), "</rs>"),
+    match e.kind {
+        EntityType::Person => (format!("<persName ref=\"{r}\">"), "</persName>"),
+        EntityType::Organisation => (format!("<orgName ref=\"{r}\">"), "</orgName>"),
+        EntityType::Place => (format!("<placeName ref=\"{r}\">"), "</placeName>"),
+        EntityType::Event => (format!("<rs type=\"event\" ref=\"{r}\">"), "</rs>"),
+        EntityType::Work => (format!("<rs type=\"work\" ref=\"{r}\">"), "</rs>"),
     }
 }
 
