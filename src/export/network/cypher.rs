@@ -69,7 +69,7 @@ fn node_map(n: &Node) -> String {
         "{{id: {}, name: {}, type: {}, wikidata: {}, iri: {}, mentions: {}, aliases: {aliases}, first_date: {}, last_date: {}}}",
         string(&n.id),
         string(&n.label),
-        string(&n.kind),
+        string(n.kind.name()),
         opt(&n.wikidata),
         string(&n.iri),
         n.mentions,
@@ -109,12 +109,12 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
         out,
         "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;"
     )?;
-    let mut kinds: Vec<&str> = net.nodes.iter().map(|n| n.kind.as_str()).collect();
+    let mut kinds: Vec<&str> = net.nodes.iter().map(|n| n.kind.name()).collect();
     kinds.sort();
     kinds.dedup();
     for kind in kinds {
         let label = name(kind)?;
-        let nodes: Vec<&Node> = net.nodes.iter().filter(|n| n.kind == kind).collect();
+        let nodes: Vec<&Node> = net.nodes.iter().filter(|n| n.kind.name() == kind).collect();
         for batch in nodes.chunks(BATCH) {
             writeln!(out, "// {label} nodes")?;
             writeln!(out, "UNWIND [")?;
@@ -131,12 +131,12 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
-    let mut kinds: Vec<&str> = net.edges.iter().map(|e| e.kind.as_str()).collect();
+    let mut kinds: Vec<&str> = net.edges.iter().map(|e| e.kind.name()).collect();
     kinds.sort();
     kinds.dedup();
     for kind in kinds {
         let kind = name(kind)?;
-        let edges: Vec<&Edge> = net.edges.iter().filter(|e| e.kind == kind).collect();
+        let edges: Vec<&Edge> = net.edges.iter().filter(|e| e.kind.name() == kind).collect();
         for batch in edges.chunks(BATCH) {
             writeln!(out, "// {kind} relationships")?;
             writeln!(out, "UNWIND [")?;

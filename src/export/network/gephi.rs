@@ -48,7 +48,7 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
         w.write_record([
             n.id.clone(),
             spreadsheet_safe(n.label.clone()),
-            n.kind.clone(),
+            n.kind.to_string(),
             n.wikidata.clone().unwrap_or_default(),
             n.mentions.to_string(),
             n.first.clone().unwrap_or_default(),
@@ -88,7 +88,7 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
             e.label.clone(),
             e.weight.to_string(),
             interval(&e.first, &e.last),
-            e.kind.clone(),
+            e.kind.to_string(),
             e.sources.to_string(),
             spreadsheet_safe(e.evidence.clone().unwrap_or_default()),
             e.first.clone().unwrap_or_default(),

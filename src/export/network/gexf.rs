@@ -77,7 +77,7 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, ">")?;
         let aliases = n.aliases.join("|");
         let values = [
-            ("type", Some(n.kind.clone())),
+            ("type", Some(n.kind.to_string())),
             ("wikidata", n.wikidata.clone()),
             ("iri", Some(n.iri.clone())),
             ("mentions", Some(n.mentions.to_string())),
@@ -86,7 +86,7 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
             ("last_date", n.last.clone()),
         ];
         attvalues(out, &values)?;
-        let (r, g, b) = colour(&n.kind);
+        let (r, g, b) = colour(n.kind.name());
         writeln!(out, r#"        <viz:color r="{r}" g="{g}" b="{b}"/>"#)?;
         writeln!(
             out,
@@ -107,12 +107,12 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
             direction,
             e.weight,
             xml_attr(&e.label),
-            xml_attr(&e.kind),
+            xml_attr(e.kind.name()),
         )?;
         interval(out, &e.first, &e.last)?;
         writeln!(out, ">")?;
         let values = [
-            ("relation", Some(e.kind.clone())),
+            ("relation", Some(e.kind.to_string())),
             ("directed", Some(e.directed.to_string())),
             ("sources", Some(e.sources.to_string())),
             ("evidence", e.evidence.clone()),

@@ -52,7 +52,7 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
             out,
             &[
                 ("label", Some(n.label.as_str())),
-                ("type", Some(&n.kind)),
+                ("type", Some(n.kind.name())),
                 ("wikidata", n.wikidata.as_deref()),
                 ("iri", Some(&n.iri)),
                 ("mentions", Some(&n.mentions.to_string())),
@@ -79,7 +79,7 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
         data(
             out,
             &[
-                ("relation", Some(e.kind.as_str())),
+                ("relation", Some(e.kind.name())),
                 ("edge_label", Some(&e.label)),
                 ("directed", Some(if e.directed { "true" } else { "false" })),
                 ("weight", Some(&e.weight.to_string())),

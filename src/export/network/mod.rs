@@ -91,8 +91,7 @@ impl Default for NetworkConfig {
 pub struct Node {
     pub id: String,
     pub label: String,
-    /// `Person`, `Organisation`, `Place`, `Event`, `Work` or `Document`.
-    pub kind: String,
+    pub kind: NodeKind,
     pub iri: String,
     pub wikidata: Option<String>,
     pub aliases: Vec<String>,
@@ -110,8 +109,7 @@ pub struct Edge {
     pub id: String,
     pub source: String,
     pub target: String,
-    /// Upper-case relationship type: `WROTE_TO`, `CO_MENTIONED`, …
-    pub kind: String,
+    pub kind: EdgeKind,
     /// Readable name of the type: "wrote to", "co-mentioned", …
     pub label: String,
     pub directed: bool,
@@ -122,6 +120,67 @@ pub struct Edge {
     pub evidence: Option<String>,
     pub first: Option<String>,
     pub last: Option<String>,
+}
+
+/// What a node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeKind {
+    Entity(EntityType),
+    Document,
+}
+
+impl NodeKind {
+    /// `Person`, `Organisation`, `Place`, `Event`, `Work` or `Document`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::Entity(t) => t.name(),
+            NodeKind::Document => "Document",
+        }
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What an edge says: one of the network's own relationships, or a
+/// relation of `relations.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EdgeKind {
+    /// A document's author wrote to its recipient.
+    WroteTo,
+    /// Two entities named near each other.
+    CoMentioned,
+    /// A person wrote a document (with document nodes).
+    Authored,
+    /// A document was addressed to a person (with document nodes).
+    AddressedTo,
+    /// An entity is named in a document (with document nodes).
+    MentionedIn,
+    /// A claimed relation, by its upper-case name (`MEMBER_OF`).
+    Claim(String),
+}
+
+impl EdgeKind {
+    /// The upper-case relationship type: `WROTE_TO`, `CO_MENTIONED`, …
+    pub fn name(&self) -> &str {
+        match self {
+            EdgeKind::WroteTo => "WROTE_TO",
+            EdgeKind::CoMentioned => "CO_MENTIONED",
+            EdgeKind::Authored => "AUTHORED",
+            EdgeKind::AddressedTo => "ADDRESSED_TO",
+            EdgeKind::MentionedIn => "MENTIONED_IN",
+            EdgeKind::Claim(name) => name,
+        }
+    }
+}
+
+impl std::fmt::Display for EdgeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Where an edge's support comes from.
@@ -230,7 +289,7 @@ impl Network {
                 Node {
                     id: e.id.clone(),
                     label: e.label.clone(),
-                    kind: kind.into(),
+                    kind: NodeKind::Entity(e.kind),
                     iri: e.iri.clone(),
                     wikidata: e.wikidata.clone(),
                     aliases: e.aliases.clone(),
@@ -248,19 +307,19 @@ impl Network {
         // earlier source wins.
         let mut evidence_rank: HashMap<String, (bool, String)> = HashMap::new();
         let mut add = |edges: &mut BTreeMap<String, Edge>,
-                       (kind, label, directed): (&str, &str, bool),
+                       (kind, label, directed): (EdgeKind, &str, bool),
                        (source, target): (&str, &str),
                        weight: usize,
                        support: Support| {
             let id = format!(
                 "{}:{source}:{target}",
-                kind.to_lowercase().replace('_', "-")
+                kind.name().to_lowercase().replace('_', "-")
             );
             let e = edges.entry(id.clone()).or_insert_with(|| Edge {
                 id,
                 source: source.into(),
                 target: target.into(),
-                kind: kind.into(),
+                kind,
                 label: label.into(),
                 directed,
                 weight: 0,
@@ -300,7 +359,7 @@ impl Network {
                         if a != r && nodes.contains_key(a) && nodes.contains_key(r) {
                             add(
                                 &mut edges,
-                                ("WROTE_TO", "wrote to", true),
+                                (EdgeKind::WroteTo, "wrote to", true),
                                 (a, r),
                                 1,
                                 Support {
@@ -346,7 +405,7 @@ impl Network {
                 };
                 add(
                     &mut edges,
-                    (&kind, label, true),
+                    (EdgeKind::Claim(kind), label, true),
                     (s, o),
                     1,
                     Support {
@@ -414,7 +473,7 @@ impl Network {
                         let evidence = evidence.split_whitespace().collect::<Vec<_>>().join(" ");
                         add(
                             &mut edges,
-                            ("CO_MENTIONED", "co-mentioned", false),
+                            (EdgeKind::CoMentioned, "co-mentioned", false),
                             (x, y),
                             1,
                             Support {
@@ -435,7 +494,7 @@ impl Network {
                     Node {
                         id: node_id.clone(),
                         label: d.title.clone(),
-                        kind: "Document".into(),
+                        kind: NodeKind::Document,
                         iri: d.iri.clone(),
                         wikidata: None,
                         aliases: Vec::new(),
@@ -447,7 +506,7 @@ impl Network {
                 for a in d.authors.iter().filter(|a| nodes.contains_key(*a)) {
                     add(
                         &mut edges,
-                        ("AUTHORED", "authored", true),
+                        (EdgeKind::Authored, "authored", true),
                         (a, &node_id),
                         1,
                         Support {
@@ -461,7 +520,7 @@ impl Network {
                 for r in d.recipients.iter().filter(|r| nodes.contains_key(*r)) {
                     add(
                         &mut edges,
-                        ("ADDRESSED_TO", "addressed to", true),
+                        (EdgeKind::AddressedTo, "addressed to", true),
                         (&node_id, r),
                         1,
                         Support {
@@ -479,7 +538,7 @@ impl Network {
                             .collect();
                         add(
                             &mut edges,
-                            ("MENTIONED_IN", "mentioned in", true),
+                            (EdgeKind::MentionedIn, "mentioned in", true),
                             (&m.entity, &node_id),
                             1,
                             Support {
@@ -500,7 +559,7 @@ impl Network {
                 e.sources = edge_docs.get(&e.id).map_or(0, BTreeSet::len);
                 // A relation weighs as many sources as state it; co-mentions and
                 // mentions weigh their occurrences.
-                if !matches!(e.kind.as_str(), "CO_MENTIONED" | "MENTIONED_IN") {
+                if !matches!(e.kind, EdgeKind::CoMentioned | EdgeKind::MentionedIn) {
                     e.weight = e.sources;
                 }
                 e
@@ -514,7 +573,9 @@ impl Network {
             .collect();
         let nodes: Vec<Node> = nodes
             .into_values()
-            .filter(|n| n.kind == "Document" || n.mentions > 0 || linked.contains(n.id.as_str()))
+            .filter(|n| {
+                n.kind == NodeKind::Document || n.mentions > 0 || linked.contains(n.id.as_str())
+            })
             .collect();
         if nodes.is_empty() && edges.is_empty() && !docs.is_empty() && config.types.is_empty() {
             return Err(Error::Query("the store holds no entities".into()));

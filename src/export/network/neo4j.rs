@@ -50,11 +50,11 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut node_rows: BTreeMap<&str, Vec<Vec<String>>> = BTreeMap::new();
     for n in &net.nodes {
-        node_rows.entry(&n.kind).or_default().push(vec![
+        node_rows.entry(n.kind.name()).or_default().push(vec![
             n.id.clone(),
             format!("Entity|{}", n.kind),
             n.label.clone(),
-            n.kind.clone(),
+            n.kind.to_string(),
             n.wikidata.clone().unwrap_or_default(),
             n.iri.clone(),
             n.mentions.to_string(),
@@ -65,10 +65,10 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let mut rel_rows: BTreeMap<&str, Vec<Vec<String>>> = BTreeMap::new();
     for e in &net.edges {
-        rel_rows.entry(&e.kind).or_default().push(vec![
+        rel_rows.entry(e.kind.name()).or_default().push(vec![
             e.source.clone(),
             e.target.clone(),
-            e.kind.clone(),
+            e.kind.to_string(),
             e.id.clone(),
             e.label.clone(),
             e.weight.to_string(),

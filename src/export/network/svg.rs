@@ -839,7 +839,7 @@ fn write_nodes(network: &Network, scene: &Scene, out: &mut dyn Write) -> io::Res
             out,
             r#"<circle cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="{}" data-id="{}"><title>{}</title></circle>"#,
             scene.radius[i],
-            hex(colour(&n.kind)),
+            hex(colour(n.kind.name())),
             escape(&n.id),
             escape(&tip)
         )?;
@@ -981,7 +981,7 @@ fn write_labels(network: &Network, scene: &Scene, out: &mut dyn Write) -> io::Re
 fn write_legend(network: &Network, out: &mut dyn Write) -> io::Result<()> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for n in &network.nodes {
-        *counts.entry(n.kind.as_str()).or_default() += 1;
+        *counts.entry(n.kind.name()).or_default() += 1;
     }
     let mut kinds: Vec<(&str, usize)> = KIND_ORDER
         .iter()
@@ -1043,13 +1043,18 @@ fn write_caption(network: &Network, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::network::{Edge, Node};
+    use crate::export::network::{Edge, EdgeKind, Node, NodeKind};
+    use crate::input::gazetteer::EntityType;
 
     fn node(id: &str, label: &str, kind: &str, mentions: usize) -> Node {
+        let kind = match EntityType::ALL.into_iter().find(|t| t.name() == kind) {
+            Some(t) => NodeKind::Entity(t),
+            None => NodeKind::Document,
+        };
         Node {
             id: id.into(),
             label: label.into(),
-            kind: kind.into(),
+            kind,
             iri: format!("http://example.org/{id}"),
             wikidata: None,
             aliases: Vec::new(),
@@ -1064,7 +1069,11 @@ mod tests {
             id: format!("e:{source}:{target}"),
             source: source.into(),
             target: target.into(),
-            kind: if directed { "WROTE_TO" } else { "CO_MENTIONED" }.into(),
+            kind: if directed {
+                EdgeKind::WroteTo
+            } else {
+                EdgeKind::CoMentioned
+            },
             label: String::new(),
             directed,
             weight,
