@@ -54,7 +54,7 @@ pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
             key.file_end.to_string(),
             d.title.unwrap_or_default(),
             d.kind.unwrap_or_default(),
-            d.date.unwrap_or_default(),
+            d.date.map(|d| d.to_string()).unwrap_or_default(),
             ids(&d.authors),
             ids(&d.recipients),
         ]);

@@ -54,7 +54,7 @@ pub fn write_geojson(store: &Store, out: &mut dyn Write) -> Result<(usize, usize
             };
             mentions[p] += 1;
             if date.is_none() {
-                date = Some(reader.document(&key)?.date);
+                date = Some(reader.document(&key)?.date.map(|d| d.to_string()));
             }
             named_in[p].insert(key.id.clone(), date.clone().flatten());
         }

@@ -91,6 +91,28 @@ impl PartialDate {
         }
     }
 
+    /// The first day the date covers (itself, for a day).
+    pub fn first_day(&self) -> PartialDate {
+        PartialDate {
+            year: self.year,
+            month: Some(self.month.unwrap_or(1)),
+            day: Some(self.day.unwrap_or(1)),
+        }
+    }
+
+    /// The last day the date covers (itself, for a day).
+    pub fn last_day(&self) -> PartialDate {
+        let month = self.month.unwrap_or(12);
+        PartialDate {
+            year: self.year,
+            month: Some(month),
+            day: Some(
+                self.day
+                    .unwrap_or(days_in_month(self.year, u32::from(month)) as u8),
+            ),
+        }
+    }
+
     /// How precisely the date is known.
     pub fn precision(&self) -> Precision {
         match (self.month, self.day) {
@@ -130,5 +152,25 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PartialDate;
+
+    #[test]
+    fn partial_dates_expand_to_the_days_they_cover() {
+        let days = |s: &str| {
+            let d = PartialDate::parse(s).unwrap();
+            (d.first_day().to_string(), d.last_day().to_string())
+        };
+        assert_eq!(days("1953"), ("1953-01-01".into(), "1953-12-31".into()));
+        assert_eq!(days("1952-02").1, "1952-02-29");
+        assert_eq!(days("1953-02").1, "1953-02-28");
+        assert_eq!(
+            days("1953-04-04"),
+            ("1953-04-04".into(), "1953-04-04".into())
+        );
     }
 }

@@ -22,6 +22,7 @@ pub mod query;
 
 use crate::annotate::How;
 use crate::error::{Error, Result};
+use crate::input::date::PartialDate;
 use crate::input::gazetteer::EntityType;
 use crate::rdf::vocab::{
     ans, dcterms, geo, itsrdf, nif, oa, owl, prov, rdf, schema, skos, time, WIKIDATA_ENTITY,
@@ -86,7 +87,7 @@ pub struct Document {
     pub title: Option<String>,
     /// The kind's local name (`letter`, …).
     pub kind: Option<String>,
-    pub date: Option<String>,
+    pub date: Option<PartialDate>,
     /// Entity IRIs, sorted.
     pub authors: Vec<String>,
     pub recipients: Vec<String>,
@@ -133,8 +134,8 @@ pub struct Shared {
 pub struct DateSpan {
     pub start: usize,
     pub end: usize,
-    /// ISO 8601 at its precision, when normalised.
-    pub value: Option<String>,
+    /// The date it names, when normalised.
+    pub value: Option<PartialDate>,
     /// Why the value is partly inferred.
     pub note: Option<String>,
 }
@@ -151,9 +152,9 @@ pub struct Claim {
     pub source: String,
     /// The evidence passage: (start, end, quote).
     pub evidence: Option<(usize, usize, String)>,
-    pub date: Option<String>,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
+    pub date: Option<PartialDate>,
+    pub start_date: Option<PartialDate>,
+    pub end_date: Option<PartialDate>,
     pub role: Option<String>,
     pub note: Option<String>,
 }
@@ -220,6 +221,25 @@ impl<'a> Reader<'a> {
         g: GraphNameRef<'_>,
     ) -> Result<Option<String>> {
         Ok(self.object(s, p, g)?.map(|t| value(t.as_ref())))
+    }
+
+    /// A date: ISO 8601 at its precision, or an error naming the node.
+    fn date(
+        &self,
+        s: SubjectRef<'_>,
+        p: NamedNodeRef<'_>,
+        g: GraphNameRef<'_>,
+    ) -> Result<Option<PartialDate>> {
+        match self.text(s, p, g)? {
+            None => Ok(None),
+            Some(v) => PartialDate::parse(&v).map(Some).ok_or_else(|| {
+                Error::Query(format!(
+                    "reading the store: <{}> has {} {v:?}, which is no date",
+                    subject_text(s),
+                    p
+                ))
+            }),
+        }
     }
 
     /// A code-point offset: a number, or an error naming the node.
@@ -483,7 +503,7 @@ impl<'a> Reader<'a> {
         Ok(Document {
             title: self.text(d, schema::NAME, g)?,
             kind,
-            date: self.text(d, schema::DATE_CREATED, g)?,
+            date: self.date(d, schema::DATE_CREATED, g)?,
             authors,
             recipients,
             language: self.text(d, schema::IN_LANGUAGE, g)?,
@@ -611,7 +631,8 @@ impl<'a> Reader<'a> {
     pub fn dates(&self, key: &DocumentKey) -> Result<Vec<DateSpan>> {
         let node = oxigraph::model::NamedNode::new_unchecked(key.iri.as_str());
         let g = GraphNameRef::NamedNode(node.as_ref());
-        let mut dated: BTreeMap<(usize, usize), (Option<String>, Option<String>)> = BTreeMap::new();
+        let mut dated: BTreeMap<(usize, usize), (Option<PartialDate>, Option<String>)> =
+            BTreeMap::new();
         for quad in self.store.quads_for_pattern(
             None,
             Some(itsrdf::TA_CLASS_REF),
@@ -636,7 +657,7 @@ impl<'a> Reader<'a> {
                     time::IN_XSD_G_YEAR,
                 ] {
                     if slot.0.is_none() {
-                        slot.0 = self.text(i, p, g)?;
+                        slot.0 = self.date(i, p, g)?;
                     }
                 }
             }
@@ -704,9 +725,9 @@ impl<'a> Reader<'a> {
                 object: named(self.object(c, rdf::OBJECT, g)?),
                 source,
                 evidence,
-                date: self.text(c, dcterms::DATE, g)?,
-                start_date: self.text(c, schema::START_DATE, g)?,
-                end_date: self.text(c, schema::END_DATE, g)?,
+                date: self.date(c, dcterms::DATE, g)?,
+                start_date: self.date(c, schema::START_DATE, g)?,
+                end_date: self.date(c, schema::END_DATE, g)?,
                 role: self.text(c, schema::ROLE_NAME, g)?,
                 note: self.text(c, skos::NOTE, g)?,
             });

@@ -109,7 +109,7 @@ impl Annotated {
                 iri: key.iri,
                 title: d.title.unwrap_or_default(),
                 kind: d.kind.unwrap_or_default(),
-                date: d.date,
+                date: d.date.map(|d| d.to_string()),
                 text,
                 mentions,
             });

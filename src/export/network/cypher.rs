@@ -73,8 +73,8 @@ fn node_map(n: &Node) -> String {
         opt(&n.wikidata),
         string(&n.iri),
         n.mentions,
-        opt(&n.first),
-        opt(&n.last),
+        opt(&n.first.map(|d| d.to_string())),
+        opt(&n.last.map(|d| d.to_string())),
     )
 }
 
@@ -88,8 +88,8 @@ fn edge_map(e: &Edge) -> String {
         e.weight,
         e.sources,
         opt(&e.evidence),
-        opt(&e.first),
-        opt(&e.last),
+        opt(&e.first.map(|d| d.to_string())),
+        opt(&e.last.map(|d| d.to_string())),
         e.directed,
     )
 }

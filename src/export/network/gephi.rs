@@ -9,14 +9,15 @@
 //! Invariant: every `Source` and `Target` is a node `Id`, and edge `Id`s are
 //! unique (Gephi merges edges that share one).
 
-use super::{first_day, last_day, Network};
+use super::Network;
 use crate::error::{Error, Result};
+use crate::input::date::PartialDate;
 use crate::output::spreadsheet_safe;
 use std::path::{Path, PathBuf};
 
-fn interval(first: &Option<String>, last: &Option<String>) -> String {
+fn interval(first: &Option<PartialDate>, last: &Option<PartialDate>) -> String {
     match (first, last) {
-        (Some(f), Some(l)) => format!("<[{}, {}]>", first_day(f), last_day(l)),
+        (Some(f), Some(l)) => format!("<[{}, {}]>", f.first_day(), l.last_day()),
         _ => String::new(),
     }
 }
@@ -51,8 +52,8 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
             n.kind.to_string(),
             n.wikidata.clone().unwrap_or_default(),
             n.mentions.to_string(),
-            n.first.clone().unwrap_or_default(),
-            n.last.clone().unwrap_or_default(),
+            n.first.map(|d| d.to_string()).unwrap_or_default(),
+            n.last.map(|d| d.to_string()).unwrap_or_default(),
             interval(&n.first, &n.last),
             spreadsheet_safe(n.aliases.join("|")),
             n.iri.clone(),
@@ -91,8 +92,8 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
             e.kind.to_string(),
             e.sources.to_string(),
             spreadsheet_safe(e.evidence.clone().unwrap_or_default()),
-            e.first.clone().unwrap_or_default(),
-            e.last.clone().unwrap_or_default(),
+            e.first.map(|d| d.to_string()).unwrap_or_default(),
+            e.last.map(|d| d.to_string()).unwrap_or_default(),
         ])
         .map_err(err(&edges_path))?;
     }

@@ -5,7 +5,8 @@
 //! every label and value comes back unchanged from an XML parser (line
 //! breaks included).
 
-use super::{colour, first_day, last_day, Network};
+use super::{colour, Network};
+use crate::input::date::PartialDate;
 use crate::text::escape::xml_attr;
 use std::io::{self, Write};
 
@@ -82,8 +83,8 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
             ("iri", Some(n.iri.clone())),
             ("mentions", Some(n.mentions.to_string())),
             ("aliases", (!aliases.is_empty()).then_some(aliases)),
-            ("first_date", n.first.clone()),
-            ("last_date", n.last.clone()),
+            ("first_date", n.first.map(|d| d.to_string())),
+            ("last_date", n.last.map(|d| d.to_string())),
         ];
         attvalues(out, &values)?;
         let (r, g, b) = colour(n.kind.name());
@@ -116,8 +117,8 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
             ("directed", Some(e.directed.to_string())),
             ("sources", Some(e.sources.to_string())),
             ("evidence", e.evidence.clone()),
-            ("first_date", e.first.clone()),
-            ("last_date", e.last.clone()),
+            ("first_date", e.first.map(|d| d.to_string())),
+            ("last_date", e.last.map(|d| d.to_string())),
         ];
         attvalues(out, &values)?;
         writeln!(out, "      </edge>")?;
@@ -127,9 +128,13 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</gexf>")
 }
 
-fn interval(out: &mut dyn Write, first: &Option<String>, last: &Option<String>) -> io::Result<()> {
+fn interval(
+    out: &mut dyn Write,
+    first: &Option<PartialDate>,
+    last: &Option<PartialDate>,
+) -> io::Result<()> {
     if let (Some(f), Some(l)) = (first, last) {
-        write!(out, r#" start="{}" end="{}""#, first_day(f), last_day(l))?;
+        write!(out, r#" start="{}" end="{}""#, f.first_day(), l.last_day())?;
     }
     Ok(())
 }

@@ -57,8 +57,8 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
                 ("iri", Some(&n.iri)),
                 ("mentions", Some(&n.mentions.to_string())),
                 ("aliases", (!aliases.is_empty()).then_some(aliases.as_str())),
-                ("first_date", n.first.as_deref()),
-                ("last_date", n.last.as_deref()),
+                ("first_date", n.first.map(|d| d.to_string()).as_deref()),
+                ("last_date", n.last.map(|d| d.to_string()).as_deref()),
             ],
         )?;
         writeln!(out, "    </node>")?;
@@ -72,7 +72,7 @@ pub fn write(net: &Network, out: &mut dyn Write) -> io::Result<()> {
             xml_attr(&e.target),
         )?;
         let dates = match (&e.first, &e.last) {
-            (Some(f), Some(l)) if f == l => Some(f.clone()),
+            (Some(f), Some(l)) if f == l => Some(f.to_string()),
             (Some(f), Some(l)) => Some(format!("{f}/{l}")),
             _ => None,
         };

@@ -29,6 +29,7 @@ pub mod neo4j;
 pub mod svg;
 
 use crate::error::{Error, Result};
+use crate::input::date::PartialDate;
 use crate::input::gazetteer::EntityType;
 use crate::rdf::vocab::ans;
 use crate::read::{self, Order, Reader};
@@ -99,8 +100,8 @@ pub struct Node {
     pub mentions: usize,
     /// Earliest and latest date of the documents that name it (ISO 8601,
     /// at their own precision).
-    pub first: Option<String>,
-    pub last: Option<String>,
+    pub first: Option<PartialDate>,
+    pub last: Option<PartialDate>,
 }
 
 /// An edge.
@@ -118,8 +119,8 @@ pub struct Edge {
     pub sources: usize,
     /// A sentence or title from one of them.
     pub evidence: Option<String>,
-    pub first: Option<String>,
-    pub last: Option<String>,
+    pub first: Option<PartialDate>,
+    pub last: Option<PartialDate>,
 }
 
 /// What a node stands for.
@@ -190,7 +191,7 @@ struct Support<'a> {
     /// Whether the evidence is a passage of the text (not a title).
     quoted: bool,
     /// The dates the source gives, when they are not the document's own.
-    when: Option<(Option<String>, Option<String>)>,
+    when: Option<(Option<PartialDate>, Option<PartialDate>)>,
 }
 
 /// Nodes and edges, sorted by id.
@@ -214,7 +215,7 @@ impl Network {
 struct Doc {
     iri: String,
     title: String,
-    date: Option<String>,
+    date: Option<PartialDate>,
     /// Entity ids, sorted.
     authors: Vec<String>,
     recipients: Vec<String>,
@@ -233,15 +234,19 @@ pub fn kind_of(class: &str) -> Option<&'static str> {
     read::kind_of(class).map(EntityType::name)
 }
 
-/// Widens a date range with another partial date (ISO strings compare in
-/// time order at equal precision and put a year before its months).
-fn widen(first: &mut Option<String>, last: &mut Option<String>, date: &Option<String>) {
+/// Widens a date range with another partial date (dates compare in time
+/// order at equal precision and put a year before its months).
+fn widen(
+    first: &mut Option<PartialDate>,
+    last: &mut Option<PartialDate>,
+    date: &Option<PartialDate>,
+) {
     if let Some(d) = date {
         if first.as_ref().is_none_or(|f| d < f) {
-            *first = Some(d.clone());
+            *first = Some(*d);
         }
         if last.as_ref().is_none_or(|l| d > l) {
-            *last = Some(d.clone());
+            *last = Some(*d);
         }
     }
 }
@@ -336,11 +341,14 @@ impl Network {
             let doc_date = &docs[support.doc].date;
             let (first, last) = match support.when {
                 Some(when) => when,
-                None => (doc_date.clone(), doc_date.clone()),
+                None => (*doc_date, *doc_date),
             };
             // A quoted passage beats a title; among equals, the earliest source wins.
-            let rank = |quoted: bool, date: &Option<String>| {
-                (!quoted, date.clone().unwrap_or_else(|| "9999".into()))
+            let rank = |quoted: bool, date: &Option<PartialDate>| {
+                (
+                    !quoted,
+                    date.map_or_else(|| "9999".into(), |d| d.to_string()),
+                )
             };
             let new_rank = rank(support.quoted, &first);
             let better = evidence_rank.get(&e.id).is_none_or(|old| new_rank < *old);
@@ -399,7 +407,7 @@ impl Network {
                     .find(|k| k.local == local)
                     .map_or(local, |k| k.label);
                 let when = match (c.date, c.start_date, c.end_date) {
-                    (Some(d), _, _) => Some((Some(d.clone()), Some(d))),
+                    (Some(d), _, _) => Some((Some(d), Some(d))),
                     (None, Some(a), Some(z)) => Some((Some(a), Some(z))),
                     _ => None,
                 };
@@ -499,8 +507,8 @@ impl Network {
                         wikidata: None,
                         aliases: Vec::new(),
                         mentions: in_doc.len(),
-                        first: d.date.clone(),
-                        last: d.date.clone(),
+                        first: d.date,
+                        last: d.date,
                     },
                 );
                 for a in d.authors.iter().filter(|a| nodes.contains_key(*a)) {
@@ -661,30 +669,6 @@ fn paragraph(text: &[char], at: usize) -> (usize, usize) {
     (s, e)
 }
 
-/// Expands a partial ISO date to the first day it covers.
-pub fn first_day(date: &str) -> String {
-    match date.len() {
-        4 => format!("{date}-01-01"),
-        7 => format!("{date}-01"),
-        _ => date.to_string(),
-    }
-}
-
-/// Expands a partial ISO date to the last day it covers.
-pub fn last_day(date: &str) -> String {
-    match date.len() {
-        4 => format!("{date}-12-31"),
-        7 => {
-            let (y, m): (i32, u32) = (
-                date[..4].parse().unwrap_or(0),
-                date[5..7].parse().unwrap_or(1),
-            );
-            format!("{date}-{:02}", crate::input::date::days_in_month(y, m))
-        }
-        _ => date.to_string(),
-    }
-}
-
 /// The colour of a node kind (Tableau 10), as (r, g, b).
 pub fn colour(kind: &str) -> (u8, u8, u8) {
     match kind {
@@ -700,20 +684,6 @@ pub fn colour(kind: &str) -> (u8, u8, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partial_dates_expand_to_the_days_they_cover() {
-        assert_eq!(
-            (first_day("1953"), last_day("1953")),
-            ("1953-01-01".into(), "1953-12-31".into())
-        );
-        assert_eq!(last_day("1952-02"), "1952-02-29");
-        assert_eq!(last_day("1953-02"), "1953-02-28");
-        assert_eq!(
-            (first_day("1953-04-04"), last_day("1953-04-04")),
-            ("1953-04-04".into(), "1953-04-04".into())
-        );
-    }
 
     #[test]
     fn paragraphs_are_separated_by_blank_lines() {

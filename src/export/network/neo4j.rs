@@ -59,8 +59,8 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
             n.iri.clone(),
             n.mentions.to_string(),
             n.aliases.join("|"),
-            n.first.clone().unwrap_or_default(),
-            n.last.clone().unwrap_or_default(),
+            n.first.map(|d| d.to_string()).unwrap_or_default(),
+            n.last.map(|d| d.to_string()).unwrap_or_default(),
         ]);
     }
     let mut rel_rows: BTreeMap<&str, Vec<Vec<String>>> = BTreeMap::new();
@@ -74,8 +74,8 @@ pub fn write(net: &Network, dir: &Path) -> Result<Vec<PathBuf>> {
             e.weight.to_string(),
             e.sources.to_string(),
             e.evidence.clone().unwrap_or_default(),
-            e.first.clone().unwrap_or_default(),
-            e.last.clone().unwrap_or_default(),
+            e.first.map(|d| d.to_string()).unwrap_or_default(),
+            e.last.map(|d| d.to_string()).unwrap_or_default(),
             e.directed.to_string(),
         ]);
     }

@@ -241,7 +241,7 @@ impl Site {
                 .map(|s| DateSpan {
                     start: s.start,
                     end: s.end,
-                    value: s.value,
+                    value: s.value.map(|d| d.to_string()),
                     note: s.note,
                 })
                 .collect();
@@ -249,7 +249,7 @@ impl Site {
                 id: key.id,
                 title: r.title.unwrap_or_default(),
                 kind: r.kind.unwrap_or_default(),
-                date: r.date,
+                date: r.date.map(|d| d.to_string()),
                 authors: entities_of(&r.authors),
                 recipients: entities_of(&r.recipients),
                 language: r.language,
@@ -299,9 +299,9 @@ impl Site {
             };
             let (relation, label) = relation_of(&c.predicate);
             let date = match (c.date, c.start_date, c.end_date) {
-                (Some(d), _, _) => Some(d),
+                (Some(d), _, _) => Some(d.to_string()),
                 (None, Some(a), Some(z)) => Some(format!("{a}/{z}")),
-                (None, Some(a), None) => Some(a),
+                (None, Some(a), None) => Some(a.to_string()),
                 _ => None,
             };
             claims.push(Claim {
