@@ -1,9 +1,12 @@
 //! Escaping, in one place: text for XML element content and attribute
-//! values, the characters XML 1.0 cannot hold, and JSON string literals.
+//! values, the characters XML 1.0 cannot hold, and JSON string literals
+//! (also in a form safe inside an HTML script).
 //!
 //! Invariant: what these functions return parses back to the text given
 //! (less the characters XML 1.0 cannot hold, which become U+FFFD), and can
 //! never close the element, attribute or string it is written into.
+
+use std::fmt::Write as _;
 
 /// Whether XML 1.0 can hold `c` (its `Char` production).
 pub fn xml_char(c: char) -> bool {
@@ -74,6 +77,31 @@ pub fn json_string(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             c if c < ' ' || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}' => {
                 out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A JSON string literal that is also safe inside an HTML `<script>`:
+/// `<`, `>` and `&` are written as escapes too, so that no text can close
+/// the script or open a comment.
+pub fn script_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
         }

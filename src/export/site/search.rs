@@ -13,8 +13,8 @@
 //! clock), and every string in them is a JSON string literal, so a hostile
 //! label is data, never code.
 
+use crate::text::escape::script_json_string;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -57,29 +57,6 @@ pub fn fnv1a(s: &str) -> u32 {
         h = h.wrapping_mul(0x0100_0193);
     }
     h
-}
-
-/// A JSON string literal, safe inside a script.
-pub fn json(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Words with the entities and documents they occur in.
@@ -143,7 +120,7 @@ impl Index {
                     key(w),
                     format!(
                         "{}:[[{}],[{}],{}]",
-                        json(w),
+                        script_json_string(w),
                         list(&p.entities),
                         list(&p.documents),
                         p.total
@@ -175,13 +152,20 @@ impl Index {
             for (n, chunk) in rows.chunks(CHUNK).enumerate() {
                 let body: Vec<String> = chunk
                     .iter()
-                    .map(|(a, b, c)| format!("[{},{},{}]", json(a), json(b), json(c)))
+                    .map(|(a, b, c)| {
+                        format!(
+                            "[{},{},{}]",
+                            script_json_string(a),
+                            script_json_string(b),
+                            script_json_string(c)
+                        )
+                    })
                     .collect();
                 files.push((
                     format!("{prefix}-{n}.js"),
                     format!(
                         "annalistSearch.table({},{n},[\n{}\n]);\n",
-                        json(prefix),
+                        script_json_string(prefix),
                         body.join(",\n")
                     ),
                 ));
@@ -210,7 +194,7 @@ mod tests {
     #[test]
     fn json_strings_cannot_close_a_script() {
         assert_eq!(
-            json("</script>\"\n"),
+            script_json_string("</script>\"\n"),
             "\"\\u003c/script\\u003e\\\"\\u000a\""
         );
     }
