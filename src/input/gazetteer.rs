@@ -87,6 +87,12 @@ pub struct Entity {
     pub facts: BTreeMap<String, String>,
 }
 
+impl std::fmt::Display for EntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl Entity {
     /// The label followed by the aliases: every name the tagger looks for.
     pub fn names(&self) -> impl Iterator<Item = &str> {

@@ -236,7 +236,7 @@ fn write_all(site: &read::Site, svg: &str, out: &mut Writer) -> Result<()> {
         .entities
         .iter()
         .enumerate()
-        .map(|(e, ent)| (names.entity("", e), ent.label.clone(), ent.kind.clone()))
+        .map(|(e, ent)| (names.entity("", e), ent.label.clone(), ent.kind.to_string()))
         .collect();
     let document_rows: Vec<(String, String, String)> = site
         .documents

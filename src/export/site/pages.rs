@@ -10,6 +10,7 @@ use super::html::{self, attr, flat, text, Frame};
 use super::read::{Claim, Document, Site};
 use super::text::{render, Inline, Passage};
 use crate::annotate::How;
+use crate::input::gazetteer::EntityType;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -156,14 +157,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// A kind's heading word.
-fn kind_title(kind: &str) -> &str {
+fn kind_title(kind: EntityType) -> &'static str {
     match kind {
-        "Person" => "People",
-        "Organisation" => "Organisations",
-        "Place" => "Places",
-        "Event" => "Events",
-        "Work" => "Works",
-        k => k,
+        EntityType::Person => "People",
+        EntityType::Organisation => "Organisations",
+        EntityType::Place => "Places",
+        EntityType::Event => "Events",
+        EntityType::Work => "Works",
     }
 }
 
@@ -207,7 +207,7 @@ pub fn documents_by_date(site: &Site) -> Vec<usize> {
 }
 
 /// The entities of one kind, most mentioned first.
-pub fn entities_of_kind(site: &Site, kind: &str) -> Vec<usize> {
+pub fn entities_of_kind(site: &Site, kind: EntityType) -> Vec<usize> {
     let mut list: Vec<usize> = (0..site.entities.len())
         .filter(|&e| site.entities[e].kind == kind)
         .collect();
@@ -243,7 +243,7 @@ impl Ctx<'_> {
         out
     }
 
-    fn entities_table(&self, root: &str, kind: &str, rows: &[usize]) -> String {
+    fn entities_table(&self, root: &str, kind: EntityType, rows: &[usize]) -> String {
         let mut out = format!(
             "<table class=\"list\"><caption class=\"visually-hidden\">{}, most mentioned first</caption>\n<thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Mentions</th><th scope=\"col\">Wikidata</th></tr></thead>\n<tbody>\n",
             kind_title(kind)

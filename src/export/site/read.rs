@@ -96,11 +96,11 @@ pub struct DateSpan {
 }
 
 /// A gazetteer entity.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Entity {
     pub id: String,
     pub label: String,
-    pub kind: String,
+    pub kind: EntityType,
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub wikidata: Option<String>,
@@ -158,7 +158,7 @@ impl Site {
             site.entities.push(Entity {
                 id: e.id,
                 label: e.label,
-                kind: e.kind.name().to_string(),
+                kind: e.kind,
                 aliases: e.aliases,
                 description: e.description,
                 wikidata: e.wikidata,
@@ -365,6 +365,6 @@ impl Site {
 }
 
 /// The entity types in the order pages list them.
-pub fn kinds() -> Vec<&'static str> {
-    EntityType::ALL.into_iter().map(EntityType::name).collect()
+pub fn kinds() -> [EntityType; 5] {
+    EntityType::ALL
 }
