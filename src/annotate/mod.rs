@@ -144,12 +144,13 @@ pub fn annotate_file<'a>(
         found[k].extend(nested);
         found[k].sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     }
+    // Each document's own text: its segment less the documents it embeds.
+    let own: Vec<Vec<(usize, usize)>> = segments.iter().map(|s| own_ranges(s, &segments)).collect();
     for (k, seg) in segments.iter().enumerate() {
         let spec = &corpus.documents[seg.doc];
-        let ranges = own_ranges(seg, &segments);
         let doc = variants::Document {
             text,
-            ranges: &ranges,
+            ranges: &own[k],
             year: spec.date.map(|d| d.year),
         };
         annotator
@@ -164,9 +165,10 @@ pub fn annotate_file<'a>(
         documents: Vec::with_capacity(segments.len()),
         far_claims: Vec::new(),
     };
-    for (seg, (mentions, shared)) in segments.iter().zip(found.into_iter().zip(shared)) {
+    for ((seg, ranges), (mentions, shared)) in
+        segments.iter().zip(&own).zip(found.into_iter().zip(shared))
+    {
         let spec = &corpus.documents[seg.doc];
-        let ranges = own_ranges(seg, &segments);
         let sentences: Vec<(usize, usize)> = ranges
             .iter()
             .flat_map(|&(a, b)| sentence::split(text, a, b))
@@ -208,7 +210,7 @@ pub fn annotate_file<'a>(
             reports_past: matches!(spec.kind.as_str(), "letter" | "telegram"),
         });
         let mut found_dates = Vec::new();
-        for &(a, b) in &ranges {
+        for &(a, b) in ranges {
             for d in dates::find_near(&text[a..b], anchor) {
                 found_dates.push(DateMention {
                     start: a + d.start,

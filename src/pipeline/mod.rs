@@ -56,17 +56,15 @@ struct Reporter<'a> {
     total: u64,
 }
 
-impl Progress {
-    fn report(sink: Option<&Progress>, total_bytes: u64) -> Reporter<'_> {
+impl Reporter<'_> {
+    fn new(sink: Option<&Progress>, total_bytes: u64) -> Reporter<'_> {
         Reporter {
             sink,
             done: std::cell::Cell::new(0),
             total: total_bytes,
         }
     }
-}
 
-impl Reporter<'_> {
     fn add(&self, bytes: u64) {
         self.send(self.done.get() + bytes);
     }
@@ -591,7 +589,7 @@ fn build_from(
         .iter()
         .map(|&i| std::fs::metadata(corpus.file_path(i)).map_or(0, |m| m.len()))
         .sum();
-    let progress = Progress::report(config.progress.as_ref(), total_bytes);
+    let progress = Reporter::new(config.progress.as_ref(), total_bytes);
     progress.send(0);
 
     // What changed leaves the copied generation first: the documents'

@@ -66,41 +66,33 @@ pub fn xml_text(s: &str) -> String {
 /// characters (and U+2028, U+2029, which JavaScript treats as line ends)
 /// as escapes, everything else as UTF-8.
 pub fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c < ' ' || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    json_literal(s, false)
 }
 
 /// A JSON string literal that is also safe inside an HTML `<script>`:
 /// `<`, `>` and `&` are written as escapes too, so that no text can close
 /// the script or open a comment.
 pub fn script_json_string(s: &str) -> String {
+    json_literal(s, true)
+}
+
+/// The JSON string literal of `s`; in a `script`, `<`, `>` and `&` are
+/// escaped too, and every control character is written `\uXXXX`.
+fn json_literal(s: &str, script: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => {
+            '<' | '>' | '&' if script => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            '\n' if !script => out.push_str("\\n"),
+            '\r' if !script => out.push_str("\\r"),
+            '\t' if !script => out.push_str("\\t"),
+            '\u{7f}' if !script => out.push_str("\\u007f"),
+            c if c < ' ' || c == '\u{2028}' || c == '\u{2029}' => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),

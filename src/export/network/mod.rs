@@ -310,7 +310,7 @@ impl Network {
         let mut edge_docs: HashMap<String, BTreeSet<String>> = HashMap::new();
         // How good each edge's evidence is: a quote beats a title, then the
         // earlier source wins.
-        let mut evidence_rank: HashMap<String, (bool, String)> = HashMap::new();
+        let mut evidence_rank: HashMap<String, (bool, bool, Option<PartialDate>)> = HashMap::new();
         let mut add = |edges: &mut BTreeMap<String, Edge>,
                        (kind, label, directed): (EdgeKind, &str, bool),
                        (source, target): (&str, &str),
@@ -344,12 +344,8 @@ impl Network {
                 None => (*doc_date, *doc_date),
             };
             // A quoted passage beats a title; among equals, the earliest source wins.
-            let rank = |quoted: bool, date: &Option<PartialDate>| {
-                (
-                    !quoted,
-                    date.map_or_else(|| "9999".into(), |d| d.to_string()),
-                )
-            };
+            // An undated source ranks after every dated one.
+            let rank = |quoted: bool, date: &Option<PartialDate>| (!quoted, date.is_none(), *date);
             let new_rank = rank(support.quoted, &first);
             let better = evidence_rank.get(&e.id).is_none_or(|old| new_rank < *old);
             if better {
