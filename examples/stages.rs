@@ -369,10 +369,10 @@ fn time_queries(dir: &StoreDir, runs: usize) -> annalist::Result<()> {
     for _ in 0..runs {
         drop(store.take());
         let t = Instant::now();
-        store = Some(dir.open()?.0);
+        store = Some(dir.open_reader()?);
         times.push(t.elapsed().as_secs_f64());
     }
-    let store = store.expect("one run at least");
+    let store = store.expect("one run at least").store;
     report("open", times, &[]);
     for q in library() {
         let run = || -> annalist::Result<usize> {

@@ -39,6 +39,22 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub allow_outside_corpus: bool,
 
+    /// When a reading command looks at the corpus's text files on a store
+    /// found up to date before: `full` before it answers; `background`
+    /// while it answers from the store as it is, warning after the answer
+    /// when a text was edited in place (the next command then brings the
+    /// store up to date); `auto` in the background from 50,000 text files.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        env = "ANNALIST_CHECK",
+        default_value = "auto",
+        ignore_case = true
+    )]
+    pub check: CheckArg,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -704,6 +720,14 @@ pub enum QueryFormat {
     Jsonld,
     /// CONSTRUCT, DESCRIBE: RDF/XML.
     Rdfxml,
+}
+
+/// When a reading command looks at the text files (see `--check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckArg {
+    Auto,
+    Full,
+    Background,
 }
 
 /// How a listing command prints its rows.

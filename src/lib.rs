@@ -21,6 +21,7 @@
 //!     store: "corpus/.annalist".into(),
 //!     progress: None,
 //!     allow_outside: false,
+//!     check: Default::default(),
 //! })?;
 //! println!("{summary}");
 //! # Ok::<_, annalist::Error>(())

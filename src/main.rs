@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Search(args) => done(cmd::search::run(&ctx, args, &mut out)),
     };
     let flushed = out.flush();
+    ctx.finish();
     match result {
         Ok(Status::No) => ExitCode::from(1),
         Ok(_) => match flushed {

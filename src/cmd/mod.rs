@@ -18,17 +18,23 @@ pub mod query;
 pub mod search;
 pub mod serve;
 
-use crate::cli::{Cli, ListFormat};
-use annalist::pipeline::{self, BuildConfig};
-use annalist::store::{BuildInfo, StoreDir};
+use crate::cli::{CheckArg, Cli, ListFormat};
+use annalist::pipeline::{self, BuildConfig, CheckMode, TextCheck};
+use annalist::store::{BuildInfo, Reader, StoreDir};
 use annalist::Result;
 use oxigraph::store::Store;
+use std::cell::RefCell;
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
-/// What every command knows: where the corpus and the store are.
+/// What every command knows: where the corpus and the store are; and what
+/// it holds until it ends: the generations it reads (no build removes
+/// them meanwhile) and the look at the texts that runs while it answers.
 pub struct Context {
     pub build: BuildConfig,
     pub quiet: bool,
+    readers: RefCell<Vec<Reader>>,
+    texts: RefCell<Option<TextCheck>>,
 }
 
 impl Context {
@@ -43,15 +49,51 @@ impl Context {
                 store,
                 progress: (!cli.quiet && std::io::stderr().is_terminal()).then(progress_bar),
                 allow_outside: cli.allow_outside_corpus,
+                check: match cli.check {
+                    CheckArg::Auto => CheckMode::Auto,
+                    CheckArg::Full => CheckMode::Full,
+                    CheckArg::Background => CheckMode::Background,
+                },
             },
             quiet: cli.quiet,
+            readers: RefCell::new(Vec::new()),
+            texts: RefCell::new(None),
         }
     }
 
-    /// Opens the store, building it first if the corpus changed.
+    /// Opens the store, building it first if the corpus changed. The
+    /// generation stays on disk until the command ends.
     pub fn store(&self) -> Result<(Store, BuildInfo)> {
         self.ensure_built()?;
-        StoreDir::new(&self.build.store).open()
+        let reader = StoreDir::new(&self.build.store).open_reader()?;
+        let opened = (reader.store.clone(), reader.info.clone());
+        self.readers.borrow_mut().push(reader);
+        Ok(opened)
+    }
+
+    /// The directory of the generation in use, building it first if the
+    /// corpus changed; it stays on disk until the command ends.
+    pub fn generation(&self) -> Result<PathBuf> {
+        self.store()?;
+        let readers = self.readers.borrow();
+        let reader = readers.last().expect("a reader was just opened");
+        Ok(self.build.store.join(&reader.name))
+    }
+
+    /// Ends what the command started: waits for the look at the texts and
+    /// says when one changed under the answer.
+    pub fn finish(&self) {
+        let Some(texts) = self.texts.borrow_mut().take() else {
+            return;
+        };
+        if texts.changed() {
+            eprintln!(
+                "warning: a text file of {} changed after the store was built: this answer \
+                 comes from the store as it was\n  fix: run `annalist build` (or the command \
+                 again) to bring the store up to date",
+                self.build.corpus.display()
+            );
+        }
     }
 
     /// Builds the store if the corpus changed, reporting on standard error.
@@ -62,7 +104,7 @@ impl Context {
     /// read as it is (a build never changes it), with a warning, instead of
     /// failing on the build lock.
     pub fn ensure_built(&self) -> Result<()> {
-        let (summary, warnings) = match pipeline::ensure_built_quickly(&self.build) {
+        let ready = match pipeline::ensure_built_quickly(&self.build) {
             Err(annalist::Error::StoreBusy { path })
                 if StoreDir::new(&self.build.store).current()?.is_some() =>
             {
@@ -77,11 +119,14 @@ impl Context {
             }
             other => other?,
         };
-        if let Some(summary) = summary {
+        if let Some(summary) = ready.summary {
             self.report(&summary);
         }
-        for w in warnings {
+        for w in ready.warnings {
             eprintln!("warning: {w}");
+        }
+        if let Some(texts) = ready.texts {
+            *self.texts.borrow_mut() = Some(texts);
         }
         Ok(())
     }

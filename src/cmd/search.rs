@@ -3,7 +3,6 @@
 use super::Context;
 use crate::cli::{SearchArgs, SearchFormat};
 use annalist::store::search::{self, Format};
-use annalist::store::StoreDir;
 use annalist::{Error, Result};
 use std::io::Write;
 
@@ -16,13 +15,7 @@ pub fn run(ctx: &Context, args: &SearchArgs, out: &mut dyn Write) -> Result<()> 
     }
     let query = args.words.join(" ");
     search::check(&query)?;
-    ctx.ensure_built()?;
-    let (generation, _) =
-        StoreDir::new(&ctx.build.store)
-            .current()?
-            .ok_or_else(|| Error::StoreMissing {
-                path: ctx.build.store.clone(),
-            })?;
+    let generation = ctx.generation()?;
     let hits = search::search(&generation, &query, args.limit)?;
     if hits.is_empty() {
         eprintln!("no document contains {query:?}");

@@ -23,6 +23,8 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
         }
         other => other?,
     }
+    // A server answers for long: the look at the texts is waited for now.
+    ctx.finish();
     let corpus = Corpus::load(&ctx.build.corpus)?;
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
     let router = Router {

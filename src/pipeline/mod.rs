@@ -19,6 +19,7 @@ use crate::input::overrides::Overrides;
 use crate::input::relations::Relations;
 use crate::rdf::quads::{self, Iris};
 use crate::store::ledger::{self, Ledger, Record};
+pub use crate::store::stamp::{CheckMode, TextCheck};
 use crate::store::{BuildInfo, StoreDir};
 use crate::text::table::text_of;
 use oxigraph::model::{GraphName, Quad};
@@ -90,6 +91,9 @@ pub struct BuildConfig {
     /// Read files outside the corpus directory (see
     /// [`LoadOptions::allow_outside`]).
     pub allow_outside: bool,
+    /// When a reading command looks at the text files of a stamped corpus
+    /// (see [`ensure_built_quickly`]).
+    pub check: CheckMode,
 }
 
 impl BuildConfig {
@@ -297,18 +301,43 @@ pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
     ensure_built_or_warn(config).map(|(summary, _)| summary)
 }
 
+/// What [`ensure_built_quickly`] did: the summary when it built, the
+/// corpus's warnings when it did not, and the look at the text files when
+/// it runs on while the command answers.
+#[derive(Debug)]
+pub struct Ready {
+    pub summary: Option<Summary>,
+    pub warnings: Vec<String>,
+    /// Must be finished ([`TextCheck::changed`]) before the answer can be
+    /// called current.
+    pub texts: Option<TextCheck>,
+}
+
 /// [`ensure_built_or_warn`] for a reading command: when the stamp of the
 /// generation in use (see [`crate::store::stamp`]) shows every file and directory
 /// of the corpus and every file of the store as the last full check left
 /// them, the store is up to date and nothing else is read; otherwise the
-/// full check.
-pub fn ensure_built_quickly(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
-    if let Some(warnings) =
-        crate::store::stamp::unchanged(&config.corpus, &config.store, config.allow_outside)
-    {
-        return Ok((None, warnings));
+/// full check. Under `config.check` the text files of a large corpus are
+/// looked at in the background ([`Ready::texts`]).
+pub fn ensure_built_quickly(config: &BuildConfig) -> Result<Ready> {
+    if let Some(unchanged) = crate::store::stamp::unchanged(
+        &config.corpus,
+        &config.store,
+        config.allow_outside,
+        config.check,
+    ) {
+        return Ok(Ready {
+            summary: None,
+            warnings: unchanged.warnings,
+            texts: unchanged.texts,
+        });
     }
-    ensure_built_or_warn(config)
+    let (summary, warnings) = ensure_built_or_warn(config)?;
+    Ok(Ready {
+        summary,
+        warnings,
+        texts: None,
+    })
 }
 
 /// [`ensure_built`], with the corpus's warnings (see [`corpus_warnings`])

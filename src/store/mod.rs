@@ -21,12 +21,13 @@
 //! `gen-NNNNNN.stamp` (see [`crate::store::stamp`]), written by the check that
 //! last found it up to date and removed with it.
 //!
-//! A long-lived reader (`annalist serve`) opens a generation through
-//! [`StoreDir::open_reader`], which holds a shared lock on
+//! Every reader (a reading command, `annalist serve`) opens a generation
+//! through [`StoreDir::open_reader`], which holds a shared lock on
 //! `gen-NNNNNN.readers` for as long as it is open; a build removes old
 //! generations only when it can lock that file exclusively, so a generation
-//! is never deleted under a reader, and is removed by the first build after
-//! its last reader let go.
+//! is never deleted under a reader. A build removes the previous generation
+//! as it commits when no reader holds it, or else the first build after its
+//! last reader let go: a store takes the disk of one generation.
 //!
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
@@ -217,8 +218,9 @@ impl StoreDir {
         fs::rename(&tmp, &path).map_err(|e| Error::io(path, e))
     }
 
-    /// Opens the generation in use, read-only.
-    pub fn open(&self) -> Result<(Store, BuildInfo)> {
+    /// Opens the generation in use, read-only, without keeping builds from
+    /// removing it: only through [`StoreDir::open_reader`].
+    fn open(&self) -> Result<(Store, BuildInfo)> {
         let (path, info) = self.current()?.ok_or_else(|| Error::StoreMissing {
             path: self.path.clone(),
         })?;
@@ -372,8 +374,8 @@ impl StoreDir {
     }
 }
 
-/// A generation opened read-only by a long-lived reader; while it lives,
-/// no build removes the generation.
+/// A generation opened read-only by a reader; while it lives, no build
+/// removes the generation.
 pub struct Reader {
     pub store: Store,
     pub info: BuildInfo,
@@ -430,13 +432,11 @@ impl Generation {
         write_synced(&info_path, text.as_bytes())?;
         let tmp = root.join(format!("{CURRENT}.tmp"));
         write_synced(&tmp, format!("{}\n", self.name).as_bytes())?;
-        let previous = self.dir.current_name();
         fs::rename(&tmp, root.join(CURRENT)).map_err(|e| Error::io(root.join(CURRENT), e))?;
         self.committed = true;
-        // Keep the previous generation for readers that still have it open.
-        let keep = [Some(self.name.clone()), previous];
-        self.dir
-            .remove_generations(|n| !keep.iter().any(|k| k.as_deref() == Some(n)))
+        // The previous generation goes now, unless a reader holds it; then
+        // the first build after its last reader let go removes it.
+        self.dir.remove_generations(|n| n != self.name)
     }
 }
 

@@ -15,14 +15,24 @@
 //! path were. [`unchanged`] stats the same entries, on every core, and
 //! compares the digests.
 //!
+//! The entries are kept in two digests: the *frame* (every directory and
+//! the files every document depends on: manifest, sheet, gazetteer, claims,
+//! overrides) and the *texts* (every text file). A file added, removed or
+//! renamed changes its directory, so the frame, a few `stat`s, sees every
+//! change but an edit of a text in place. Under [`CheckMode::Background`]
+//! [`unchanged`] compares the frame at once and hands the texts to a thread
+//! ([`TextCheck`]): the command answers from the generation in use while the
+//! texts are looked at, and is told afterwards when one changed, and the
+//! stamp is removed so that the next command checks in full.
+//!
 //! Invariant: a stamp is written only after a full check that found or
 //! left the store up to date, and only when every corpus entry's change
 //! time lies more than [`SETTLED_NS`] before that check began. A change to
 //! an entry after that (an edit in place, a file added to or removed from
 //! a directory, a rename, a `touch` that sets the old time back) gives it a
-//! later change time, which no program can set back, so [`unchanged`] is
-//! true only when a full check would find the store up to date and print
-//! the same warnings.
+//! later change time, which no program can set back, so [`unchanged`] with
+//! its [`TextCheck`] finished is true only when a full check would find the
+//! store up to date and print the same warnings.
 
 use crate::input::corpus::Corpus;
 use std::collections::BTreeMap;
@@ -37,7 +47,11 @@ use std::path::{Path, PathBuf};
 /// two seconds, so a change in the tick of the check could keep its time.
 pub const SETTLED_NS: u128 = 2_000_000_000;
 
-const MAGIC: &str = "annalist stamp 1";
+const MAGIC: &str = "annalist stamp 2";
+
+/// From how many text files [`CheckMode::Auto`] looks at the texts in the
+/// background: below it, the whole check costs a few tens of milliseconds.
+pub const BACKGROUND_FROM: usize = 50_000;
 const SUFFIX: &str = "stamp";
 
 /// What one `stat` says of an entry: the fields a change moves.
@@ -117,16 +131,62 @@ fn program() -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// The entries of a corpus, by directory: each directory (relative to the
-/// corpus, `.` for itself) with the names of the files in it the check
-/// reads, in the order of the stamp. The directory is an entry of its own.
-type Groups<S> = [(S, Vec<S>)];
+/// When a reading command looks at the corpus's text files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckMode {
+    /// In the background from [`BACKGROUND_FROM`] text files, else first.
+    #[default]
+    Auto,
+    /// Always before the command answers.
+    Full,
+    /// Always while the command answers: an edit in place is told after.
+    Background,
+}
+
+/// The entries of one directory under a corpus (relative to the corpus,
+/// `.` for itself; the directory is an entry of its own): the names of the
+/// files in it the check reads, inputs every document depends on apart
+/// from texts, in the order of the stamp.
+#[derive(Debug, Clone, Default)]
+struct Group<S> {
+    dir: S,
+    inputs: Vec<S>,
+    texts: Vec<S>,
+}
+
+impl Group<String> {
+    fn borrowed(&self) -> Group<&str> {
+        Group {
+            dir: &self.dir,
+            inputs: self.inputs.iter().map(String::as_str).collect(),
+            texts: self.texts.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl<S> Group<S> {
+    fn entries(&self, part: Part) -> usize {
+        match part {
+            Part::Frame => 1 + self.inputs.len(),
+            Part::Texts => self.texts.len(),
+        }
+    }
+}
+
+/// Which entries a digest covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Every directory and every input but the texts.
+    Frame,
+    /// Every text file.
+    Texts,
+}
 
 /// What a full check read of a corpus, to be stamped once it is done.
 #[derive(Debug, Clone)]
 pub struct Watch {
     root: PathBuf,
-    groups: BTreeMap<String, Vec<String>>,
+    groups: BTreeMap<String, Group<String>>,
     warnings: Vec<String>,
 }
 
@@ -148,19 +208,19 @@ impl Watch {
             corpus.relations_path.as_deref(),
             corpus.overrides_path.as_deref(),
         ];
-        let mut files: Vec<String> = Vec::new();
+        let mut files: Vec<(String, Part)> = Vec::new();
         for p in inputs.into_iter().flatten() {
             let rel = p.strip_prefix(&corpus.dir).ok()?;
-            files.push(rel.to_str()?.replace('\\', "/"));
+            files.push((rel.to_str()?.replace('\\', "/"), Part::Frame));
         }
         for f in &corpus.files {
             if f.path.split('/').any(|c| c.starts_with('.')) {
                 return None;
             }
-            files.push(f.path.clone());
+            files.push((f.path.clone(), Part::Texts));
         }
-        let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for f in files {
+        let mut groups: BTreeMap<String, Group<String>> = BTreeMap::new();
+        for (f, part) in files {
             if f.contains(['\n', '\r'])
                 || f.starts_with('/')
                 || f.split('/').any(|c| c == ".." || c.is_empty())
@@ -171,7 +231,14 @@ impl Watch {
                 Some((d, n)) => (d.to_string(), n.to_string()),
                 None => (".".to_string(), f),
             };
-            groups.entry(dir).or_default().push(name);
+            let group = groups.entry(dir.clone()).or_insert_with(|| Group {
+                dir,
+                ..Group::default()
+            });
+            match part {
+                Part::Frame => group.inputs.push(name),
+                Part::Texts => group.texts.push(name),
+            }
         }
         Some(Watch {
             root,
@@ -233,20 +300,20 @@ impl Watch {
             dirs.push(rel);
         }
         for d in dirs {
-            self.groups.entry(d).or_default();
+            self.groups.entry(d.clone()).or_insert_with(|| Group {
+                dir: d,
+                ..Group::default()
+            });
         }
-        let groups: Vec<(&str, Vec<&str>)> = self
-            .groups
-            .iter()
-            .map(|(d, names)| (d.as_str(), names.iter().map(String::as_str).collect()))
-            .collect();
-        let (corpus_digest, last_change) = corpus_digest(&self.root, &groups)?;
-        if last_change + SETTLED_NS >= began_ns {
+        let groups: Vec<Group<&str>> = self.groups.values().map(Group::borrowed).collect();
+        let (frame, frame_change) = corpus_digest(&self.root, &groups, Part::Frame)?;
+        let (texts, texts_change) = corpus_digest(&self.root, &groups, Part::Texts)?;
+        if frame_change.max(texts_change) + SETTLED_NS >= began_ns {
             return None;
         }
         let store_digest = store_digest(store, name)?;
         let mut out = format!(
-            "{MAGIC}\nprogram {}\ncorpus {}\nstore {store_digest}\ndigest {corpus_digest}\n",
+            "{MAGIC}\nprogram {}\ncorpus {}\nstore {store_digest}\nframe {frame}\ntexts {texts}\n",
             program(),
             self.root.to_str()?
         );
@@ -254,12 +321,15 @@ impl Watch {
             out.push_str(&format!("warning {w}\n"));
         }
         let mut entries = 0usize;
-        for (dir, names) in &self.groups {
-            out.push_str(&format!("D {dir}\n"));
-            for n in names {
+        for group in self.groups.values() {
+            out.push_str(&format!("D {}\n", group.dir));
+            for n in &group.inputs {
+                out.push_str(&format!("I {n}\n"));
+            }
+            for n in &group.texts {
                 out.push_str(&format!("F {n}\n"));
             }
-            entries += 1 + names.len();
+            entries += 1 + group.inputs.len() + group.texts.len();
         }
         out.push_str(&format!("end {entries}\n"));
         Some(out)
@@ -305,20 +375,24 @@ fn store_digest(store: &Path, name: &str) -> Option<String> {
     Some(h.finalize().to_hex().to_string())
 }
 
-/// The digest of every entry of `groups` under `root`, and the latest
-/// change time among them; None when one cannot be read. The entries are
-/// looked at on every core.
-fn corpus_digest(root: &Path, groups: &Groups<&str>) -> Option<(String, u128)> {
-    let total: usize = groups.iter().map(|(_, n)| 1 + n.len()).sum();
+/// The digest of the `part` entries of `groups` under `root`, and the
+/// latest change time among them; None when one cannot be read. The
+/// entries are looked at on every core.
+fn corpus_digest<S: AsRef<str> + Sync>(
+    root: &Path,
+    groups: &[Group<S>],
+    part: Part,
+) -> Option<(String, u128)> {
+    let total: usize = groups.iter().map(|g| g.entries(part)).sum();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(total.div_ceil(4096))
         .max(1);
     // Contiguous runs of groups of about the same number of entries.
-    let mut runs: Vec<&Groups<&str>> = Vec::new();
+    let mut runs: Vec<&[Group<S>]> = Vec::new();
     let (mut from, mut taken) = (0, 0);
-    for (i, (_, names)) in groups.iter().enumerate() {
-        taken += 1 + names.len();
+    for (i, group) in groups.iter().enumerate() {
+        taken += group.entries(part);
         if taken * threads >= total * (runs.len() + 1) || i + 1 == groups.len() {
             runs.push(&groups[from..=i]);
             from = i + 1;
@@ -327,7 +401,7 @@ fn corpus_digest(root: &Path, groups: &Groups<&str>) -> Option<(String, u128)> {
     let looked: Vec<Option<(Vec<u8>, u128)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .into_iter()
-            .map(|run| scope.spawn(move || look(root, run)))
+            .map(|run| scope.spawn(move || look(root, run, part)))
             .collect();
         handles
             .into_iter()
@@ -344,26 +418,34 @@ fn corpus_digest(root: &Path, groups: &Groups<&str>) -> Option<(String, u128)> {
     Some((h.finalize().to_hex().to_string(), last))
 }
 
-/// What `stat` says of each entry of `groups`, in order, and the latest
-/// change time among them. Each directory is opened once and its files
-/// looked at by name in it, which spares the kernel walking the whole path
-/// of every file.
-fn look(root: &Path, groups: &Groups<&str>) -> Option<(Vec<u8>, u128)> {
-    let entries: usize = groups.iter().map(|(_, n)| 1 + n.len()).sum();
+/// What `stat` says of each `part` entry of `groups`, in order, and the
+/// latest change time among them. Each directory is opened once and its
+/// files looked at by name in it, which spares the kernel walking the
+/// whole path of every file.
+fn look<S: AsRef<str>>(root: &Path, groups: &[Group<S>], part: Part) -> Option<(Vec<u8>, u128)> {
+    let entries: usize = groups.iter().map(|g| g.entries(part)).sum();
     let mut bytes = Vec::with_capacity(entries * 56);
     let mut last = 0;
-    for (dir, names) in groups {
-        let dir = if *dir == "." {
-            fs::File::open(root)
-        } else {
-            fs::File::open(root.join(dir))
+    for group in groups {
+        let names = match part {
+            Part::Frame => &group.inputs,
+            Part::Texts => &group.texts,
+        };
+        if names.is_empty() && part == Part::Texts {
+            continue;
+        }
+        let dir = match group.dir.as_ref() {
+            "." => fs::File::open(root),
+            d => fs::File::open(root.join(d)),
         }
         .ok()?;
-        let m = Stat::from(&dir.metadata().ok()?);
-        bytes.extend_from_slice(&m.bytes());
-        last = last.max(m.ctime_ns());
+        if part == Part::Frame {
+            let m = Stat::from(&dir.metadata().ok()?);
+            bytes.extend_from_slice(&m.bytes());
+            last = last.max(m.ctime_ns());
+        }
         for n in names {
-            let st = stat_at(&dir, &CString::new(*n).ok()?)?;
+            let st = stat_at(&dir, &CString::new(n.as_ref()).ok()?)?;
             let m = Stat::from(&st);
             bytes.extend_from_slice(&m.bytes());
             last = last.max(m.ctime_ns());
@@ -381,11 +463,52 @@ fn stat_at(dir: &fs::File, name: &CStr) -> Option<libc::stat> {
     (rc == 0).then(|| unsafe { st.assume_init() })
 }
 
+/// What [`unchanged`] found: the warnings the last full check printed, and
+/// the look at the texts when it runs in the background.
+#[derive(Debug)]
+pub struct Unchanged {
+    pub warnings: Vec<String>,
+    pub texts: Option<TextCheck>,
+}
+
+/// The look at a corpus's text files, running on its own thread while a
+/// command answers from the generation in use.
+#[derive(Debug)]
+pub struct TextCheck {
+    handle: std::thread::JoinHandle<bool>,
+    store: PathBuf,
+    name: String,
+}
+
+impl TextCheck {
+    /// Waits for the look to end. True when a text changed since the full
+    /// check (or could not be looked at): then the stamp is removed, so
+    /// that the next command checks in full and brings the store up to
+    /// date.
+    pub fn changed(self) -> bool {
+        let same = self.handle.join().unwrap_or(false);
+        if !same {
+            remove(&self.store, &self.name);
+        }
+        !same
+    }
+}
+
 /// When the stamp of the generation in use shows the corpus at `corpus`
 /// and the store at `store` as the last full check left them: the
 /// warnings that check printed. None otherwise, and whenever the stamp is
 /// missing or does not read: then a full check is due.
-pub fn unchanged(corpus: &Path, store: &Path, allow_outside: bool) -> Option<Vec<String>> {
+///
+/// Under [`CheckMode::Background`] (or [`CheckMode::Auto`] from
+/// [`BACKGROUND_FROM`] text files) only the frame is compared here, and
+/// the texts are looked at by the returned [`TextCheck`]; its answer must
+/// be taken before the command's own answer can be called current.
+pub fn unchanged(
+    corpus: &Path,
+    store: &Path,
+    allow_outside: bool,
+    mode: CheckMode,
+) -> Option<Unchanged> {
     if allow_outside {
         return None;
     }
@@ -404,10 +527,11 @@ pub fn unchanged(corpus: &Path, store: &Path, allow_outside: bool) -> Option<Vec
         return None;
     }
     let store_recorded = field("store ")?.to_string();
-    let digest = field("digest ")?.to_string();
+    let frame = field("frame ")?.to_string();
+    let texts = field("texts ")?.to_string();
     let mut warnings = Vec::new();
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-    let mut entries = 0usize;
+    let mut groups: Vec<Group<String>> = Vec::new();
+    let (mut entries, mut text_files) = (0usize, 0usize);
     let mut ended = false;
     for line in lines {
         if ended {
@@ -416,11 +540,18 @@ pub fn unchanged(corpus: &Path, store: &Path, allow_outside: bool) -> Option<Vec
         if let Some(w) = line.strip_prefix("warning ") {
             warnings.push(w.to_string());
         } else if let Some(d) = line.strip_prefix("D ") {
-            groups.push((d, Vec::new()));
+            groups.push(Group {
+                dir: d.to_string(),
+                ..Group::default()
+            });
+            entries += 1;
+        } else if let Some(n) = line.strip_prefix("I ") {
+            groups.last_mut()?.inputs.push(n.to_string());
             entries += 1;
         } else if let Some(n) = line.strip_prefix("F ") {
-            groups.last_mut()?.1.push(n);
+            groups.last_mut()?.texts.push(n.to_string());
             entries += 1;
+            text_files += 1;
         } else if let Some(n) = line.strip_prefix("end ") {
             // A stamp cut short names fewer entries than it counted.
             if n.parse::<usize>().ok()? != entries {
@@ -434,8 +565,32 @@ pub fn unchanged(corpus: &Path, store: &Path, allow_outside: bool) -> Option<Vec
     if !ended || store_digest(store, &name)? != store_recorded {
         return None;
     }
-    let (now, _) = corpus_digest(&root, &groups)?;
-    (now == digest).then_some(warnings)
+    if corpus_digest(&root, &groups, Part::Frame)?.0 != frame {
+        return None;
+    }
+    let background = match mode {
+        CheckMode::Full => false,
+        CheckMode::Background => true,
+        CheckMode::Auto => text_files >= BACKGROUND_FROM,
+    };
+    if !background {
+        let (now, _) = corpus_digest(&root, &groups, Part::Texts)?;
+        return (now == texts).then_some(Unchanged {
+            warnings,
+            texts: None,
+        });
+    }
+    let handle = std::thread::spawn(move || {
+        corpus_digest(&root, &groups, Part::Texts).is_some_and(|(now, _)| now == texts)
+    });
+    Some(Unchanged {
+        warnings,
+        texts: Some(TextCheck {
+            handle,
+            store: store.to_path_buf(),
+            name,
+        }),
+    })
 }
 
 /// Removes the stamp of generation `name` (a generation made anew under an

@@ -234,6 +234,34 @@ fn commands_rebuild_when_the_corpus_changes_and_only_then() {
     assert_eq!(after, before + 1);
 }
 
+/// The generation directories of a store, by name.
+fn generations(w: &Workdir) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(w.store())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("gen-") && n.len() == 10)
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_build_removes_the_generation_it_replaces_once_no_reader_holds_it() {
+    let w = Workdir::fixture("small");
+    w.ok(&["build", "--quiet"]);
+    let first = generations(&w);
+    assert_eq!(first.len(), 1, "{first:?}");
+    w.edit("texts/article.txt", "greeted", "welcomed");
+    w.ok(&["build", "--quiet"]);
+    let second = generations(&w);
+    assert_eq!(second.len(), 1, "one generation's disk: {second:?}");
+    assert_ne!(second, first, "the new one");
+    assert!(
+        !w.store().join(format!("{}.search", first[0])).exists(),
+        "its search index went with it"
+    );
+}
+
 #[test]
 fn a_killed_build_leaves_a_readable_store() {
     let w = Workdir::shipped();

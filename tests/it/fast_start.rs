@@ -191,3 +191,83 @@ fn a_gazetteer_change_after_the_stamp_rebuilds() {
     let (_, stderr) = read(&w, &["query", "--format", "csv", "entities"]);
     assert!(stderr.contains("Built"), "{stderr}");
 }
+
+#[test]
+fn in_the_background_an_edit_in_place_is_told_after_the_answer_and_built_next() {
+    let w = stamped();
+    w.edit("texts/article.txt", "greeted", "Zqxwvbn");
+    let args = [
+        "--check",
+        "background",
+        "search",
+        "Zqxwvbn",
+        "--format",
+        "csv",
+    ];
+    // The answer comes from the store as it was, and says so after.
+    let out = w.output(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("Built"), "{stderr}");
+    assert!(
+        stderr.contains("changed after the store was built"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("annalist build"), "the fix: {stderr}");
+    assert!(!stamp(&w).exists(), "the stamp is gone");
+    // The next command checks in full and builds the edit in.
+    let (out, stderr) = read(&w, &args);
+    assert!(stderr.contains("Built"), "{stderr}");
+    assert!(out.contains("article"), "{out}");
+}
+
+#[test]
+fn in_the_background_an_unchanged_corpus_says_nothing_and_keeps_its_stamp() {
+    let w = stamped();
+    let written = stamp_written(&w);
+    let (out, stderr) = read(
+        &w,
+        &[
+            "--check",
+            "background",
+            "query",
+            "--format",
+            "csv",
+            "entities",
+        ],
+    );
+    assert!(out.contains("molotov"), "{out}");
+    assert!(!stderr.contains("changed"), "{stderr}");
+    assert_eq!(stamp_written(&w), written, "the stamp answered and stays");
+}
+
+#[test]
+fn in_the_background_a_file_added_is_still_built_before_the_answer() {
+    let w = Workdir::fixture("small");
+    std::fs::create_dir_all(w.corpus().join("archive/1953")).unwrap();
+    w.write("archive/1953/a.txt", "Molotov wrote to Sharett.\n");
+    let manifest = w.read("manifest.toml");
+    w.write(
+        "manifest.toml",
+        format!("{manifest}\n[[folder]]\npath = \"archive\"\nkind = \"note\"\n"),
+    );
+    w.ok(&["build", "--quiet"]);
+    settle();
+    read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(stamp(&w).is_file());
+    // A new file changes its directory, which is looked at first.
+    w.write("archive/1953/b.txt", "Sharett wrote back to Molotov.\n");
+    let (out, stderr) = read(
+        &w,
+        &[
+            "--check",
+            "background",
+            "search",
+            "wrote back",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(stderr.contains("Built"), "{stderr}");
+    assert!(out.contains("archive-1953-b"), "{out}");
+}
