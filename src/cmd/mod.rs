@@ -20,7 +20,7 @@ pub mod serve;
 
 use crate::cli::{CheckArg, Cli, ListFormat};
 use annalist::pipeline::{self, BuildConfig, CheckMode, TextCheck};
-use annalist::store::{BuildInfo, Reader, StoreDir};
+use annalist::store::{BuildInfo, Lease, Reader, StoreDir};
 use annalist::Result;
 use oxigraph::store::Store;
 use std::cell::RefCell;
@@ -34,6 +34,7 @@ pub struct Context {
     pub build: BuildConfig,
     pub quiet: bool,
     readers: RefCell<Vec<Reader>>,
+    leases: RefCell<Vec<Lease>>,
     texts: RefCell<Option<TextCheck>>,
 }
 
@@ -57,6 +58,7 @@ impl Context {
             },
             quiet: cli.quiet,
             readers: RefCell::new(Vec::new()),
+            leases: RefCell::new(Vec::new()),
             texts: RefCell::new(None),
         }
     }
@@ -72,12 +74,14 @@ impl Context {
     }
 
     /// The directory of the generation in use, building it first if the
-    /// corpus changed; it stays on disk until the command ends.
+    /// corpus changed; it stays on disk until the command ends. Its
+    /// database is not opened.
     pub fn generation(&self) -> Result<PathBuf> {
-        self.store()?;
-        let readers = self.readers.borrow();
-        let reader = readers.last().expect("a reader was just opened");
-        Ok(self.build.store.join(&reader.name))
+        self.ensure_built()?;
+        let lease = StoreDir::new(&self.build.store).lease()?;
+        let path = lease.path.clone();
+        self.leases.borrow_mut().push(lease);
+        Ok(path)
     }
 
     /// Ends what the command started: waits for the look at the texts and

@@ -181,15 +181,7 @@ impl StoreDir {
             }
             Err(e) => return Err(Error::io(current, e)),
         };
-        let info_path = self.path.join(format!("{name}.build.toml"));
-        let info = fs::read_to_string(&info_path)
-            .map_err(|e| damaged(&info_path, &format!("the build record does not read: {e}")))?;
-        let info: BuildInfo = toml::from_str(&info).map_err(|e| {
-            damaged(
-                &info_path,
-                &format!("the build record does not parse: {}", e.message().trim()),
-            )
-        })?;
+        let info = self.build_info(&name)?;
         Ok(Some((self.path.join(name), info)))
     }
 
@@ -218,12 +210,24 @@ impl StoreDir {
         fs::rename(&tmp, &path).map_err(|e| Error::io(path, e))
     }
 
-    /// Opens the generation in use, read-only, without keeping builds from
-    /// removing it: only through [`StoreDir::open_reader`].
-    fn open(&self) -> Result<(Store, BuildInfo)> {
-        let (path, info) = self.current()?.ok_or_else(|| Error::StoreMissing {
-            path: self.path.clone(),
-        })?;
+    /// The build record of generation `name`.
+    fn build_info(&self, name: &str) -> Result<BuildInfo> {
+        let info_path = self.path.join(format!("{name}.build.toml"));
+        let info = fs::read_to_string(&info_path)
+            .map_err(|e| damaged(&info_path, &format!("the build record does not read: {e}")))?;
+        toml::from_str(&info).map_err(|e| {
+            damaged(
+                &info_path,
+                &format!("the build record does not parse: {}", e.message().trim()),
+            )
+        })
+    }
+
+    /// Opens generation `name` read-only, with its build record, without
+    /// keeping builds from removing it: only under a [`Lease`].
+    fn open_named(&self, name: &str) -> Result<(Store, BuildInfo)> {
+        let path = self.path.join(name);
+        let info = self.build_info(name)?;
         let store = Store::open_read_only(&path).map_err(|e| Error::storage(&path, e))?;
         Ok((store, info))
     }
@@ -237,6 +241,20 @@ impl StoreDir {
     /// Opens the generation in use read-only and keeps it from being
     /// removed by later builds until the [`Reader`] is dropped.
     pub fn open_reader(&self) -> Result<Reader> {
+        let lease = self.lease()?;
+        let (store, info) = self.open_named(&lease.name)?;
+        Ok(Reader {
+            store,
+            info,
+            name: lease.name.clone(),
+            _lease: lease,
+        })
+    }
+
+    /// Keeps the generation in use from being removed by later builds until
+    /// the [`Lease`] is dropped, without opening its database: for readers
+    /// of its other files (the search index).
+    pub fn lease(&self) -> Result<Lease> {
         // A build may commit and remove between reading CURRENT and taking
         // the lease: then the generation is gone, and CURRENT names a newer
         // one; try again.
@@ -247,13 +265,13 @@ impl StoreDir {
                 });
             };
             let lease_path = self.path.join(format!("{name}.{READERS}"));
-            let lease = OpenOptions::new()
+            let file = OpenOptions::new()
                 .create(true)
                 .truncate(false)
                 .write(true)
                 .open(&lease_path)
                 .map_err(|e| Error::io(&lease_path, e))?;
-            match lease.try_lock_shared() {
+            match file.try_lock_shared() {
                 Ok(()) => {}
                 Err(fs::TryLockError::WouldBlock) => continue,
                 Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lease_path, e)),
@@ -263,12 +281,10 @@ impl StoreDir {
             {
                 continue;
             }
-            let (store, info) = self.open()?;
-            return Ok(Reader {
-                store,
-                info,
+            return Ok(Lease {
+                path: self.path.join(&name),
                 name,
-                _lease: lease,
+                _file: file,
             });
         }
         Err(Error::StoreBusy {
@@ -381,7 +397,17 @@ pub struct Reader {
     pub info: BuildInfo,
     /// `gen-NNNNNN`.
     pub name: String,
-    _lease: File,
+    _lease: Lease,
+}
+
+/// A shared lock on `gen-NNNNNN.readers`: while it is held, no build
+/// removes generation `name`.
+pub struct Lease {
+    /// `gen-NNNNNN`.
+    pub name: String,
+    /// The generation's directory.
+    pub path: PathBuf,
+    _file: File,
 }
 
 /// A generation being built. Dropped without [`Generation::commit`], it is

@@ -514,74 +514,41 @@ pub fn unchanged(
     }
     let name = current_name(store)?;
     let text = fs::read_to_string(store.join(format!("{name}.{SUFFIX}"))).ok()?;
-    let mut lines = text.lines();
-    let mut field = |key: &str| -> Option<&str> { lines.next()?.strip_prefix(key) };
-    if !field(MAGIC)?.is_empty() {
+    let stamp = Stamp::parse(&text)?;
+    if stamp.program != program() {
         return None;
     }
-    if field("program ")? != program() {
-        return None;
-    }
-    let root = PathBuf::from(field("corpus ")?);
+    let root = PathBuf::from(stamp.corpus);
     if fs::canonicalize(corpus).ok()? != root {
         return None;
     }
-    let store_recorded = field("store ")?.to_string();
-    let frame = field("frame ")?.to_string();
-    let texts = field("texts ")?.to_string();
-    let mut warnings = Vec::new();
-    let mut groups: Vec<Group<String>> = Vec::new();
-    let (mut entries, mut text_files) = (0usize, 0usize);
-    let mut ended = false;
-    for line in lines {
-        if ended {
-            return None;
-        }
-        if let Some(w) = line.strip_prefix("warning ") {
-            warnings.push(w.to_string());
-        } else if let Some(d) = line.strip_prefix("D ") {
-            groups.push(Group {
-                dir: d.to_string(),
-                ..Group::default()
-            });
-            entries += 1;
-        } else if let Some(n) = line.strip_prefix("I ") {
-            groups.last_mut()?.inputs.push(n.to_string());
-            entries += 1;
-        } else if let Some(n) = line.strip_prefix("F ") {
-            groups.last_mut()?.texts.push(n.to_string());
-            entries += 1;
-            text_files += 1;
-        } else if let Some(n) = line.strip_prefix("end ") {
-            // A stamp cut short names fewer entries than it counted.
-            if n.parse::<usize>().ok()? != entries {
-                return None;
-            }
-            ended = true;
-        } else {
-            return None;
-        }
-    }
-    if !ended || store_digest(store, &name)? != store_recorded {
+    if store_digest(store, &name)? != stamp.store {
         return None;
     }
-    if corpus_digest(&root, &groups, Part::Frame)?.0 != frame {
+    if corpus_digest(&root, &stamp.groups, Part::Frame)?.0 != stamp.frame {
         return None;
     }
+    let warnings: Vec<String> = stamp.warnings.iter().map(|w| w.to_string()).collect();
     let background = match mode {
         CheckMode::Full => false,
         CheckMode::Background => true,
-        CheckMode::Auto => text_files >= BACKGROUND_FROM,
+        CheckMode::Auto => stamp.text_files >= BACKGROUND_FROM,
     };
     if !background {
-        let (now, _) = corpus_digest(&root, &groups, Part::Texts)?;
-        return (now == texts).then_some(Unchanged {
+        let (now, _) = corpus_digest(&root, &stamp.groups, Part::Texts)?;
+        return (now == stamp.texts).then_some(Unchanged {
             warnings,
             texts: None,
         });
     }
+    drop(stamp);
+    // The thread reads its own entries from the stamp's text: the command
+    // does not wait for a copy of every name.
     let handle = std::thread::spawn(move || {
-        corpus_digest(&root, &groups, Part::Texts).is_some_and(|(now, _)| now == texts)
+        Stamp::parse(&text).is_some_and(|stamp| {
+            corpus_digest(&root, &stamp.groups, Part::Texts)
+                .is_some_and(|(now, _)| now == stamp.texts)
+        })
     });
     Some(Unchanged {
         warnings,
@@ -591,6 +558,73 @@ pub fn unchanged(
             name,
         }),
     })
+}
+
+/// A stamp's text, read: every field borrowed from it.
+struct Stamp<'a> {
+    program: &'a str,
+    corpus: &'a str,
+    store: &'a str,
+    frame: &'a str,
+    texts: &'a str,
+    warnings: Vec<&'a str>,
+    groups: Vec<Group<&'a str>>,
+    text_files: usize,
+}
+
+impl<'a> Stamp<'a> {
+    /// None when the text is no whole stamp of this format.
+    fn parse(text: &'a str) -> Option<Stamp<'a>> {
+        let mut lines = text.lines();
+        let mut field = |key: &str| -> Option<&'a str> { lines.next()?.strip_prefix(key) };
+        if !field(MAGIC)?.is_empty() {
+            return None;
+        }
+        let (program, corpus, store) = (field("program ")?, field("corpus ")?, field("store ")?);
+        let (frame, texts) = (field("frame ")?, field("texts ")?);
+        let mut stamp = Stamp {
+            program,
+            corpus,
+            store,
+            frame,
+            texts,
+            warnings: Vec::new(),
+            groups: Vec::new(),
+            text_files: 0,
+        };
+        let mut entries = 0usize;
+        let mut ended = false;
+        for line in lines {
+            if ended {
+                return None;
+            }
+            if let Some(w) = line.strip_prefix("warning ") {
+                stamp.warnings.push(w);
+            } else if let Some(d) = line.strip_prefix("D ") {
+                stamp.groups.push(Group {
+                    dir: d,
+                    ..Group::default()
+                });
+                entries += 1;
+            } else if let Some(n) = line.strip_prefix("I ") {
+                stamp.groups.last_mut()?.inputs.push(n);
+                entries += 1;
+            } else if let Some(n) = line.strip_prefix("F ") {
+                stamp.groups.last_mut()?.texts.push(n);
+                entries += 1;
+                stamp.text_files += 1;
+            } else if let Some(n) = line.strip_prefix("end ") {
+                // A stamp cut short names fewer entries than it counted.
+                if n.parse::<usize>().ok()? != entries {
+                    return None;
+                }
+                ended = true;
+            } else {
+                return None;
+            }
+        }
+        ended.then_some(stamp)
+    }
 }
 
 /// Removes the stamp of generation `name` (a generation made anew under an
