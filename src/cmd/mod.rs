@@ -33,7 +33,6 @@ use std::path::PathBuf;
 pub struct Context {
     pub build: BuildConfig,
     pub quiet: bool,
-    readers: RefCell<Vec<Reader>>,
     leases: RefCell<Vec<Lease>>,
     texts: RefCell<Option<TextCheck>>,
 }
@@ -57,7 +56,6 @@ impl Context {
                 },
             },
             quiet: cli.quiet,
-            readers: RefCell::new(Vec::new()),
             leases: RefCell::new(Vec::new()),
             texts: RefCell::new(None),
         }
@@ -67,10 +65,9 @@ impl Context {
     /// generation stays on disk until the command ends.
     pub fn store(&self) -> Result<(Store, BuildInfo)> {
         self.ensure_built()?;
-        let reader = StoreDir::new(&self.build.store).open_reader()?;
-        let opened = (reader.store.clone(), reader.info.clone());
-        self.readers.borrow_mut().push(reader);
-        Ok(opened)
+        let Reader { store, info, lease } = StoreDir::new(&self.build.store).open_reader()?;
+        self.leases.borrow_mut().push(lease);
+        Ok((store, info))
     }
 
     /// The directory of the generation in use, building it first if the

@@ -90,7 +90,7 @@ impl Service {
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         let now = self.dir.current_generation();
         if let Some(r) = current.as_ref() {
-            if Some(&r.name) == now.as_ref() {
+            if Some(&r.lease.name) == now.as_ref() {
                 return Ok(r.clone());
             }
         }

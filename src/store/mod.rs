@@ -243,12 +243,7 @@ impl StoreDir {
     pub fn open_reader(&self) -> Result<Reader> {
         let lease = self.lease()?;
         let (store, info) = self.open_named(&lease.name)?;
-        Ok(Reader {
-            store,
-            info,
-            name: lease.name.clone(),
-            _lease: lease,
-        })
+        Ok(Reader { store, info, lease })
     }
 
     /// Keeps the generation in use from being removed by later builds until
@@ -395,9 +390,8 @@ impl StoreDir {
 pub struct Reader {
     pub store: Store,
     pub info: BuildInfo,
-    /// `gen-NNNNNN`.
-    pub name: String,
-    _lease: Lease,
+    /// What keeps the generation on disk, and its name.
+    pub lease: Lease,
 }
 
 /// A shared lock on `gen-NNNNNN.readers`: while it is held, no build
@@ -561,7 +555,7 @@ mod tests {
         let dir = StoreDir::new(tmp.path().join("store"));
         build(&dir, "one");
         let reader = dir.open_reader().unwrap();
-        assert_eq!(reader.name, "gen-000001");
+        assert_eq!(reader.lease.name, "gen-000001");
         build(&dir, "two");
         build(&dir, "three");
         build(&dir, "four");
@@ -572,7 +566,7 @@ mod tests {
             !dir.path().join("gen-000002").exists(),
             "unheld old ones go"
         );
-        assert_eq!(dir.open_reader().unwrap().name, "gen-000004");
+        assert_eq!(dir.open_reader().unwrap().lease.name, "gen-000004");
         drop(reader);
         build(&dir, "five");
         assert!(

@@ -154,16 +154,6 @@ struct Group<S> {
     texts: Vec<S>,
 }
 
-impl Group<String> {
-    fn borrowed(&self) -> Group<&str> {
-        Group {
-            dir: &self.dir,
-            inputs: self.inputs.iter().map(String::as_str).collect(),
-            texts: self.texts.iter().map(String::as_str).collect(),
-        }
-    }
-}
-
 impl<S> Group<S> {
     fn entries(&self, part: Part) -> usize {
         match part {
@@ -305,7 +295,7 @@ impl Watch {
                 ..Group::default()
             });
         }
-        let groups: Vec<Group<&str>> = self.groups.values().map(Group::borrowed).collect();
+        let groups: Vec<Group<String>> = std::mem::take(&mut self.groups).into_values().collect();
         let (frame, frame_change) = corpus_digest(&self.root, &groups, Part::Frame)?;
         let (texts, texts_change) = corpus_digest(&self.root, &groups, Part::Texts)?;
         if frame_change.max(texts_change) + SETTLED_NS >= began_ns {
@@ -321,7 +311,7 @@ impl Watch {
             out.push_str(&format!("warning {w}\n"));
         }
         let mut entries = 0usize;
-        for group in self.groups.values() {
+        for group in &groups {
             out.push_str(&format!("D {}\n", group.dir));
             for n in &group.inputs {
                 out.push_str(&format!("I {n}\n"));
@@ -532,7 +522,9 @@ pub fn unchanged(
     let background = match mode {
         CheckMode::Full => false,
         CheckMode::Background => true,
-        CheckMode::Auto => stamp.text_files >= BACKGROUND_FROM,
+        CheckMode::Auto => {
+            stamp.groups.iter().map(|g| g.texts.len()).sum::<usize>() >= BACKGROUND_FROM
+        }
     };
     if !background {
         let (now, _) = corpus_digest(&root, &stamp.groups, Part::Texts)?;
@@ -569,7 +561,6 @@ struct Stamp<'a> {
     texts: &'a str,
     warnings: Vec<&'a str>,
     groups: Vec<Group<&'a str>>,
-    text_files: usize,
 }
 
 impl<'a> Stamp<'a> {
@@ -590,7 +581,6 @@ impl<'a> Stamp<'a> {
             texts,
             warnings: Vec::new(),
             groups: Vec::new(),
-            text_files: 0,
         };
         let mut entries = 0usize;
         let mut ended = false;
@@ -612,7 +602,6 @@ impl<'a> Stamp<'a> {
             } else if let Some(n) = line.strip_prefix("F ") {
                 stamp.groups.last_mut()?.texts.push(n);
                 entries += 1;
-                stamp.text_files += 1;
             } else if let Some(n) = line.strip_prefix("end ") {
                 // A stamp cut short names fewer entries than it counted.
                 if n.parse::<usize>().ok()? != entries {

@@ -125,8 +125,9 @@ fn a_manifest_edit_that_keeps_its_size_and_time_is_seen() {
     );
 }
 
-#[test]
-fn a_file_added_below_a_folder_after_the_stamp_is_built() {
+/// A built, settled fixture with a `[[folder]]` `archive/` holding
+/// `archive/1953/a.txt`, whose generation has its stamp.
+fn stamped_with_folder() -> Workdir {
     let w = Workdir::fixture("small");
     std::fs::create_dir_all(w.corpus().join("archive/1953")).unwrap();
     w.write("archive/1953/a.txt", "Molotov wrote to Sharett.\n");
@@ -139,6 +140,12 @@ fn a_file_added_below_a_folder_after_the_stamp_is_built() {
     settle();
     read(&w, &["query", "--format", "csv", "entities"]);
     assert!(stamp(&w).is_file());
+    w
+}
+
+#[test]
+fn a_file_added_below_a_folder_after_the_stamp_is_built() {
+    let w = stamped_with_folder();
     // Only archive/1953's time changes.
     w.write("archive/1953/b.txt", "Sharett wrote back to Molotov.\n");
     let ids = w.select(
@@ -243,18 +250,7 @@ fn in_the_background_an_unchanged_corpus_says_nothing_and_keeps_its_stamp() {
 
 #[test]
 fn in_the_background_a_file_added_is_still_built_before_the_answer() {
-    let w = Workdir::fixture("small");
-    std::fs::create_dir_all(w.corpus().join("archive/1953")).unwrap();
-    w.write("archive/1953/a.txt", "Molotov wrote to Sharett.\n");
-    let manifest = w.read("manifest.toml");
-    w.write(
-        "manifest.toml",
-        format!("{manifest}\n[[folder]]\npath = \"archive\"\nkind = \"note\"\n"),
-    );
-    w.ok(&["build", "--quiet"]);
-    settle();
-    read(&w, &["query", "--format", "csv", "entities"]);
-    assert!(stamp(&w).is_file());
+    let w = stamped_with_folder();
     // A new file changes its directory, which is looked at first.
     w.write("archive/1953/b.txt", "Sharett wrote back to Molotov.\n");
     let (out, stderr) = read(
