@@ -434,37 +434,51 @@ impl<'a> Reader<'a> {
         Ok(keys)
     }
 
-    /// A document's metadata and text, from its graph.
-    pub fn document(&self, key: &DocumentKey) -> Result<Document> {
+    /// A document's graph, read in one pass over Oxigraph's graph index
+    /// and held in memory: what [`DocGraph::document`],
+    /// [`DocGraph::mentions`], [`DocGraph::shared`] and [`DocGraph::dates`]
+    /// read from, each fact one hash lookup instead of one index seek.
+    pub fn graph(&self, key: &DocumentKey) -> Result<DocGraph> {
         let node = oxigraph::model::NamedNode::new_unchecked(key.iri.as_str());
-        let (d, g) = (
-            SubjectRef::from(node.as_ref()),
-            GraphNameRef::NamedNode(node.as_ref()),
-        );
-        let mut ids: HashMap<Term, Option<String>> = HashMap::new();
-        let parties = |p| -> Result<Vec<String>> {
-            let mut list: Vec<String> = self
-                .objects(d, p, g)?
-                .iter()
-                .filter_map(|t| match t {
-                    Term::NamedNode(n) => Some(n.as_str().to_string()),
-                    _ => None,
-                })
-                .collect();
-            list.sort();
-            list.dedup();
-            Ok(list)
+        let mut graph = DocGraph {
+            iri: node.clone(),
+            subjects: Vec::new(),
+            index: HashMap::new(),
+            parent: None,
         };
-        let authors = parties(schema::AUTHOR)?;
-        let recipients = parties(schema::RECIPIENT)?;
-        let kind = self.text(d, dcterms::TYPE, g)?.map(|k| {
-            k.split_once('#')
-                .map(|(_, l)| l.to_string())
-                .unwrap_or_default()
-        });
-        let mut parent = None;
-        for p in self.objects(d, schema::IS_PART_OF, g)? {
-            let Term::NamedNode(n) = &p else { continue };
+        for quad in self.store.quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(node.as_ref())),
+        ) {
+            let quad = quad.map_err(storage)?;
+            // The graph index is sorted by subject: a subject's facts are
+            // consecutive.
+            let same = graph
+                .subjects
+                .last()
+                .is_some_and(|(s, _)| *s == quad.subject);
+            let at = if same {
+                graph.subjects.len() - 1
+            } else {
+                let key = subject_key(quad.subject.as_ref()).into_owned();
+                let next = graph.subjects.len();
+                let at = *graph.index.entry(key).or_insert(next);
+                if at == next {
+                    graph.subjects.push((quad.subject, Vec::new()));
+                }
+                at
+            };
+            graph.subjects[at].1.push((quad.predicate, quad.object));
+        }
+        // The document it is embedded in: the first object of
+        // `schema:isPartOf` that is a document of any graph, by its id.
+        let d = SubjectRef::from(node.as_ref());
+        let mut ids: HashMap<Term, Option<String>> = HashMap::new();
+        let wholes: Vec<Term> = graph.objects(d, schema::IS_PART_OF).cloned().collect();
+        for p in &wholes {
+            let Term::NamedNode(n) = p else { continue };
             let is_work = self
                 .store
                 .quads_for_pattern(
@@ -476,204 +490,34 @@ impl<'a> Reader<'a> {
                 .next()
                 .is_some();
             if is_work {
-                parent = self.id_of(&p, &mut ids)?;
-                if parent.is_some() {
+                graph.parent = self.id_of(p, &mut ids)?;
+                if graph.parent.is_some() {
                     break;
                 }
             }
         }
-        let mut text = None;
-        for c in self
-            .store
-            .quads_for_pattern(None, Some(nif::SOURCE_URL), Some(d.into()), Some(g))
-        {
-            let c = c.map_err(storage)?;
-            let s = c.subject.as_ref();
-            let is_context = self
-                .store
-                .contains(oxigraph::model::QuadRef::new(s, rdf::TYPE, nif::CONTEXT, g))
-                .map_err(storage)?;
-            if is_context {
-                if let Some(t) = self.text(s, nif::IS_STRING, g)? {
-                    text = Some(t);
-                    break;
-                }
-            }
-        }
-        Ok(Document {
-            title: self.text(d, schema::NAME, g)?,
-            kind,
-            date: self.date(d, schema::DATE_CREATED, g)?,
-            authors,
-            recipients,
-            language: self.text(d, schema::IN_LANGUAGE, g)?,
-            publisher: self.text(d, schema::PUBLISHER, g)?,
-            source: self.text(d, dcterms::SOURCE, g)?,
-            note: self.text(d, skos::NOTE, g)?,
-            parent,
-            text,
-        })
+        Ok(graph)
     }
 
-    /// The mentions a document's graph holds (every `itsrdf:taIdentRef` to
-    /// a node that is not a date), sorted by start, end and entity.
+    /// A document's metadata and text, from its graph.
+    pub fn document(&self, key: &DocumentKey) -> Result<Document> {
+        self.graph(key)?.document()
+    }
+
+    /// The mentions a document's graph holds: see [`DocGraph::mentions`].
     pub fn mentions(&self, key: &DocumentKey) -> Result<Vec<Mention>> {
-        let node = oxigraph::model::NamedNode::new_unchecked(key.iri.as_str());
-        let g = GraphNameRef::NamedNode(node.as_ref());
-        let mut out = Vec::new();
-        for quad in self
-            .store
-            .quads_for_pattern(None, Some(itsrdf::TA_IDENT_REF), None, Some(g))
-        {
-            let quad = quad.map_err(storage)?;
-            let Term::NamedNode(target) = &quad.object else {
-                continue;
-            };
-            let s = quad.subject.as_ref();
-            let is_date = self
-                .store
-                .contains(oxigraph::model::QuadRef::new(
-                    s,
-                    itsrdf::TA_CLASS_REF,
-                    time::TEMPORAL_ENTITY,
-                    g,
-                ))
-                .map_err(storage)?;
-            if is_date {
-                continue;
-            }
-            let (Some(start), Some(end)) = (
-                self.offset(s, nif::BEGIN_INDEX, g)?,
-                self.offset(s, nif::END_INDEX, g)?,
-            ) else {
-                return Err(Error::Query(format!(
-                    "reading the store: the mention <{}> has no offsets",
-                    subject_text(s)
-                )));
-            };
-            let text = self.text(s, nif::ANCHOR_OF, g)?.unwrap_or_default();
-            let sentence = match self.object(s, nif::SENTENCE_OF, g)? {
-                Some(Term::NamedNode(n)) => {
-                    let n = SubjectRef::from(n.as_ref());
-                    self.offset(n, nif::BEGIN_INDEX, g)?
-                        .zip(self.offset(n, nif::END_INDEX, g)?)
-                }
-                _ => None,
-            };
-            let how = match self.object(s, ans::FOUND_BY, g)? {
-                Some(Term::NamedNode(n)) => {
-                    n.as_str().strip_prefix(ans::NS).and_then(How::from_concept)
-                }
-                _ => None,
-            };
-            let reason = self.text(s, skos::EDITORIAL_NOTE, g)?;
-            let nested_in = match self.object(s, ans::NESTED_IN, g)? {
-                Some(Term::NamedNode(n)) => {
-                    let n = SubjectRef::from(n.as_ref());
-                    self.offset(n, nif::BEGIN_INDEX, g)?
-                        .zip(self.offset(n, nif::END_INDEX, g)?)
-                }
-                _ => None,
-            };
-            out.push(Mention {
-                start,
-                end,
-                text,
-                entity: target.as_str().to_string(),
-                sentence,
-                how,
-                reason,
-                nested_in,
-            });
-        }
-        out.sort_by(|a, b| (a.start, a.end, &a.entity).cmp(&(b.start, b.end, &b.entity)));
-        Ok(out)
+        self.graph(key)?.mentions()
     }
 
-    /// The names several entities share in a document, sorted by place.
+    /// The names several entities share in a document: see
+    /// [`DocGraph::shared`].
     pub fn shared(&self, key: &DocumentKey) -> Result<Vec<Shared>> {
-        let node = oxigraph::model::NamedNode::new_unchecked(key.iri.as_str());
-        let g = GraphNameRef::NamedNode(node.as_ref());
-        let mut spans: HashMap<NamedOrBlankNode, Vec<String>> = HashMap::new();
-        for quad in self
-            .store
-            .quads_for_pattern(None, Some(ans::CANDIDATE), None, Some(g))
-        {
-            let quad = quad.map_err(storage)?;
-            if let Term::NamedNode(n) = quad.object {
-                spans.entry(quad.subject).or_default().push(n.into_string());
-            }
-        }
-        let mut out = Vec::new();
-        for (s, mut candidates) in spans {
-            let s = s.as_ref();
-            let (Some(start), Some(end)) = (
-                self.offset(s, nif::BEGIN_INDEX, g)?,
-                self.offset(s, nif::END_INDEX, g)?,
-            ) else {
-                continue;
-            };
-            candidates.sort();
-            candidates.dedup();
-            let reason = self.text(s, skos::EDITORIAL_NOTE, g)?;
-            out.push(Shared {
-                start,
-                end,
-                candidates,
-                reason,
-            });
-        }
-        out.sort_by(|a, b| (a.start, a.end, &a.candidates).cmp(&(b.start, b.end, &b.candidates)));
-        Ok(out)
+        self.graph(key)?.shared()
     }
 
-    /// The date expressions of a document, sorted by place.
+    /// The date expressions of a document: see [`DocGraph::dates`].
     pub fn dates(&self, key: &DocumentKey) -> Result<Vec<DateSpan>> {
-        let node = oxigraph::model::NamedNode::new_unchecked(key.iri.as_str());
-        let g = GraphNameRef::NamedNode(node.as_ref());
-        let mut dated: BTreeMap<(usize, usize), (Option<PartialDate>, Option<String>)> =
-            BTreeMap::new();
-        for quad in self.store.quads_for_pattern(
-            None,
-            Some(itsrdf::TA_CLASS_REF),
-            Some(time::TEMPORAL_ENTITY.into()),
-            Some(g),
-        ) {
-            let quad = quad.map_err(storage)?;
-            let s = quad.subject.as_ref();
-            let (Some(start), Some(end)) = (
-                self.offset(s, nif::BEGIN_INDEX, g)?,
-                self.offset(s, nif::END_INDEX, g)?,
-            ) else {
-                continue;
-            };
-            let slot = dated.entry((start, end)).or_default();
-            for target in self.objects(s, itsrdf::TA_IDENT_REF, g)? {
-                let Term::NamedNode(i) = target else { continue };
-                let i = SubjectRef::from(i.as_ref());
-                for p in [
-                    time::IN_XSD_DATE,
-                    time::IN_XSD_G_YEAR_MONTH,
-                    time::IN_XSD_G_YEAR,
-                ] {
-                    if slot.0.is_none() {
-                        slot.0 = self.date(i, p, g)?;
-                    }
-                }
-            }
-            if slot.1.is_none() {
-                slot.1 = self.text(s, skos::EDITORIAL_NOTE, g)?;
-            }
-        }
-        Ok(dated
-            .into_iter()
-            .map(|((start, end), (value, note))| DateSpan {
-                start,
-                end,
-                value,
-                note,
-            })
-            .collect())
+        self.graph(key)?.dates()
     }
 
     /// Every claim (a reified `rdf:Statement` with a subject, a predicate
@@ -754,6 +598,298 @@ impl<'a> Reader<'a> {
             }
         }
         Ok(best)
+    }
+}
+
+/// One document's graph in memory: each subject's (predicate, object)
+/// pairs in Oxigraph's index order, so "the first object" is the one an
+/// index lookup would give first.
+pub struct DocGraph {
+    iri: oxigraph::model::NamedNode,
+    /// Each subject with its (predicate, object) pairs, in index order.
+    subjects: Vec<(NamedOrBlankNode, Facts)>,
+    /// Where each subject is in `subjects`, by [`subject_key`].
+    index: HashMap<String, usize>,
+    /// The id of the document it is embedded in (read from its graph).
+    parent: Option<String>,
+}
+
+/// A subject's (predicate, object) pairs.
+type Facts = Vec<(oxigraph::model::NamedNode, Term)>;
+
+/// A subject as a map key: an IRI as it is, a blank node as `_:id` (no IRI
+/// starts so: a scheme begins with a letter).
+fn subject_key(s: SubjectRef<'_>) -> std::borrow::Cow<'_, str> {
+    match s {
+        SubjectRef::NamedNode(n) => std::borrow::Cow::Borrowed(n.as_str()),
+        other => std::borrow::Cow::Owned(other.to_string()),
+    }
+}
+
+impl DocGraph {
+    fn facts(&self, s: SubjectRef<'_>) -> &[(oxigraph::model::NamedNode, Term)] {
+        match self.index.get(subject_key(s).as_ref()) {
+            Some(&i) => &self.subjects[i].1,
+            None => &[],
+        }
+    }
+
+    /// Every object of `(s, p)`, in index order.
+    fn objects<'g>(
+        &'g self,
+        s: SubjectRef<'_>,
+        p: NamedNodeRef<'g>,
+    ) -> impl Iterator<Item = &'g Term> + 'g {
+        self.facts(s)
+            .iter()
+            .filter(move |(q, _)| q.as_ref() == p)
+            .map(|(_, o)| o)
+    }
+
+    fn object(&self, s: SubjectRef<'_>, p: NamedNodeRef<'_>) -> Option<&Term> {
+        self.facts(s)
+            .iter()
+            .find(|(q, _)| q.as_ref() == p)
+            .map(|(_, o)| o)
+    }
+
+    fn contains(&self, s: SubjectRef<'_>, p: NamedNodeRef<'_>, o: TermRef<'_>) -> bool {
+        self.facts(s)
+            .iter()
+            .any(|(q, x)| q.as_ref() == p && x.as_ref() == o)
+    }
+
+    /// The subjects of `p` (with object `o`, when given), in index order.
+    fn subjects<'g>(
+        &'g self,
+        p: NamedNodeRef<'g>,
+        o: Option<TermRef<'g>>,
+    ) -> impl Iterator<Item = &'g NamedOrBlankNode> + 'g {
+        self.subjects
+            .iter()
+            .filter(move |(_, facts)| {
+                facts
+                    .iter()
+                    .any(|(q, x)| q.as_ref() == p && o.is_none_or(|o| x.as_ref() == o))
+            })
+            .map(|(s, _)| s)
+    }
+
+    fn text(&self, s: SubjectRef<'_>, p: NamedNodeRef<'_>) -> Option<String> {
+        self.object(s, p).map(|t| value(t.as_ref()))
+    }
+
+    /// A date: ISO 8601 at its precision, or an error naming the node.
+    fn date(&self, s: SubjectRef<'_>, p: NamedNodeRef<'_>) -> Result<Option<PartialDate>> {
+        match self.text(s, p) {
+            None => Ok(None),
+            Some(v) => PartialDate::parse(&v).map(Some).ok_or_else(|| {
+                Error::Query(format!(
+                    "reading the store: <{}> has {} {v:?}, which is no date",
+                    subject_text(s),
+                    p
+                ))
+            }),
+        }
+    }
+
+    /// A code-point offset: a number, or an error naming the node.
+    fn offset(&self, s: SubjectRef<'_>, p: NamedNodeRef<'_>) -> Result<Option<usize>> {
+        match self.object(s, p) {
+            None => Ok(None),
+            Some(t) => {
+                let v = value(t.as_ref());
+                v.parse().map(Some).map_err(|_| {
+                    Error::Query(format!(
+                        "reading the store: <{}> has {} {v:?}, which is no offset",
+                        subject_text(s),
+                        p
+                    ))
+                })
+            }
+        }
+    }
+
+    /// The span (start, end) of the node `n`, when it has one.
+    fn span(&self, n: Option<&Term>) -> Result<Option<(usize, usize)>> {
+        match n {
+            Some(Term::NamedNode(n)) => {
+                let n = SubjectRef::from(n.as_ref());
+                Ok(self
+                    .offset(n, nif::BEGIN_INDEX)?
+                    .zip(self.offset(n, nif::END_INDEX)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The document's metadata and text.
+    pub fn document(&self) -> Result<Document> {
+        let d = SubjectRef::from(self.iri.as_ref());
+        let parties = |p| -> Vec<String> {
+            let mut list: Vec<String> = self
+                .objects(d, p)
+                .filter_map(|t| match t {
+                    Term::NamedNode(n) => Some(n.as_str().to_string()),
+                    _ => None,
+                })
+                .collect();
+            list.sort();
+            list.dedup();
+            list
+        };
+        let kind = self.text(d, dcterms::TYPE).map(|k| {
+            k.split_once('#')
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_default()
+        });
+        let text = self
+            .subjects(nif::SOURCE_URL, Some(TermRef::NamedNode(self.iri.as_ref())))
+            .map(NamedOrBlankNode::as_ref)
+            .filter(|&s| self.contains(s, rdf::TYPE, nif::CONTEXT.into()))
+            .find_map(|s| self.text(s, nif::IS_STRING));
+        Ok(Document {
+            title: self.text(d, schema::NAME),
+            kind,
+            date: self.date(d, schema::DATE_CREATED)?,
+            authors: parties(schema::AUTHOR),
+            recipients: parties(schema::RECIPIENT),
+            language: self.text(d, schema::IN_LANGUAGE),
+            publisher: self.text(d, schema::PUBLISHER),
+            source: self.text(d, dcterms::SOURCE),
+            note: self.text(d, skos::NOTE),
+            parent: self.parent.clone(),
+            text,
+        })
+    }
+
+    /// The mentions the graph holds (every `itsrdf:taIdentRef` to a node
+    /// that is not a date), sorted by start, end and entity.
+    pub fn mentions(&self) -> Result<Vec<Mention>> {
+        let mut out = Vec::new();
+        for (subject, _) in &self.subjects {
+            let s = subject.as_ref();
+            let targets = self
+                .objects(s, itsrdf::TA_IDENT_REF)
+                .filter_map(|t| match t {
+                    Term::NamedNode(n) => Some(n),
+                    _ => None,
+                });
+            let mut targets = targets.peekable();
+            if targets.peek().is_none()
+                || self.contains(s, itsrdf::TA_CLASS_REF, time::TEMPORAL_ENTITY.into())
+            {
+                continue;
+            }
+            let (Some(start), Some(end)) = (
+                self.offset(s, nif::BEGIN_INDEX)?,
+                self.offset(s, nif::END_INDEX)?,
+            ) else {
+                return Err(Error::Query(format!(
+                    "reading the store: the mention <{}> has no offsets",
+                    subject_text(s)
+                )));
+            };
+            let text = self.text(s, nif::ANCHOR_OF).unwrap_or_default();
+            let sentence = self.span(self.object(s, nif::SENTENCE_OF))?;
+            let how = match self.object(s, ans::FOUND_BY) {
+                Some(Term::NamedNode(n)) => {
+                    n.as_str().strip_prefix(ans::NS).and_then(How::from_concept)
+                }
+                _ => None,
+            };
+            let reason = self.text(s, skos::EDITORIAL_NOTE);
+            let nested_in = self.span(self.object(s, ans::NESTED_IN))?;
+            for target in targets {
+                out.push(Mention {
+                    start,
+                    end,
+                    text: text.clone(),
+                    entity: target.as_str().to_string(),
+                    sentence,
+                    how,
+                    reason: reason.clone(),
+                    nested_in,
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.start, a.end, &a.entity).cmp(&(b.start, b.end, &b.entity)));
+        Ok(out)
+    }
+
+    /// The names several entities share, sorted by place.
+    pub fn shared(&self) -> Result<Vec<Shared>> {
+        let mut out = Vec::new();
+        for (subject, _) in &self.subjects {
+            let s = subject.as_ref();
+            let mut candidates: Vec<String> = self
+                .objects(s, ans::CANDIDATE)
+                .filter_map(|t| match t {
+                    Term::NamedNode(n) => Some(n.as_str().to_string()),
+                    _ => None,
+                })
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            let (Some(start), Some(end)) = (
+                self.offset(s, nif::BEGIN_INDEX)?,
+                self.offset(s, nif::END_INDEX)?,
+            ) else {
+                continue;
+            };
+            candidates.sort();
+            candidates.dedup();
+            out.push(Shared {
+                start,
+                end,
+                candidates,
+                reason: self.text(s, skos::EDITORIAL_NOTE),
+            });
+        }
+        out.sort_by(|a, b| (a.start, a.end, &a.candidates).cmp(&(b.start, b.end, &b.candidates)));
+        Ok(out)
+    }
+
+    /// The date expressions, sorted by place.
+    pub fn dates(&self) -> Result<Vec<DateSpan>> {
+        let mut dated: BTreeMap<(usize, usize), (Option<PartialDate>, Option<String>)> =
+            BTreeMap::new();
+        for subject in self.subjects(itsrdf::TA_CLASS_REF, Some(time::TEMPORAL_ENTITY.into())) {
+            let s = subject.as_ref();
+            let (Some(start), Some(end)) = (
+                self.offset(s, nif::BEGIN_INDEX)?,
+                self.offset(s, nif::END_INDEX)?,
+            ) else {
+                continue;
+            };
+            let slot = dated.entry((start, end)).or_default();
+            for target in self.objects(s, itsrdf::TA_IDENT_REF) {
+                let Term::NamedNode(i) = target else { continue };
+                let i = SubjectRef::from(i.as_ref());
+                for p in [
+                    time::IN_XSD_DATE,
+                    time::IN_XSD_G_YEAR_MONTH,
+                    time::IN_XSD_G_YEAR,
+                ] {
+                    if slot.0.is_none() {
+                        slot.0 = self.date(i, p)?;
+                    }
+                }
+            }
+            if slot.1.is_none() {
+                slot.1 = self.text(s, skos::EDITORIAL_NOTE);
+            }
+        }
+        Ok(dated
+            .into_iter()
+            .map(|((start, end), (value, note))| DateSpan {
+                start,
+                end,
+                value,
+                note,
+            })
+            .collect())
     }
 }
 

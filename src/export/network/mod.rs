@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::input::date::PartialDate;
 use crate::input::gazetteer::EntityType;
 use crate::rdf::vocab::ans;
-use crate::read::{self, Order, Reader};
+use crate::read::{self, DocumentKey, Order, Reader};
 use oxigraph::store::Store;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -211,6 +211,36 @@ impl Network {
     }
 }
 
+impl Network {
+    /// The part of the network a picture can show: the `max_nodes` most
+    /// mentioned nodes (ties by id) and, among the edges between them, the
+    /// `max_edges` heaviest (ties by id); nodes and edges stay sorted by id.
+    /// A network within both limits is returned whole.
+    pub fn strongest(&self, max_nodes: usize, max_edges: usize) -> Network {
+        let mut ranked: Vec<&Node> = self.nodes.iter().collect();
+        ranked.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.id.cmp(&b.id)));
+        ranked.truncate(max_nodes);
+        let kept: BTreeSet<&str> = ranked.iter().map(|n| n.id.as_str()).collect();
+        let mut edges: Vec<&Edge> = self
+            .edges
+            .iter()
+            .filter(|e| kept.contains(e.source.as_str()) && kept.contains(e.target.as_str()))
+            .collect();
+        edges.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.id.cmp(&b.id)));
+        edges.truncate(max_edges);
+        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        Network {
+            nodes: self
+                .nodes
+                .iter()
+                .filter(|n| kept.contains(n.id.as_str()))
+                .cloned()
+                .collect(),
+            edges: edges.into_iter().cloned().collect(),
+        }
+    }
+}
+
 /// A document's metadata, as the network needs it.
 struct Doc {
     iri: String,
@@ -252,39 +282,121 @@ fn widen(
 }
 
 impl Network {
-    /// Reads the network out of a built store.
+    /// Reads the network out of a built store: one pass over the
+    /// documents (each document's graph read once), then the claims.
     pub fn from_store(store: &Store, config: &NetworkConfig) -> Result<Network> {
         let reader = Reader::new(store);
         let entities = reader.entities()?;
-        let by_iri = read::by_iri(&entities);
-        let ids = |iris: &[String]| -> Vec<String> {
-            let mut ids: Vec<String> = iris
-                .iter()
-                .filter_map(|i| by_iri.get(i.as_str()).map(|e| e.id.clone()))
-                .collect();
-            ids.sort();
-            ids
-        };
         let keys = reader.documents(Order::Id)?;
-        let mut docs: BTreeMap<String, Doc> = BTreeMap::new();
+        let mut builder = Builder::new(&entities, &keys, config);
         for key in &keys {
-            let d = reader.document(key)?;
-            docs.insert(
-                key.id.clone(),
-                Doc {
-                    iri: key.iri.clone(),
-                    title: d.title.unwrap_or_default(),
-                    date: d.date,
-                    authors: ids(&d.authors),
-                    recipients: ids(&d.recipients),
-                },
-            );
+            let graph = reader.graph(key)?;
+            builder.document(key, &graph.document()?, &graph.mentions()?);
         }
+        builder.finish(reader.claims()?)
+    }
+}
 
+/// Builds a [`Network`] from the read model's typed values, a document at a
+/// time, in any order: what the reading view uses to draw its network from
+/// the documents it reads anyway.
+///
+/// Invariant: the network does not depend on the order documents are given
+/// in. Among equally good pieces of evidence the edge keeps the one an
+/// in-id-order pass would have met first (documents ranked by id, and the
+/// pieces within a document by their order in it).
+pub struct Builder {
+    config: NetworkConfig,
+    /// Entity IRI → gazetteer id.
+    ids: HashMap<String, String>,
+    /// Each document IRI's rank in id order.
+    seq: HashMap<String, usize>,
+    docs: BTreeMap<String, Doc>,
+    nodes: BTreeMap<String, Node>,
+    edges: Edges,
+}
+
+/// Edges with what decides them.
+#[derive(Default)]
+struct Edges {
+    map: BTreeMap<String, Edge>,
+    /// The documents behind each edge; their number is the edge's sources.
+    docs: HashMap<String, BTreeSet<String>>,
+    /// How good each edge's evidence is: a quote beats a title, then the
+    /// earlier source wins, then the first met.
+    rank: HashMap<String, Rank>,
+    /// How many pieces of support were given outside documents.
+    count: usize,
+}
+
+type Rank = (bool, bool, Option<PartialDate>, (usize, usize));
+
+impl Edges {
+    /// Adds one piece of support to an edge, `seq` being its place in an
+    /// in-id-order pass (the smaller wins among equals).
+    fn add(
+        &mut self,
+        (kind, label, directed): (EdgeKind, &str, bool),
+        (source, target): (&str, &str),
+        weight: usize,
+        support: Support<'_>,
+        doc_date: Option<PartialDate>,
+        seq: (usize, usize),
+    ) {
+        let id = format!(
+            "{}:{source}:{target}",
+            kind.name().to_lowercase().replace('_', "-")
+        );
+        let e = self.map.entry(id.clone()).or_insert_with(|| Edge {
+            id,
+            source: source.into(),
+            target: target.into(),
+            kind,
+            label: label.into(),
+            directed,
+            weight: 0,
+            sources: 0,
+            evidence: None,
+            first: None,
+            last: None,
+        });
+        e.weight += weight;
+        self.docs
+            .entry(e.id.clone())
+            .or_default()
+            .insert(support.doc.to_string());
+        let (first, last) = match support.when {
+            Some(when) => when,
+            None => (doc_date, doc_date),
+        };
+        // A quoted passage beats a title; among equals, the earliest source wins.
+        // An undated source ranks after every dated one.
+        let new_rank = (!support.quoted, first.is_none(), first, seq);
+        let better = self.rank.get(&e.id).is_none_or(|old| new_rank < *old);
+        if better {
+            e.evidence = support.evidence;
+            self.rank.insert(e.id.clone(), new_rank);
+        }
+        widen(&mut e.first, &mut e.last, &first);
+        widen(&mut e.first, &mut e.last, &last);
+    }
+
+    /// The place of a piece of support given after every document.
+    fn next(&mut self) -> (usize, usize) {
+        self.count += 1;
+        (usize::MAX, self.count)
+    }
+}
+
+impl Builder {
+    /// A network of `entities` (the gazetteer), over the documents `keys`.
+    pub fn new(entities: &[read::Entity], keys: &[DocumentKey], config: &NetworkConfig) -> Builder {
         let keep_type =
             |kind: &str| config.types.is_empty() || config.types.iter().any(|t| t.name() == kind);
         let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
-        for e in &entities {
+        let mut ids = HashMap::new();
+        for e in entities {
+            ids.entry(e.iri.clone()).or_insert_with(|| e.id.clone());
             let kind = e.kind.name();
             if !keep_type(kind) {
                 continue;
@@ -304,65 +416,189 @@ impl Network {
                 },
             );
         }
+        let mut by_id: Vec<&DocumentKey> = keys.iter().collect();
+        by_id.sort_by(|a, b| (&a.id, &a.iri).cmp(&(&b.id, &b.iri)));
+        let seq = by_id
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.iri.clone(), i))
+            .collect();
+        Builder {
+            config: config.clone(),
+            ids,
+            seq,
+            docs: BTreeMap::new(),
+            nodes,
+            edges: Edges::default(),
+        }
+    }
 
-        let mut edges: BTreeMap<String, Edge> = BTreeMap::new();
-        // The documents behind each edge; their number is the edge's sources.
-        let mut edge_docs: HashMap<String, BTreeSet<String>> = HashMap::new();
-        // How good each edge's evidence is: a quote beats a title, then the
-        // earlier source wins.
-        let mut evidence_rank: HashMap<String, (bool, bool, Option<PartialDate>)> = HashMap::new();
-        let mut add = |edges: &mut BTreeMap<String, Edge>,
-                       (kind, label, directed): (EdgeKind, &str, bool),
-                       (source, target): (&str, &str),
-                       weight: usize,
-                       support: Support| {
-            let id = format!(
-                "{}:{source}:{target}",
-                kind.name().to_lowercase().replace('_', "-")
-            );
-            let e = edges.entry(id.clone()).or_insert_with(|| Edge {
-                id,
-                source: source.into(),
-                target: target.into(),
-                kind,
-                label: label.into(),
-                directed,
-                weight: 0,
-                sources: 0,
-                evidence: None,
-                first: None,
-                last: None,
-            });
-            e.weight += weight;
-            edge_docs
-                .entry(e.id.clone())
-                .or_default()
-                .insert(support.doc.to_string());
-            let doc_date = &docs[support.doc].date;
-            let (first, last) = match support.when {
-                Some(when) => when,
-                None => (*doc_date, *doc_date),
-            };
-            // A quoted passage beats a title; among equals, the earliest source wins.
-            // An undated source ranks after every dated one.
-            let rank = |quoted: bool, date: &Option<PartialDate>| (!quoted, date.is_none(), *date);
-            let new_rank = rank(support.quoted, &first);
-            let better = evidence_rank.get(&e.id).is_none_or(|old| new_rank < *old);
-            if better {
-                e.evidence = support.evidence;
-                evidence_rank.insert(e.id.clone(), new_rank);
-            }
-            widen(&mut e.first, &mut e.last, &first);
-            widen(&mut e.first, &mut e.last, &last);
+    /// The entity ids of entity IRIs, sorted.
+    fn ids(&self, iris: &[String]) -> Vec<String> {
+        let mut ids: Vec<String> = iris
+            .iter()
+            .filter_map(|i| self.ids.get(i).cloned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// One document: its mentions count for their entities, make its
+    /// co-mentions and, with documents, its node and edges.
+    pub fn document(&mut self, key: &DocumentKey, d: &read::Document, mentions: &[read::Mention]) {
+        let config = &self.config;
+        let id = &key.id;
+        let doc = Doc {
+            iri: key.iri.clone(),
+            title: d.title.clone().unwrap_or_default(),
+            date: d.date,
+            authors: self.ids(&d.authors),
+            recipients: self.ids(&d.recipients),
         };
+        let seq = self.seq.get(&key.iri).copied().unwrap_or(usize::MAX - 1);
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            (seq, n)
+        };
+        let in_doc: Vec<Mention> = mentions
+            .iter()
+            .filter_map(|m| {
+                self.ids.get(&m.entity).map(|e| Mention {
+                    start: m.start,
+                    end: m.end,
+                    entity: e.clone(),
+                    sentence: m.sentence,
+                })
+            })
+            .collect();
+        let needs_text =
+            config.include_documents || (config.edges != EdgeSet::Relations && in_doc.len() > 1);
+        let text: Vec<char> = if needs_text {
+            d.text.as_deref().unwrap_or_default().chars().collect()
+        } else {
+            Vec::new()
+        };
+        let nodes = &mut self.nodes;
+        for m in &in_doc {
+            if let Some(n) = nodes.get_mut(&m.entity) {
+                n.mentions += 1;
+                widen(&mut n.first, &mut n.last, &doc.date);
+            }
+        }
+        if config.edges != EdgeSet::Relations {
+            let mut seen: BTreeSet<(&str, &str, (usize, usize))> = BTreeSet::new();
+            for (i, j, unit) in pairs(&in_doc, &text, config.window) {
+                let (a, b) = (&in_doc[i], &in_doc[j]);
+                if a.entity == b.entity
+                    || !nodes.contains_key(&a.entity)
+                    || !nodes.contains_key(&b.entity)
+                {
+                    continue;
+                }
+                let (x, y) = if a.entity < b.entity {
+                    (&a.entity, &b.entity)
+                } else {
+                    (&b.entity, &a.entity)
+                };
+                if seen.insert((x, y, unit)) {
+                    let evidence: String = text[unit.0.min(text.len())..unit.1.min(text.len())]
+                        .iter()
+                        .collect();
+                    let evidence = evidence.split_whitespace().collect::<Vec<_>>().join(" ");
+                    self.edges.add(
+                        (EdgeKind::CoMentioned, "co-mentioned", false),
+                        (x, y),
+                        1,
+                        Support {
+                            doc: id,
+                            evidence: Some(evidence),
+                            quoted: true,
+                            when: None,
+                        },
+                        doc.date,
+                        next(),
+                    );
+                }
+            }
+        }
+        if config.include_documents {
+            let node_id = format!("doc:{id}");
+            nodes.insert(
+                node_id.clone(),
+                Node {
+                    id: node_id.clone(),
+                    label: doc.title.clone(),
+                    kind: NodeKind::Document,
+                    iri: doc.iri.clone(),
+                    wikidata: None,
+                    aliases: Vec::new(),
+                    mentions: in_doc.len(),
+                    first: doc.date,
+                    last: doc.date,
+                },
+            );
+            let support = || Support {
+                doc: id,
+                evidence: Some(doc.title.clone()),
+                quoted: false,
+                when: None,
+            };
+            for a in doc.authors.iter().filter(|a| nodes.contains_key(*a)) {
+                self.edges.add(
+                    (EdgeKind::Authored, "authored", true),
+                    (a, &node_id),
+                    1,
+                    support(),
+                    doc.date,
+                    next(),
+                );
+            }
+            for r in doc.recipients.iter().filter(|r| nodes.contains_key(*r)) {
+                self.edges.add(
+                    (EdgeKind::AddressedTo, "addressed to", true),
+                    (&node_id, r),
+                    1,
+                    support(),
+                    doc.date,
+                    next(),
+                );
+            }
+            for m in &in_doc {
+                if nodes.contains_key(&m.entity) {
+                    let mention: String = text[m.start.min(text.len())..m.end.min(text.len())]
+                        .iter()
+                        .collect();
+                    self.edges.add(
+                        (EdgeKind::MentionedIn, "mentioned in", true),
+                        (&m.entity, &node_id),
+                        1,
+                        Support {
+                            doc: id,
+                            evidence: Some(mention),
+                            quoted: true,
+                            when: None,
+                        },
+                        doc.date,
+                        next(),
+                    );
+                }
+            }
+        }
+        self.docs.insert(id.clone(), doc);
+    }
 
+    /// The correspondence and the claims, then the network.
+    pub fn finish(mut self, claims: Vec<read::Claim>) -> Result<Network> {
+        let config = &self.config;
+        let (docs, nodes, edges) = (&self.docs, &self.nodes, &mut self.edges);
         if config.edges != EdgeSet::CoMentions {
-            for (id, d) in &docs {
+            for (id, d) in docs {
                 for a in &d.authors {
                     for r in &d.recipients {
                         if a != r && nodes.contains_key(a) && nodes.contains_key(r) {
-                            add(
-                                &mut edges,
+                            let seq = edges.next();
+                            edges.add(
                                 (EdgeKind::WroteTo, "wrote to", true),
                                 (a, r),
                                 1,
@@ -372,6 +608,8 @@ impl Network {
                                     quoted: false,
                                     when: None,
                                 },
+                                d.date,
+                                seq,
                             );
                         }
                     }
@@ -382,11 +620,11 @@ impl Network {
                 .iter()
                 .map(|(id, d)| (d.iri.as_str(), id.as_str()))
                 .collect();
-            for c in reader.claims()? {
+            for c in claims {
                 let Some(local) = c.predicate.strip_prefix(ans::NS) else {
                     continue;
                 };
-                let id_of = |iri: &str| by_iri.get(iri).map(|e| e.id.as_str());
+                let id_of = |iri: &str| self.ids.get(iri).map(String::as_str);
                 let (Some(s), Some(o), Some(doc)) = (
                     id_of(&c.subject),
                     c.object.as_deref().and_then(id_of),
@@ -407,8 +645,8 @@ impl Network {
                     (None, Some(a), Some(z)) => Some((Some(a), Some(z))),
                     _ => None,
                 };
-                add(
-                    &mut edges,
+                let seq = edges.next();
+                edges.add(
                     (EdgeKind::Claim(kind), label, true),
                     (s, o),
                     1,
@@ -418,146 +656,14 @@ impl Network {
                         quoted: true,
                         when,
                     },
+                    docs[doc].date,
+                    seq,
                 );
             }
         }
 
-        // One document at a time: its mentions count for their entities, make
-        // its co-mentions and, with documents, its node and edges.
-        for key in &keys {
-            let id = &key.id;
-            let mut in_doc: Vec<Mention> = Vec::new();
-            for m in reader.mentions(key)? {
-                if let Some(e) = by_iri.get(m.entity.as_str()) {
-                    in_doc.push(Mention {
-                        start: m.start,
-                        end: m.end,
-                        entity: e.id.clone(),
-                        sentence: m.sentence,
-                    });
-                }
-            }
-            let needs_text = config.include_documents
-                || (config.edges != EdgeSet::Relations && in_doc.len() > 1);
-            let text: Vec<char> = if needs_text {
-                reader
-                    .document(key)?
-                    .text
-                    .unwrap_or_default()
-                    .chars()
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            for m in &in_doc {
-                if let Some(n) = nodes.get_mut(&m.entity) {
-                    n.mentions += 1;
-                    widen(&mut n.first, &mut n.last, &docs[id].date);
-                }
-            }
-            if config.edges != EdgeSet::Relations {
-                let mut seen: BTreeSet<(&str, &str, (usize, usize))> = BTreeSet::new();
-                for (i, j, unit) in pairs(&in_doc, &text, config.window) {
-                    let (a, b) = (&in_doc[i], &in_doc[j]);
-                    if a.entity == b.entity
-                        || !nodes.contains_key(&a.entity)
-                        || !nodes.contains_key(&b.entity)
-                    {
-                        continue;
-                    }
-                    let (x, y) = if a.entity < b.entity {
-                        (&a.entity, &b.entity)
-                    } else {
-                        (&b.entity, &a.entity)
-                    };
-                    if seen.insert((x, y, unit)) {
-                        let evidence: String = text[unit.0.min(text.len())..unit.1.min(text.len())]
-                            .iter()
-                            .collect();
-                        let evidence = evidence.split_whitespace().collect::<Vec<_>>().join(" ");
-                        add(
-                            &mut edges,
-                            (EdgeKind::CoMentioned, "co-mentioned", false),
-                            (x, y),
-                            1,
-                            Support {
-                                doc: id,
-                                evidence: Some(evidence),
-                                quoted: true,
-                                when: None,
-                            },
-                        );
-                    }
-                }
-            }
-            if config.include_documents {
-                let d = &docs[id];
-                let node_id = format!("doc:{id}");
-                nodes.insert(
-                    node_id.clone(),
-                    Node {
-                        id: node_id.clone(),
-                        label: d.title.clone(),
-                        kind: NodeKind::Document,
-                        iri: d.iri.clone(),
-                        wikidata: None,
-                        aliases: Vec::new(),
-                        mentions: in_doc.len(),
-                        first: d.date,
-                        last: d.date,
-                    },
-                );
-                for a in d.authors.iter().filter(|a| nodes.contains_key(*a)) {
-                    add(
-                        &mut edges,
-                        (EdgeKind::Authored, "authored", true),
-                        (a, &node_id),
-                        1,
-                        Support {
-                            doc: id,
-                            evidence: Some(d.title.clone()),
-                            quoted: false,
-                            when: None,
-                        },
-                    );
-                }
-                for r in d.recipients.iter().filter(|r| nodes.contains_key(*r)) {
-                    add(
-                        &mut edges,
-                        (EdgeKind::AddressedTo, "addressed to", true),
-                        (&node_id, r),
-                        1,
-                        Support {
-                            doc: id,
-                            evidence: Some(d.title.clone()),
-                            quoted: false,
-                            when: None,
-                        },
-                    );
-                }
-                for m in &in_doc {
-                    if nodes.contains_key(&m.entity) {
-                        let mention: String = text[m.start.min(text.len())..m.end.min(text.len())]
-                            .iter()
-                            .collect();
-                        add(
-                            &mut edges,
-                            (EdgeKind::MentionedIn, "mentioned in", true),
-                            (&m.entity, &node_id),
-                            1,
-                            Support {
-                                doc: id,
-                                evidence: Some(mention),
-                                quoted: true,
-                                when: None,
-                            },
-                        );
-                    }
-                }
-            }
-        }
-
-        let edges: Vec<Edge> = edges
+        let edge_docs = &self.edges.docs;
+        let edges: Vec<Edge> = std::mem::take(&mut self.edges.map)
             .into_values()
             .map(|mut e| {
                 e.sources = edge_docs.get(&e.id).map_or(0, BTreeSet::len);
@@ -568,20 +674,24 @@ impl Network {
                 }
                 e
             })
-            .filter(|e| e.weight >= config.min_weight)
+            .filter(|e| e.weight >= self.config.min_weight)
             .collect();
         // Keep entities that are mentioned or take part in a kept edge.
         let linked: BTreeSet<&str> = edges
             .iter()
             .flat_map(|e| [e.source.as_str(), e.target.as_str()])
             .collect();
-        let nodes: Vec<Node> = nodes
+        let nodes: Vec<Node> = std::mem::take(&mut self.nodes)
             .into_values()
             .filter(|n| {
                 n.kind == NodeKind::Document || n.mentions > 0 || linked.contains(n.id.as_str())
             })
             .collect();
-        if nodes.is_empty() && edges.is_empty() && !docs.is_empty() && config.types.is_empty() {
+        if nodes.is_empty()
+            && edges.is_empty()
+            && !self.docs.is_empty()
+            && self.config.types.is_empty()
+        {
             return Err(Error::Query("the store holds no entities".into()));
         }
         Ok(Network { nodes, edges })
@@ -680,6 +790,118 @@ pub fn colour(kind: &str) -> (u8, u8, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entity(id: &str, label: &str) -> read::Entity {
+        read::Entity {
+            iri: format!("e:{id}"),
+            id: id.into(),
+            kind: EntityType::Person,
+            label: label.into(),
+            aliases: Vec::new(),
+            description: None,
+            wikidata: None,
+            wikidata_source: None,
+            wkt: None,
+        }
+    }
+
+    /// A document of one sentence naming Ada and Bo, dated 1950.
+    fn document(id: &str, sentence: &str) -> (DocumentKey, read::Document, Vec<read::Mention>) {
+        let key = DocumentKey {
+            iri: format!("d:{id}"),
+            id: id.into(),
+            file: format!("{id}.txt"),
+            file_start: 0,
+            file_end: sentence.chars().count(),
+        };
+        let doc = read::Document {
+            title: Some(id.into()),
+            date: PartialDate::parse("1950"),
+            text: Some(sentence.into()),
+            ..read::Document::default()
+        };
+        let end = sentence.chars().count();
+        let mention = |name: &str, entity: &str| {
+            let start = sentence.find(name).expect("the name is in the sentence");
+            read::Mention {
+                start,
+                end: start + name.len(),
+                text: name.into(),
+                entity: format!("e:{entity}"),
+                sentence: Some((0, end)),
+                how: None,
+                reason: None,
+                nested_in: None,
+            }
+        };
+        let mentions = vec![mention("Ada", "a"), mention("Bo", "b")];
+        (key, doc, mentions)
+    }
+
+    #[test]
+    fn the_strongest_part_keeps_the_most_mentioned_and_their_heaviest_ties() {
+        let node = |id: &str, mentions| Node {
+            mentions,
+            ..Builder::new(&[entity(id, id)], &[], &NetworkConfig::default())
+                .nodes
+                .remove(id)
+                .unwrap()
+        };
+        let edge = |s: &str, t: &str, weight| Edge {
+            id: format!("co-mentioned:{s}:{t}"),
+            source: s.into(),
+            target: t.into(),
+            kind: EdgeKind::CoMentioned,
+            label: "co-mentioned".into(),
+            directed: false,
+            weight,
+            sources: 1,
+            evidence: None,
+            first: None,
+            last: None,
+        };
+        let whole = Network {
+            nodes: vec![node("a", 5), node("b", 1), node("c", 3), node("d", 3)],
+            edges: vec![
+                edge("a", "b", 9),
+                edge("a", "c", 2),
+                edge("a", "d", 4),
+                edge("c", "d", 7),
+            ],
+        };
+        let part = whole.strongest(3, 2);
+        let ids = |n: &Network| n.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&part), ["a", "c", "d"]);
+        let edges: Vec<&str> = part.edges.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(edges, ["co-mentioned:a:d", "co-mentioned:c:d"]);
+        assert_eq!(whole.strongest(4, 4).edges, whole.edges);
+    }
+
+    #[test]
+    fn the_network_does_not_depend_on_the_order_documents_come_in() {
+        let entities = [entity("a", "Ada"), entity("b", "Bo")];
+        let docs = [
+            document("first", "Ada met Bo in Paris."),
+            document("second", "Bo wrote to Ada."),
+        ];
+        let keys: Vec<DocumentKey> = docs.iter().map(|(k, _, _)| k.clone()).collect();
+        let build = |order: &[usize]| {
+            let mut b = Builder::new(&entities, &keys, &NetworkConfig::default());
+            for &i in order {
+                let (k, d, m) = &docs[i];
+                b.document(k, d, m);
+            }
+            b.finish(Vec::new()).expect("a network")
+        };
+        let (forward, backward) = (build(&[0, 1]), build(&[1, 0]));
+        assert_eq!(forward.edges, backward.edges);
+        assert_eq!(forward.nodes, backward.nodes);
+        // Both sources are dated alike: the evidence is the one an
+        // in-id-order pass meets first.
+        let edge = &backward.edges[0];
+        assert_eq!(edge.evidence.as_deref(), Some("Ada met Bo in Paris."));
+        assert_eq!((edge.weight, edge.sources), (2, 2));
+    }
 
     #[test]
     fn paragraphs_are_separated_by_blank_lines() {

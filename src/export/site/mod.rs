@@ -2,7 +2,8 @@
 //! file system (`annalist export --format html -o SITE/`).
 //!
 //! [`read::Site::from_store`] reads documents, mentions, dates, entities and
-//! claims out of the store; [`pages`] writes one page per document and per
+//! claims out of the store, each document's graph once, and draws the
+//! network from the same reading; [`pages`] writes one page per document and per
 //! entity, the index (with paged lists), the claims-and-conflicts page and
 //! the network (the picture of [`crate::export::network::svg`], nodes made links);
 //! [`search`] writes the client-side search index in small script files.
@@ -23,7 +24,7 @@ pub mod text;
 
 use crate::error::{Error, Result};
 use crate::export::annotations::file_stem;
-use crate::export::network::{Network, NetworkConfig};
+use crate::export::network::NetworkConfig;
 use oxigraph::store::Store;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -31,6 +32,11 @@ use std::path::{Path, PathBuf};
 const STYLE: &str = include_str!("assets/style.css");
 const SEARCH_JS: &str = include_str!("assets/search.js");
 const FILTER_JS: &str = include_str!("assets/filter.js");
+/// The network page draws at most this many entities (the most mentioned)
+/// and ties among them (the heaviest): a picture, and a page, that stay
+/// readable at any size; the whole network is `export --format gexf`.
+pub const NETWORK_NODES: usize = 300;
+pub const NETWORK_EDGES: usize = 1500;
 /// The file that marks a directory as a site annalist wrote.
 pub const MARKER: &str = ".annalist-site";
 
@@ -48,10 +54,10 @@ pub struct Summary {
 /// Writes the site of the store into `dir`.
 pub fn write(store: &Store, dir: &Path) -> Result<Summary> {
     check_target(dir)?;
-    let site = read::Site::from_store(store)?;
-    let network = Network::from_store(store, &NetworkConfig::default())?;
+    let (site, network) = read::Site::from_store(store, &NetworkConfig::default())?;
+    let shown = network.strongest(NETWORK_NODES, NETWORK_EDGES);
     let mut svg = Vec::new();
-    crate::export::network::svg::write_svg(&network, &mut svg)?;
+    crate::export::network::svg::write_svg(&shown, &mut svg)?;
     let svg = String::from_utf8_lossy(&svg).into_owned();
 
     let tmp = aside(dir);
@@ -72,7 +78,11 @@ pub fn write(store: &Store, dir: &Path) -> Result<Summary> {
             ..Summary::default()
         },
     };
-    let result = write_all(&site, &svg, &mut out);
+    let part = Part {
+        nodes: (shown.nodes.len(), network.nodes.len()),
+        edges: (shown.edges.len(), network.edges.len()),
+    };
+    let result = write_all(&site, &svg, part, &mut out);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
@@ -141,7 +151,14 @@ impl Writer {
     }
 }
 
-fn write_all(site: &read::Site, svg: &str, out: &mut Writer) -> Result<()> {
+/// How much of the network the picture shows: (shown, whole) nodes and edges.
+#[derive(Debug, Clone, Copy)]
+pub struct Part {
+    pub nodes: (usize, usize),
+    pub edges: (usize, usize),
+}
+
+fn write_all(site: &read::Site, svg: &str, part: Part, out: &mut Writer) -> Result<()> {
     out.file(
         MARKER,
         "A reading view written by annalist export --format html.\n",
@@ -172,7 +189,7 @@ fn write_all(site: &read::Site, svg: &str, out: &mut Writer) -> Result<()> {
         out.file(&path, &page)?;
     }
     out.file("claims.html", &ctx.claims())?;
-    out.file("network.html", &ctx.network(svg))?;
+    out.file("network.html", &ctx.network(svg, part))?;
 
     // Document pages, gathering the contexts of mentions for the entities.
     let mut kwic: Vec<Vec<(usize, usize, String, String)>> = vec![Vec::new(); site.entities.len()];

@@ -933,7 +933,7 @@ impl Ctx<'_> {
     }
 
     /// The network page around the SVG picture, its nodes made links.
-    pub fn network(&self, svg: &str) -> String {
+    pub fn network(&self, svg: &str, part: super::Part) -> String {
         let by_id: BTreeMap<&str, usize> = self
             .site
             .entities
@@ -968,8 +968,17 @@ impl Ctx<'_> {
                 }
             }
         }
+        let what = "Who wrote to whom, and who is named in the same sentence as whom. A node's area grows with its mentions; select a node to open its page.";
+        let intro = if part.nodes.0 < part.nodes.1 || part.edges.0 < part.edges.1 {
+            format!(
+                "<p>{what}</p>\n<p>The picture shows the {} most mentioned of the {} entities and the {} heaviest of the {} ties among them; the whole network is <code>annalist export --format gexf</code> (for Gephi) or <code>--format svg</code>.</p>",
+                part.nodes.0, part.nodes.1, part.edges.0, part.edges.1
+            )
+        } else {
+            format!("<p>{what} The same picture is <code>annalist export --format svg</code>.</p>")
+        };
         let body = format!(
-            "<h1 id=\"network-h\">Network of entities</h1>\n<p>Who wrote to whom, and who is named in the same sentence as whom. A node's area grows with its mentions; select a node to open its page. The same picture is <code>annalist export --format svg</code>.</p>\n<figure class=\"network\">\n{pic}</figure>\n"
+            "<h1 id=\"network-h\">Network of entities</h1>\n{intro}\n<figure class=\"network\">\n{pic}</figure>\n"
         );
         html::page(&self.frame("Network", "", &[]), &body)
     }

@@ -10,6 +10,7 @@
 
 use crate::annotate::How;
 use crate::error::Result;
+use crate::export::network::{self, Network, NetworkConfig};
 use crate::input::gazetteer::EntityType;
 use crate::input::relations::VOCABULARY;
 use crate::rdf::vocab::ans;
@@ -142,8 +143,9 @@ impl Claim {
 
 impl Site {
     /// Reads the whole corpus out of a built store, through the read model
-    /// ([`crate::read`]), joined by hash maps keyed by IRI.
-    pub fn from_store(store: &Store) -> Result<Site> {
+    /// ([`crate::read`]), joined by hash maps keyed by IRI, each document's
+    /// graph once; the network of `config` is drawn from the same reading.
+    pub fn from_store(store: &Store, config: &NetworkConfig) -> Result<(Site, Network)> {
         let reader = Reader::new(store);
         let mut site = Site::default();
         if let Some((title, description)) = reader.corpus()? {
@@ -153,7 +155,10 @@ impl Site {
 
         // Entities, in id order.
         let mut entity_by_iri: HashMap<String, usize> = HashMap::new();
-        for e in reader.entities()? {
+        let entities = reader.entities()?;
+        let keys = reader.documents(Order::Reading)?;
+        let mut network = network::Builder::new(&entities, &keys, config);
+        for e in entities {
             entity_by_iri.insert(e.iri, site.entities.len());
             site.entities.push(Entity {
                 id: e.id,
@@ -181,11 +186,14 @@ impl Site {
         let mut doc_index: HashMap<String, usize> = HashMap::new();
         let mut doc_by_iri: HashMap<String, usize> = HashMap::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
-        for key in reader.documents(Order::Reading)? {
+        for key in keys {
+            let graph = reader.graph(&key)?;
+            let r = graph.document()?;
+            let found = graph.mentions()?;
+            network.document(&key, &r, &found);
             if doc_index.contains_key(&key.id) {
                 continue;
             }
-            let r = reader.document(&key)?;
             let Some(text) = r.text else { continue };
             let d = site.documents.len();
             doc_index.insert(key.id.clone(), d);
@@ -193,8 +201,7 @@ impl Site {
             if let Some(parent) = r.parent {
                 parents.push((d, parent));
             }
-            let mut mentions: Vec<Mention> = reader
-                .mentions(&key)?
+            let mut mentions: Vec<Mention> = found
                 .into_iter()
                 .filter_map(|m| {
                     let e = *entity_by_iri.get(&m.entity)?;
@@ -217,7 +224,7 @@ impl Site {
             });
             mentions.dedup_by(|a, b| (a.start, a.end) == (b.start, b.end));
             let mut shared: Vec<Shared> = Vec::new();
-            for s in reader.shared(&key)? {
+            for s in graph.shared()? {
                 let candidates = entities_of(&s.candidates);
                 if candidates.is_empty() {
                     continue;
@@ -235,8 +242,8 @@ impl Site {
                     }),
                 }
             }
-            let dates = reader
-                .dates(&key)?
+            let dates = graph
+                .dates()?
                 .into_iter()
                 .map(|s| DateSpan {
                     start: s.start,
@@ -289,7 +296,9 @@ impl Site {
                 .unwrap_or_else(|| (local.to_string(), local.to_string()))
         };
         let mut claims: Vec<Claim> = Vec::new();
-        for c in reader.claims()? {
+        let stated = reader.claims()?;
+        let network = network.finish(stated.clone())?;
+        for c in stated {
             let (Some(&s), Some(&d), Some((start, end, quote))) = (
                 entity_by_iri.get(&c.subject),
                 doc_by_iri.get(&c.source),
@@ -360,7 +369,7 @@ impl Site {
                 site.conflicts = pairs.into_iter().collect();
             }
         }
-        Ok(site)
+        Ok((site, network))
     }
 }
 
