@@ -529,7 +529,7 @@ pub struct BuildArgs {
 
     /// Also print how long each phase took (planning, gazetteer and
     /// automaton, preparing the store generation, describing and loading,
-    /// committing).
+    /// compacting after a full build, the search index, committing).
     #[arg(long)]
     pub timings: bool,
 

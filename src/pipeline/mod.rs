@@ -702,8 +702,20 @@ fn build_from(
         loaded.map_err(|e| with_store_path(e, &store_path))?;
         loader.commit().map_err(|e| Error::storage(&store_path, e))
     })?;
-    drop(store);
     phases.mark("describe and load");
+
+    // The loader writes each batch as files whose key ranges overlap every
+    // other batch's, so every read of a freshly loaded store searches all of
+    // them, and the first change waits for RocksDB to merge them. A full
+    // build merges them now, once; an update adds a few files to a store
+    // merged before.
+    if !plan.update {
+        store
+            .optimize()
+            .map_err(|e| Error::storage(&store_path, e))?;
+        phases.mark("compact");
+    }
+    drop(store);
 
     // The search index of the new generation: an update re-indexes only
     // what changed in the previous generation's index (all of the corpus

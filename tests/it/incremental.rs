@@ -226,3 +226,45 @@ fn the_files_of_a_folder_are_not_named_as_described_by_nothing() {
     assert!(named.contains("1 text file under"), "{named}");
     assert!(!named.contains("archive/"), "{named}");
 }
+
+#[test]
+fn a_full_build_compacts_what_it_loaded_and_an_update_does_not() {
+    let w = with_archive();
+    let phases = |args: &[&str]| -> Vec<String> {
+        let out = w.output(args);
+        assert!(out.status.success(), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let line = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("timings: "))
+            .unwrap_or_else(|| panic!("no timings in {stderr}"))
+            .to_string();
+        line.split(", ")
+            .map(|p| {
+                p.rsplit_once(' ')
+                    .unwrap()
+                    .0
+                    .rsplit_once(' ')
+                    .unwrap()
+                    .0
+                    .to_string()
+            })
+            .collect()
+    };
+    let full = phases(&["build", "--timings"]);
+    assert!(full.contains(&"compact".to_string()), "{full:?}");
+    w.edit("archive/b.txt", "3 May", "4 May");
+    let update = phases(&["build", "--timings"]);
+    assert!(
+        update.contains(&"describe and load".to_string()),
+        "{update:?}"
+    );
+    assert!(!update.contains(&"compact".to_string()), "{update:?}");
+    // The compacted store answers as before.
+    assert_eq!(
+        w.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0][0]
+            .parse::<usize>()
+            .map(|n| n > 0),
+        Ok(true)
+    );
+}
