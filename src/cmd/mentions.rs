@@ -48,7 +48,8 @@ pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()
         if args.document.as_ref().is_some_and(|id| id != &key.id) {
             continue;
         }
-        let Some(text) = reader.document(&key)?.text else {
+        let graph = reader.graph(&key)?;
+        let Some(text) = graph.document()?.text else {
             continue;
         };
         let text: Vec<char> = text.chars().collect();
@@ -63,7 +64,7 @@ pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()
         // (start, end, entity, type, Wikidata id, how, reason)
         let mut here: Vec<[String; 5]> = Vec::new();
         let mut places: Vec<(usize, usize, usize)> = Vec::new();
-        for m in reader.mentions(&key)? {
+        for m in graph.mentions()? {
             let Some(e) = by_iri.get(m.entity.as_str()) else {
                 continue;
             };
@@ -83,7 +84,7 @@ pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()
                 m.reason.unwrap_or_default(),
             ]);
         }
-        for s in reader.shared(&key)? {
+        for s in graph.shared()? {
             let mut candidates: Vec<&str> = s
                 .candidates
                 .iter()

@@ -46,7 +46,8 @@ pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
         if k > 0 && keys[k - 1].file != key.file {
             flush(&mut in_file, &mut mentions);
         }
-        let d = reader.document(key)?;
+        let graph = reader.graph(key)?;
+        let d = graph.document()?;
         documents.push(vec![
             key.id.clone(),
             key.file.clone(),
@@ -58,7 +59,7 @@ pub fn write_csv(store: &Store, dir: &Path) -> Result<Vec<PathBuf>> {
             ids(&d.authors),
             ids(&d.recipients),
         ]);
-        for m in reader.mentions(key)? {
+        for m in graph.mentions()? {
             let Some(e) = by_iri.get(m.entity.as_str()) else {
                 continue;
             };

@@ -48,13 +48,14 @@ pub fn write_geojson(store: &Store, out: &mut dyn Write) -> Result<(usize, usize
     let mut named_in: Vec<BTreeMap<String, Option<String>>> = vec![BTreeMap::new(); places.len()];
     for key in reader.documents(Order::Id)? {
         let mut date = None;
-        for m in reader.mentions(&key)? {
+        let graph = reader.graph(&key)?;
+        for m in graph.mentions()? {
             let Some(&p) = index.get(m.entity.as_str()) else {
                 continue;
             };
             mentions[p] += 1;
             if date.is_none() {
-                date = Some(reader.document(&key)?.date.map(|d| d.to_string()));
+                date = Some(graph.document()?.date.map(|d| d.to_string()));
             }
             named_in[p].insert(key.id.clone(), date.clone().flatten());
         }

@@ -3,14 +3,15 @@
 //! built store into typed values, for every export, the network, the
 //! annotation formats, the map, the reading view and `mentions`.
 //!
-//! Everything is read quad by quad through Oxigraph's indexes, from the graph
-//! that holds it (a document's facts from the document's own graph), never
-//! with a join over the union of all graphs: each fact costs one index
-//! lookup, so reading is linear in the store. The gazetteer
-//! ([`Reader::entities`]) and the list of documents ([`Reader::documents`],
-//! small keys) are held in memory; a document's text, mentions, shared names
-//! and dates are read one document at a time ([`Reader::document`],
-//! [`Reader::mentions`], …), so a caller that streams holds one document.
+//! Everything is read through Oxigraph's indexes, from the graph that holds
+//! it (a document's facts from the document's own graph), never with a join
+//! over the union of all graphs, so reading is linear in the store. The
+//! gazetteer ([`Reader::entities`]) and the list of documents
+//! ([`Reader::documents`], small keys) are held in memory; a document is
+//! read one at a time as a [`DocGraph`] (its named graph in one pass over
+//! the graph index), from which its text, mentions, shared names and dates
+//! are taken ([`DocGraph::document`], [`DocGraph::mentions`], …), so a
+//! caller that streams holds one document.
 //! Consumers join by hash maps keyed by IRI or id.
 //!
 //! Invariant: every list comes in an order taken from the store's content
@@ -497,27 +498,6 @@ impl<'a> Reader<'a> {
             }
         }
         Ok(graph)
-    }
-
-    /// A document's metadata and text, from its graph.
-    pub fn document(&self, key: &DocumentKey) -> Result<Document> {
-        self.graph(key)?.document()
-    }
-
-    /// The mentions a document's graph holds: see [`DocGraph::mentions`].
-    pub fn mentions(&self, key: &DocumentKey) -> Result<Vec<Mention>> {
-        self.graph(key)?.mentions()
-    }
-
-    /// The names several entities share in a document: see
-    /// [`DocGraph::shared`].
-    pub fn shared(&self, key: &DocumentKey) -> Result<Vec<Shared>> {
-        self.graph(key)?.shared()
-    }
-
-    /// The date expressions of a document: see [`DocGraph::dates`].
-    pub fn dates(&self, key: &DocumentKey) -> Result<Vec<DateSpan>> {
-        self.graph(key)?.dates()
     }
 
     /// Every claim (a reified `rdf:Statement` with a subject, a predicate

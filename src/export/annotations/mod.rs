@@ -79,10 +79,11 @@ impl Annotated {
         let mut out = Annotated::default();
         let mut entities: HashMap<&str, usize> = HashMap::new();
         for key in reader.documents(Order::FileStart)? {
-            let d = reader.document(&key)?;
+            let graph = reader.graph(&key)?;
+            let d = graph.document()?;
             let Some(text) = d.text else { continue };
             let mut mentions = Vec::new();
-            for m in reader.mentions(&key)? {
+            for m in graph.mentions()? {
                 let Some(e) = by_iri.get(m.entity.as_str()) else {
                     continue;
                 };
