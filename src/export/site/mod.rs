@@ -36,6 +36,7 @@ const FILTER_JS: &str = include_str!("assets/filter.js");
 /// and ties among them (the heaviest): a picture, and a page, that stay
 /// readable at any size; the whole network is `export --format gexf`.
 pub const NETWORK_NODES: usize = 300;
+/// The ties the network page draws at most: see [`NETWORK_NODES`].
 pub const NETWORK_EDGES: usize = 1500;
 /// The file that marks a directory as a site annalist wrote.
 pub const MARKER: &str = ".annalist-site";

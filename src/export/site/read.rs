@@ -1,8 +1,9 @@
 //! Everything the reading view shows, read out of the store: the corpus,
 //! its documents with their texts and metadata, mentions (and names several
 //! entities share), dates, entities and claims, through the read model
-//! ([`crate::read`]); only the conflicting pairs come from the library
-//! query `conflicting-claims`.
+//! ([`crate::read`]), each document's graph once, with the network drawn
+//! from the same reading ([`crate::export::network::Builder`]); only the
+//! conflicting pairs come from the library query `conflicting-claims`.
 //!
 //! Invariant: every list is sorted by keys taken from the store alone
 //! (ids, offsets, IRIs), so the same store gives the same [`Site`]; offsets
