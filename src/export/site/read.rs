@@ -187,11 +187,10 @@ impl Site {
         let mut doc_index: HashMap<String, usize> = HashMap::new();
         let mut doc_by_iri: HashMap<String, usize> = HashMap::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
-        for key in keys {
-            let graph = reader.graph(&key)?;
-            let r = graph.document()?;
-            let found = graph.mentions()?;
-            network.document(&key, &r, &found);
+        let read = read_documents(&reader, &keys);
+        for (key, parts) in keys.iter().zip(read) {
+            let (r, found, shared_names, date_spans) = parts?;
+            network.document(key, &r, &found);
             if doc_index.contains_key(&key.id) {
                 continue;
             }
@@ -225,7 +224,7 @@ impl Site {
             });
             mentions.dedup_by(|a, b| (a.start, a.end) == (b.start, b.end));
             let mut shared: Vec<Shared> = Vec::new();
-            for s in graph.shared()? {
+            for s in shared_names {
                 let candidates = entities_of(&s.candidates);
                 if candidates.is_empty() {
                     continue;
@@ -243,8 +242,7 @@ impl Site {
                     }),
                 }
             }
-            let dates = graph
-                .dates()?
+            let dates = date_spans
                 .into_iter()
                 .map(|s| DateSpan {
                     start: s.start,
@@ -254,7 +252,7 @@ impl Site {
                 })
                 .collect();
             site.documents.push(Document {
-                id: key.id,
+                id: key.id.clone(),
                 title: r.title.unwrap_or_default(),
                 kind: r.kind.unwrap_or_default(),
                 date: r.date.map(|d| d.to_string()),
@@ -264,7 +262,7 @@ impl Site {
                 publisher: r.publisher,
                 source: r.source,
                 note: r.note,
-                file: key.file,
+                file: key.file.clone(),
                 file_start: key.file_start,
                 file_end: key.file_end,
                 parent: None,
@@ -372,6 +370,49 @@ impl Site {
         }
         Ok((site, network))
     }
+}
+
+/// What one document's graph gives the reading view.
+type Parts = (
+    crate::read::Document,
+    Vec<crate::read::Mention>,
+    Vec<crate::read::Shared>,
+    Vec<crate::read::DateSpan>,
+);
+
+/// Reads every document's graph, on as many threads as there are cores, a
+/// block of documents at a time; the answers come back in `keys`' order.
+fn read_documents<'k>(
+    reader: &'k Reader<'_>,
+    keys: &'k [crate::read::DocumentKey],
+) -> impl Iterator<Item = Result<Parts>> + 'k {
+    const BLOCK: usize = 256;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let one = |key: &crate::read::DocumentKey| -> Result<Parts> {
+        let graph = reader.graph(key)?;
+        Ok((
+            graph.document()?,
+            graph.mentions()?,
+            graph.shared()?,
+            graph.dates()?,
+        ))
+    };
+    keys.chunks(BLOCK * threads).flat_map(move |block| {
+        let per = block.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = block
+                .chunks(per)
+                .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Vec<_>>()
+        })
+    })
 }
 
 /// The entity types in the order pages list them.
