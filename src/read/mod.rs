@@ -173,6 +173,42 @@ fn value(t: TermRef<'_>) -> String {
     }
 }
 
+/// The value of `(s, p, v)` as a date, or an error naming the node.
+fn date_of(
+    s: SubjectRef<'_>,
+    p: NamedNodeRef<'_>,
+    v: Option<String>,
+) -> Result<Option<PartialDate>> {
+    match v {
+        None => Ok(None),
+        Some(v) => PartialDate::parse(&v).map(Some).ok_or_else(|| {
+            Error::Query(format!(
+                "reading the store: <{}> has {} {v:?}, which is no date",
+                subject_text(s),
+                p
+            ))
+        }),
+    }
+}
+
+/// The object of `(s, p, t)` as a code-point offset, or an error naming
+/// the node.
+fn offset_of(s: SubjectRef<'_>, p: NamedNodeRef<'_>, t: Option<&Term>) -> Result<Option<usize>> {
+    match t {
+        None => Ok(None),
+        Some(t) => {
+            let v = value(t.as_ref());
+            v.parse().map(Some).map_err(|_| {
+                Error::Query(format!(
+                    "reading the store: <{}> has {} {v:?}, which is no offset",
+                    subject_text(s),
+                    p
+                ))
+            })
+        }
+    }
+}
+
 fn subject_text(s: SubjectRef<'_>) -> String {
     match s {
         SubjectRef::NamedNode(n) => n.as_str().to_string(),
@@ -231,16 +267,7 @@ impl<'a> Reader<'a> {
         p: NamedNodeRef<'_>,
         g: GraphNameRef<'_>,
     ) -> Result<Option<PartialDate>> {
-        match self.text(s, p, g)? {
-            None => Ok(None),
-            Some(v) => PartialDate::parse(&v).map(Some).ok_or_else(|| {
-                Error::Query(format!(
-                    "reading the store: <{}> has {} {v:?}, which is no date",
-                    subject_text(s),
-                    p
-                ))
-            }),
-        }
+        date_of(s, p, self.text(s, p, g)?)
     }
 
     /// A code-point offset: a number, or an error naming the node.
@@ -250,19 +277,7 @@ impl<'a> Reader<'a> {
         p: NamedNodeRef<'_>,
         g: GraphNameRef<'_>,
     ) -> Result<Option<usize>> {
-        match self.object(s, p, g)? {
-            None => Ok(None),
-            Some(t) => {
-                let v = value(t.as_ref());
-                v.parse().map(Some).map_err(|_| {
-                    Error::Query(format!(
-                        "reading the store: <{}> has {} {v:?}, which is no offset",
-                        subject_text(s),
-                        p
-                    ))
-                })
-            }
-        }
+        offset_of(s, p, self.object(s, p, g)?.as_ref())
     }
 
     /// Every entity of the gazetteer (a node with a label, an id and an
@@ -661,33 +676,12 @@ impl DocGraph {
 
     /// A date: ISO 8601 at its precision, or an error naming the node.
     fn date(&self, s: SubjectRef<'_>, p: NamedNodeRef<'_>) -> Result<Option<PartialDate>> {
-        match self.text(s, p) {
-            None => Ok(None),
-            Some(v) => PartialDate::parse(&v).map(Some).ok_or_else(|| {
-                Error::Query(format!(
-                    "reading the store: <{}> has {} {v:?}, which is no date",
-                    subject_text(s),
-                    p
-                ))
-            }),
-        }
+        date_of(s, p, self.text(s, p))
     }
 
     /// A code-point offset: a number, or an error naming the node.
     fn offset(&self, s: SubjectRef<'_>, p: NamedNodeRef<'_>) -> Result<Option<usize>> {
-        match self.object(s, p) {
-            None => Ok(None),
-            Some(t) => {
-                let v = value(t.as_ref());
-                v.parse().map(Some).map_err(|_| {
-                    Error::Query(format!(
-                        "reading the store: <{}> has {} {v:?}, which is no offset",
-                        subject_text(s),
-                        p
-                    ))
-                })
-            }
-        }
+        offset_of(s, p, self.object(s, p))
     }
 
     /// The span (start, end) of the node `n`, when it has one.

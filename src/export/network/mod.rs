@@ -293,7 +293,7 @@ impl Network {
             let graph = reader.graph(key)?;
             builder.document(key, &graph.document()?, &graph.mentions()?);
         }
-        builder.finish(reader.claims()?)
+        builder.finish(&reader.claims()?)
     }
 }
 
@@ -589,7 +589,7 @@ impl Builder {
     }
 
     /// The correspondence and the claims, then the network.
-    pub fn finish(mut self, claims: Vec<read::Claim>) -> Result<Network> {
+    pub fn finish(mut self, claims: &[read::Claim]) -> Result<Network> {
         let config = &self.config;
         let (docs, nodes, edges) = (&self.docs, &self.nodes, &mut self.edges);
         if config.edges != EdgeSet::CoMentions {
@@ -652,7 +652,7 @@ impl Builder {
                     1,
                     Support {
                         doc,
-                        evidence: c.evidence.map(|(_, _, q)| q),
+                        evidence: c.evidence.as_ref().map(|(_, _, q)| q.clone()),
                         quoted: true,
                         when,
                     },
@@ -891,7 +891,7 @@ mod tests {
                 let (k, d, m) = &docs[i];
                 b.document(k, d, m);
             }
-            b.finish(Vec::new()).expect("a network")
+            b.finish(&[]).expect("a network")
         };
         let (forward, backward) = (build(&[0, 1]), build(&[1, 0]));
         assert_eq!(forward.edges, backward.edges);

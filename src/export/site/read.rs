@@ -296,7 +296,7 @@ impl Site {
         };
         let mut claims: Vec<Claim> = Vec::new();
         let stated = reader.claims()?;
-        let network = network.finish(stated.clone())?;
+        let network = network.finish(&stated)?;
         for c in stated {
             let (Some(&s), Some(&d), Some((start, end, quote))) = (
                 entity_by_iri.get(&c.subject),
