@@ -136,6 +136,23 @@ struct Writer {
 }
 
 impl Writer {
+    fn new(root: PathBuf) -> Writer {
+        Writer {
+            root,
+            summary: Summary::default(),
+        }
+    }
+
+    /// Counts what another writer wrote after what this one wrote (the
+    /// largest page stays the first of the largest, in that order).
+    fn add(&mut self, other: Summary) {
+        self.summary.files += other.files;
+        self.summary.bytes += other.bytes;
+        if other.largest.1 > self.summary.largest.1 {
+            self.summary.largest = other.largest;
+        }
+    }
+
     fn file(&mut self, rel: &str, contents: &str) -> Result<()> {
         let path = self.root.join(rel);
         if let Some(parent) = path.parent() {
@@ -150,6 +167,31 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// Runs `work` on as many threads as there are cores, each over one
+/// contiguous part of `0..n`; the answers come back in the parts' order,
+/// so what is merged from them does not depend on the threads.
+fn on_every_core<T: Send>(
+    n: usize,
+    work: impl Fn(std::ops::Range<usize>) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per = n.div_ceil(threads).max(1);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..n.max(1))
+            .step_by(per)
+            .map(|start| scope.spawn(move || work(start..(start + per).min(n))))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// How much of the network the picture shows: (shown, whole) nodes and edges.
@@ -192,15 +234,30 @@ fn write_all(site: &read::Site, svg: &str, part: Part, out: &mut Writer) -> Resu
     out.file("claims.html", &ctx.claims())?;
     out.file("network.html", &ctx.network(svg, part))?;
 
-    // Document pages, gathering the contexts of mentions for the entities.
-    let mut kwic: Vec<Vec<(usize, usize, String, String)>> = vec![Vec::new(); site.entities.len()];
-    for d in 0..site.documents.len() {
-        let page = ctx.document(d, &mut |e, d, k, left, right| {
-            if kwic[e].len() < pages::KWIC_MAX {
-                kwic[e].push((d, k, left, right));
-            }
-        });
-        out.file(&names.doc("", d), &page)?;
+    // Document pages on every core, gathering the contexts of mentions
+    // for the entities; a block's contexts come back in document order.
+    let root = out.root.clone();
+    type Kwic = Vec<(usize, usize, String, String)>;
+    let blocks = on_every_core(site.documents.len(), |range| {
+        let mut w = Writer::new(root.clone());
+        let mut kwic: Vec<Kwic> = vec![Vec::new(); site.entities.len()];
+        for d in range {
+            let page = ctx.document(d, &mut |e, d, k, left, right| {
+                if kwic[e].len() < pages::KWIC_MAX {
+                    kwic[e].push((d, k, left, right));
+                }
+            });
+            w.file(&names.doc("", d), &page)?;
+        }
+        Ok((w.summary, kwic))
+    })?;
+    let mut kwic: Vec<Kwic> = vec![Vec::new(); site.entities.len()];
+    for (summary, block) in blocks {
+        out.add(summary);
+        for (all, some) in kwic.iter_mut().zip(block) {
+            let room = pages::KWIC_MAX - all.len();
+            all.extend(some.into_iter().take(room));
+        }
     }
 
     // Entities named in the same sentence.
@@ -234,9 +291,16 @@ fn write_all(site: &read::Site, svg: &str, part: Part, out: &mut Writer) -> Resu
                 .then(x.0.cmp(&y.0))
         });
     }
-    for e in 0..site.entities.len() {
-        let page = ctx.entity(e, &kwic[e], &named_with[e]);
-        out.file(&names.entity("", e), &page)?;
+    let blocks = on_every_core(site.entities.len(), |range| {
+        let mut w = Writer::new(root.clone());
+        for e in range {
+            let page = ctx.entity(e, &kwic[e], &named_with[e]);
+            w.file(&names.entity("", e), &page)?;
+        }
+        Ok(w.summary)
+    })?;
+    for summary in blocks {
+        out.add(summary);
     }
 
     // The search index.
@@ -247,8 +311,16 @@ fn write_all(site: &read::Site, svg: &str, part: Part, out: &mut Writer) -> Resu
             index.entity(e, a);
         }
     }
-    for (d, doc) in site.documents.iter().enumerate() {
-        index.document(d, &format!("{}\n{}", doc.title, doc.text));
+    let blocks = on_every_core(site.documents.len(), |range| {
+        let mut part = search::Index::default();
+        for d in range {
+            let doc = &site.documents[d];
+            part.document(d, &format!("{}\n{}", doc.title, doc.text));
+        }
+        Ok(part)
+    })?;
+    for part in blocks {
+        index.append(part);
     }
     let entity_rows: Vec<(String, String, String)> = site
         .entities
@@ -272,4 +344,30 @@ fn write_all(site: &read::Site, svg: &str, part: Part, out: &mut Writer) -> Resu
         out.file(&format!("search/{path}"), &contents)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_on_every_core_comes_back_in_the_parts_order() {
+        for n in [0, 1, 2, 3, 7, 1000] {
+            let parts = on_every_core(n, |range| Ok(range.collect::<Vec<_>>())).unwrap();
+            let all: Vec<usize> = parts.into_iter().flatten().collect();
+            assert_eq!(all, (0..n).collect::<Vec<_>>(), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn an_error_on_any_core_is_returned() {
+        let result = on_every_core(100, |range| {
+            if range.contains(&99) {
+                Err(Error::Query("the last part failed".into()))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(matches!(result, Err(Error::Query(m)) if m == "the last part failed"));
+    }
 }

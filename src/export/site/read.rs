@@ -156,8 +156,16 @@ impl Site {
 
         // Entities, in id order.
         let mut entity_by_iri: HashMap<String, usize> = HashMap::new();
-        let entities = reader.entities()?;
-        let keys = reader.documents(Order::Reading)?;
+        // The entities and the documents' keys are two scans of the store:
+        // made side by side.
+        let (entities, keys) = std::thread::scope(|scope| {
+            let keys = scope.spawn(|| reader.documents(Order::Reading));
+            let entities = reader.entities();
+            let keys = keys
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, crate::error::Error>((entities?, keys?))
+        })?;
         let mut network = network::Builder::new(&entities, &keys, config);
         for e in entities {
             entity_by_iri.insert(e.iri, site.entities.len());
@@ -187,14 +195,13 @@ impl Site {
         let mut doc_index: HashMap<String, usize> = HashMap::new();
         let mut doc_by_iri: HashMap<String, usize> = HashMap::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
-        let read = read_documents(&reader, &keys);
-        for (key, parts) in keys.iter().zip(read) {
-            let (r, found, shared_names, date_spans) = parts?;
+        read_documents(&reader, &keys, |key, parts| {
+            let (r, found, shared_names, date_spans) = parts;
             network.document(key, &r, &found);
             if doc_index.contains_key(&key.id) {
-                continue;
+                return Ok(());
             }
-            let Some(text) = r.text else { continue };
+            let Some(text) = r.text else { return Ok(()) };
             let d = site.documents.len();
             doc_index.insert(key.id.clone(), d);
             doc_by_iri.insert(key.iri.clone(), d);
@@ -272,7 +279,8 @@ impl Site {
                 shared,
                 dates,
             });
-        }
+            Ok(())
+        })?;
         for (d, parent) in parents {
             if let Some(&p) = doc_index.get(&parent) {
                 site.documents[d].parent = Some(p);
@@ -380,12 +388,14 @@ type Parts = (
     Vec<crate::read::DateSpan>,
 );
 
-/// Reads every document's graph, on as many threads as there are cores, a
-/// block of documents at a time; the answers come back in `keys`' order.
-fn read_documents<'k>(
-    reader: &'k Reader<'_>,
-    keys: &'k [crate::read::DocumentKey],
-) -> impl Iterator<Item = Result<Parts>> + 'k {
+/// Reads every document's graph on as many threads as there are cores,
+/// each a block of documents at a time and running ahead of `each`, which
+/// is given the documents in `keys`' order, one after the other.
+fn read_documents(
+    reader: &Reader<'_>,
+    keys: &[crate::read::DocumentKey],
+    mut each: impl FnMut(&crate::read::DocumentKey, Parts) -> Result<()>,
+) -> Result<()> {
     const BLOCK: usize = 256;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let one = |key: &crate::read::DocumentKey| -> Result<Parts> {
@@ -397,25 +407,106 @@ fn read_documents<'k>(
             graph.dates()?,
         ))
     };
-    keys.chunks(BLOCK * threads).flat_map(move |block| {
-        let per = block.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = block
-                .chunks(per)
-                .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| {
-                    w.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect::<Vec<_>>()
-        })
+    let blocks: Vec<&[crate::read::DocumentKey]> = keys.chunks(BLOCK).collect();
+    std::thread::scope(|scope| {
+        // Worker `t` reads blocks t, t + threads, …; each holds at most two
+        // blocks read ahead.
+        let inboxes: Vec<_> = (0..threads)
+            .map(|t| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Parts>>>(2);
+                let (blocks, one) = (&blocks, &one);
+                scope.spawn(move || {
+                    for block in blocks.iter().skip(t).step_by(threads) {
+                        // A closed inbox: `each` stopped at an error.
+                        if tx.send(block.iter().map(one).collect()).is_err() {
+                            return;
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for (b, block) in blocks.iter().enumerate() {
+            // A worker that panicked closed its inbox: the scope re-raises
+            // its panic.
+            let Ok(answers) = inboxes[b % threads].recv() else {
+                break;
+            };
+            for (key, parts) in block.iter().zip(answers) {
+                each(key, parts?)?;
+            }
+        }
+        Ok(())
     })
 }
 
 /// The entity types in the order pages list them.
 pub fn kinds() -> [EntityType; 5] {
     EntityType::ALL
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::DocumentKey;
+    use oxigraph::model::{GraphNameRef, Literal, NamedNode, QuadRef};
+
+    /// A store of `n` document graphs, each holding its title, and their keys.
+    fn store_of(n: usize) -> (Store, Vec<DocumentKey>) {
+        let store = Store::new().unwrap();
+        let keys: Vec<DocumentKey> = (0..n)
+            .map(|i| DocumentKey {
+                iri: format!("https://example.org/doc/{i:05}"),
+                id: format!("{i:05}"),
+                file: format!("{i:05}.txt"),
+                file_start: 0,
+                file_end: 1,
+            })
+            .collect();
+        for k in &keys {
+            let g = NamedNode::new_unchecked(k.iri.as_str());
+            let name = Literal::new_simple_literal(&k.id);
+            store
+                .insert(QuadRef::new(
+                    &g,
+                    crate::rdf::vocab::schema::NAME,
+                    &name,
+                    GraphNameRef::NamedNode(g.as_ref()),
+                ))
+                .unwrap();
+        }
+        (store, keys)
+    }
+
+    #[test]
+    fn documents_read_on_every_core_come_back_in_order() {
+        // More than one block per thread, and a last block cut short.
+        let (store, keys) = store_of(1300);
+        let reader = Reader::new(&store);
+        let mut seen = Vec::new();
+        read_documents(&reader, &keys, |key, (doc, ..)| {
+            assert_eq!(doc.title.as_deref(), Some(key.id.as_str()));
+            seen.push(key.id.clone());
+            Ok(())
+        })
+        .unwrap();
+        let ids: Vec<String> = keys.iter().map(|k| k.id.clone()).collect();
+        assert_eq!(seen, ids);
+    }
+
+    #[test]
+    fn an_error_stops_the_reading_and_is_returned() {
+        let (store, keys) = store_of(2000);
+        let reader = Reader::new(&store);
+        let mut seen = 0;
+        let result = read_documents(&reader, &keys, |_, _| {
+            seen += 1;
+            if seen == 300 {
+                return Err(crate::error::Error::Query("stop here".into()));
+            }
+            Ok(())
+        });
+        assert!(matches!(result, Err(crate::error::Error::Query(m)) if m == "stop here"));
+        assert_eq!(seen, 300);
+    }
 }

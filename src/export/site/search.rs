@@ -102,6 +102,23 @@ impl Index {
         }
     }
 
+    /// Adds the documents of another index, all after this one's (indexes
+    /// of consecutive parts of the documents, merged in order).
+    pub fn append(&mut self, other: Index) {
+        for (w, p) in other.words {
+            let mine = self.words.entry(w).or_default();
+            let room = POSTINGS - mine.documents.len();
+            mine.documents.extend(p.documents.into_iter().take(room));
+            mine.total += p.total;
+            mine.last = p.last.or(mine.last);
+            for e in p.entities {
+                if mine.entities.last() != Some(&e) {
+                    mine.entities.push(e);
+                }
+            }
+        }
+    }
+
     /// The script files: (path under `search/`, contents).
     pub fn files(
         mut self,
@@ -197,6 +214,36 @@ mod tests {
             script_json_string("</script>\"\n"),
             "\"\\u003c/script\\u003e\\\"\\u000a\""
         );
+    }
+
+    #[test]
+    fn an_index_made_in_parts_is_the_index_made_whole() {
+        let text = |d: usize| format!("Stalin wrote {} letters to Molotov{}", d % 7, d % 3);
+        let n = 2 * POSTINGS + 3;
+        let mut whole = Index::default();
+        whole.entity(0, "Joseph Stalin");
+        for d in 0..n {
+            whole.document(d, &text(d));
+        }
+        let mut merged = Index::default();
+        merged.entity(0, "Joseph Stalin");
+        for part in [0..5, 5..POSTINGS + 1, POSTINGS + 1..n] {
+            let mut index = Index::default();
+            for d in part {
+                index.document(d, &text(d));
+            }
+            merged.append(index);
+        }
+        let rows = vec![(
+            "e".to_string(),
+            "Joseph Stalin".to_string(),
+            "Person".to_string(),
+        )];
+        let docs: Vec<_> = (0..n)
+            .map(|d| (format!("d{d}"), text(d), String::new()))
+            .collect();
+        assert_eq!(merged.words["stalin"].total as usize, n);
+        assert_eq!(merged.files(&rows, &docs), whole.files(&rows, &docs));
     }
 
     #[test]
