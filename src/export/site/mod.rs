@@ -11,7 +11,8 @@
 //!
 //! Invariants: the site needs no server and no network (every style and
 //! script is in it, scripts load by `<script>`, which file:// allows); the
-//! same store gives byte-identical files (no clock, sorted maps); every
+//! same store gives byte-identical files (no clock, sorted maps, the parts
+//! made on every core merged in their order); every
 //! text from the store is escaped; the site is written aside and moved into
 //! place whole, and a directory that is neither empty nor an earlier site
 //! (marked by `.annalist-site`) is never replaced.
