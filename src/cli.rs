@@ -440,8 +440,8 @@ pub struct MentionsArgs {
     #[arg(long = "doc", value_name = "ID")]
     pub document: Option<String>,
 
-    /// Only mentions without a Wikidata link: of unlinked entities, and of
-    /// names several entities share.
+    /// Only mentions without a Wikidata link: of unlinked entities, of
+    /// names several entities share, and names no gazetteer lists.
     #[arg(long)]
     pub unlinked: bool,
 
@@ -475,6 +475,8 @@ pub enum HowArg {
     Context,
     /// Added or relinked by an override.
     Review,
+    /// A name no gazetteer lists, recognised and typed by a rule (no entity).
+    Unlisted,
     /// Inside the name of an event or work.
     Nested,
     /// A name several entities share, left unlinked.

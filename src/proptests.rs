@@ -322,6 +322,7 @@ proptest! {
                 date: None,
                 text: "Hello Molotov ünïcödé 😀.".into(),
                 mentions: Vec::new(),
+                unlisted: Vec::new(),
             }],
             entities: Vec::new(),
         };

@@ -4,14 +4,16 @@
 //! An [`AnnotatedFile`] holds, for each document the file holds, its span,
 //! its sentences, its mentions (each saying [`How`] it was found, and why
 //! when annalist derived it), the names it leaves shared between entities,
+//! the names no gazetteer lists that it recognised,
 //! its date expressions and the claims of `relations.csv` located in it.
 //!
 //! Invariant: every offset here is a byte offset into the file's text, on
 //! a character boundary; a document's mentions, dates and sentences lie in
 //! its own text (not in the documents embedded in it) and are in text
-//! order. The RDF stage turns them into code points.
+//! order; no unlisted name overlaps a mention or a shared name. The RDF stage turns them into code points.
 
 pub use crate::annotate::dates::DateMention;
+pub use crate::annotate::unlisted::Unlisted;
 use crate::input::corpus::Segment;
 use crate::input::relations::Claim;
 
@@ -37,10 +39,13 @@ pub enum How {
     Context,
     /// Added or relinked by a reviewer's override.
     Review,
+    /// A name no gazetteer lists, recognised and typed by a rule; it has
+    /// no entity (see [`crate::annotate::unlisted`]).
+    Unlisted,
 }
 
 impl How {
-    pub const ALL: [How; 8] = [
+    pub const ALL: [How; 9] = [
         How::Listed,
         How::Case,
         How::Surname,
@@ -49,6 +54,7 @@ impl How {
         How::Spelling,
         How::Context,
         How::Review,
+        How::Unlisted,
     ];
 
     /// The name on the command line and in tables.
@@ -62,6 +68,7 @@ impl How {
             How::Spelling => "spelling",
             How::Context => "context",
             How::Review => "review",
+            How::Unlisted => "unlisted",
         }
     }
 
@@ -76,6 +83,7 @@ impl How {
             How::Spelling => "spellingVariant",
             How::Context => "decidedByContext",
             How::Review => "reviewerOverride",
+            How::Unlisted => "unlistedName",
         }
     }
 
@@ -132,6 +140,8 @@ pub struct AnnotatedDocument<'a> {
     pub mentions: Vec<Mention>,
     /// The names several entities share here, left unlinked.
     pub shared: Vec<Ambiguous>,
+    /// The names no gazetteer lists, recognised and typed, with no entity.
+    pub unlisted: Vec<Unlisted>,
     /// Its date expressions, at their places in the file.
     pub dates: Vec<DateMention>,
     pub claims: Vec<LocatedClaim<'a>>,

@@ -5,7 +5,8 @@
 //! gazetteer's names ([`tagger`]) and gives each to the innermost document
 //! holding it and to the entity it stands for there, adds the names nested
 //! in an event's or a work's name, derives the variants a document defines
-//! or shortens ([`variants`]), applies the reviewers' overrides, splits
+//! or shortens ([`variants`]), recognises the names no gazetteer lists
+//! ([`unlisted`]), applies the reviewers' overrides, splits
 //! sentences ([`sentence`]), locates each claim's quote and finds date
 //! expressions ([`dates`]).
 //!
@@ -17,10 +18,11 @@ pub mod annotation;
 pub mod dates;
 pub mod sentence;
 pub mod tagger;
+pub mod unlisted;
 pub mod variants;
 
 pub use annotation::{
-    Ambiguous, AnnotatedDocument, AnnotatedFile, DateMention, How, LocatedClaim, Mention,
+    Ambiguous, AnnotatedDocument, AnnotatedFile, DateMention, How, LocatedClaim, Mention, Unlisted,
 };
 
 use crate::error::{InputError, Result};
@@ -146,6 +148,7 @@ pub fn annotate_file<'a>(
     }
     // Each document's own text: its segment less the documents it embeds.
     let own: Vec<Vec<(usize, usize)>> = segments.iter().map(|s| own_ranges(s, &segments)).collect();
+    let mut unlisted: Vec<Vec<Unlisted>> = vec![Vec::new(); segments.len()];
     for (k, seg) in segments.iter().enumerate() {
         let spec = &corpus.documents[seg.doc];
         let doc = variants::Document {
@@ -156,7 +159,20 @@ pub fn annotate_file<'a>(
         annotator
             .variants
             .derive(&doc, &mut found[k], &mut shared[k]);
-        apply_overrides(sources, text, seg, &mut found[k], &mut shared[k])?;
+        unlisted[k] = place_unlisted(
+            gazetteer,
+            unlisted::recognise(text, &own[k]),
+            &mut found[k],
+            &mut shared[k],
+        );
+        apply_overrides(
+            sources,
+            text,
+            seg,
+            &mut found[k],
+            &mut shared[k],
+            &mut unlisted[k],
+        )?;
     }
 
     let mut out = AnnotatedFile {
@@ -165,8 +181,11 @@ pub fn annotate_file<'a>(
         documents: Vec::with_capacity(segments.len()),
         far_claims: Vec::new(),
     };
-    for ((seg, ranges), (mentions, shared)) in
-        segments.iter().zip(&own).zip(found.into_iter().zip(shared))
+    for (((seg, ranges), (mentions, shared)), unlisted) in segments
+        .iter()
+        .zip(&own)
+        .zip(found.into_iter().zip(shared))
+        .zip(unlisted)
     {
         let spec = &corpus.documents[seg.doc];
         let sentences: Vec<(usize, usize)> = ranges
@@ -224,11 +243,56 @@ pub fn annotate_file<'a>(
             sentences,
             mentions,
             shared,
+            unlisted,
             dates: found_dates,
             claims,
         });
     }
     Ok(out)
+}
+
+/// Keeps the recognised names that the gazetteer's names leave room for.
+/// One that overlaps a mention or shared name without containing it is
+/// dropped. A person's name gives way to a gazetteer person inside it (a
+/// fuller form of a known name), and takes the place of other names inside
+/// it (the place `Coventry` in `Wm. Coventry`); an organisation's, place's or
+/// periodical's name keeps them, nested in it (`Leeds` in `Leeds
+/// Intelligencer`), since a recognised name is a guess and the gazetteer's
+/// names are not.
+fn place_unlisted(
+    gazetteer: &Gazetteer,
+    recognised: Vec<Unlisted>,
+    found: &mut Vec<Mention>,
+    shared: &mut Vec<Ambiguous>,
+) -> Vec<Unlisted> {
+    let mut kept = Vec::new();
+    let mut gone: Vec<(usize, usize)> = Vec::new();
+    for u in recognised {
+        let overlaps = |s: usize, e: usize| s < u.end && u.start < e;
+        let inside = |s: usize, e: usize| u.start <= s && e <= u.end && (s, e) != (u.start, u.end);
+        let blocked = |s: usize, e: usize| overlaps(s, e) && !inside(s, e);
+        let person = |m: &Mention| gazetteer.entities[m.entity].kind == EntityType::Person;
+        if found.iter().any(|m| blocked(m.start, m.end))
+            || shared.iter().any(|a| blocked(a.start, a.end))
+            || u.kind == EntityType::Person
+                && found.iter().any(|m| inside(m.start, m.end) && person(m))
+        {
+            continue;
+        }
+        if u.kind == EntityType::Person {
+            shared.retain(|a| !inside(a.start, a.end));
+            gone.push((u.start, u.end));
+        } else {
+            for m in found.iter_mut() {
+                if inside(m.start, m.end) && m.nested_in.is_none() {
+                    m.nested_in = Some((u.start, u.end));
+                }
+            }
+        }
+        kept.push(u);
+    }
+    found.retain(|m| !gone.iter().any(|&(s, e)| s <= m.start && m.end <= e));
+    kept
 }
 
 /// Applies the overrides of one document to what the tagger found in it.
@@ -238,6 +302,7 @@ fn apply_overrides(
     seg: &Segment,
     found: &mut Vec<Mention>,
     shared: &mut Vec<Ambiguous>,
+    unlisted: &mut Vec<Unlisted>,
 ) -> Result<()> {
     let doc_id = &sources.corpus.documents[seg.doc].id;
     let path = &sources.overrides.path;
@@ -259,6 +324,7 @@ fn apply_overrides(
         taken.push((s, e, o));
         let at = found.iter().position(|m| (m.start, m.end) == (s, e));
         let shared_at = shared.iter().position(|a| (a.start, a.end) == (s, e));
+        let unlisted_at = unlisted.iter().position(|u| (u.start, u.end) == (s, e));
         let missing = || -> crate::Error {
             InputError::new(
                 path,
@@ -276,22 +342,30 @@ fn apply_overrides(
             .into()
         };
         match o.action {
-            Action::Reject => match (at, shared_at) {
-                (Some(i), _) => {
+            Action::Reject => match (at, shared_at, unlisted_at) {
+                (Some(i), _, _) => {
                     found.remove(i);
                 }
-                (None, Some(i)) => {
+                (None, Some(i), _) => {
                     shared.remove(i);
                 }
-                (None, None) => return Err(missing()),
+                (None, None, Some(i)) => {
+                    unlisted.remove(i);
+                }
+                (None, None, None) => return Err(missing()),
             },
             Action::Relink | Action::Add => {
-                if o.action == Action::Relink && at.is_none() && shared_at.is_none() {
+                if o.action == Action::Relink
+                    && at.is_none()
+                    && shared_at.is_none()
+                    && unlisted_at.is_none()
+                {
                     return Err(missing());
                 }
-                // What the tagger found over this span gives way.
+                // What the tagger found or recognised over this span gives way.
                 found.retain(|m| m.end <= s || e <= m.start);
                 shared.retain(|a| a.end <= s || e <= a.start);
+                unlisted.retain(|u| u.end <= s || e <= u.start);
                 let entity = o.entity.expect("add and relink carry an entity");
                 let place = found.partition_point(|m| m.start < s);
                 found.insert(

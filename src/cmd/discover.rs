@@ -121,5 +121,27 @@ pub fn find(docs: &Annotated, gazetteer: &Gazetteer, min_count: usize) -> Vec<di
             text: &d.text,
         })
         .collect();
-    discover::candidates(&texts, &known, &covered, min_count)
+    let mut out = discover::candidates(&texts, &known, &covered, min_count);
+    // The names the build recognised, which no gazetteer lists.
+    let mut recognised = Vec::new();
+    for (i, d) in docs.documents.iter().enumerate() {
+        let bytes: Vec<usize> = d
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([d.text.len()])
+            .collect();
+        for u in &d.unlisted {
+            if let (Some(&start), Some(&end)) = (bytes.get(u.start), bytes.get(u.end)) {
+                recognised.push(discover::Recognised {
+                    text: i,
+                    start,
+                    end,
+                    kind: u.kind.name(),
+                });
+            }
+        }
+    }
+    discover::add_recognised(&mut out, &texts, &recognised);
+    out
 }

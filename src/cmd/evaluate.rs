@@ -41,15 +41,44 @@ pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<St
     let gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
     let exists = |id: &str| gazetteer.get(id).is_some();
     let gold = evaluate::read(&gold_path, &docs, exists)?;
-    let predicted = match &args.predicted {
-        Some(p) => evaluate::read(p, &docs, exists)?,
-        None => evaluate::predicted(&docs),
+    let classes = evaluate::gold_classes(&gold);
+    let (predicted, names) = match &args.predicted {
+        Some(p) => {
+            let spans = evaluate::read(p, &docs, exists)?;
+            let names = spans
+                .iter()
+                .filter(|s| classes.contains(&evaluate::hipe_class(s)))
+                .cloned()
+                .collect();
+            (spans, names)
+        }
+        None => (
+            evaluate::predicted(&docs),
+            evaluate::predicted_names(&docs, &classes),
+        ),
     };
     let report = evaluate::evaluate(&gold, &predicted);
-    let hipe = evaluate::hipe(&gold, &predicted);
+    // HIPE's measures read the names of the gold's classes as a HIPE
+    // scorer reads them written back: cut where the files' sentences meet.
+    let files = hipe_files(&ctx.build.corpus)?;
+    let cuts: HashMap<String, Vec<(usize, usize)>> = files
+        .iter()
+        .flat_map(|f| &f.documents)
+        .map(|d| (d.id.clone(), hipe::sentence_cuts(d)))
+        .collect();
+    let names = evaluate::cut_at_sentences(&names, &cuts);
+    let hipe = evaluate::hipe(&gold, &names);
     evaluate::write_report(&report, &hipe, &docs, out).map_err(Error::Output)?;
+    if args.predicted.is_none() {
+        let unlisted: usize = docs.documents.iter().map(|d| d.unlisted.len()).sum();
+        writeln!(
+            out,
+            "\nnames no gazetteer lists, recognised: {unlisted} (HIPE's measures count them, unlinked; the tables count linked mentions only)"
+        )
+        .map_err(Error::Output)?;
+    }
     if let Some(path) = &args.hipe_out {
-        write_hipe(&ctx.build.corpus, path, &predicted)?;
+        write_hipe(&files, &ctx.build.corpus, path, &names)?;
         if !ctx.quiet {
             eprintln!("wrote the predictions as HIPE TSV to {}", path.display());
         }
@@ -62,27 +91,37 @@ pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<St
     })
 }
 
-/// Writes `predicted` as HIPE TSV over the tokens of CORPUS/hipe/*.tsv.
-fn write_hipe(corpus: &Path, path: &Path, predicted: &[evaluate::Span]) -> Result<()> {
-    let dir = corpus.join("hipe");
-    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+/// The HIPE files a corpus was imported from (CORPUS/hipe/*.tsv, in name
+/// order), or none.
+fn hipe_files(corpus: &Path) -> Result<Vec<hipe::File>> {
+    let mut paths: Vec<std::path::PathBuf> = match std::fs::read_dir(corpus.join("hipe")) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
             .collect(),
         Err(_) => Vec::new(),
     };
+    paths.sort();
+    paths.iter().map(|f| hipe::read(f)).collect()
+}
+
+/// Writes `predicted` as HIPE TSV over the tokens of `files`, the corpus's
+/// HIPE files.
+fn write_hipe(
+    files: &[hipe::File],
+    corpus: &Path,
+    path: &Path,
+    predicted: &[evaluate::Span],
+) -> Result<()> {
     if files.is_empty() {
         return Err(Error::Usage {
-            message: format!("--hipe-out: {} holds no HIPE .tsv file", dir.display()),
+            message: format!(
+                "--hipe-out: {} holds no HIPE .tsv file",
+                corpus.join("hipe").display()
+            ),
             fix: "make the corpus with `annalist import hipe FILE.tsv… -o DIR`, which keeps the files there".into(),
         });
     }
-    files.sort();
-    let files = files
-        .iter()
-        .map(|f| hipe::read(f))
-        .collect::<Result<Vec<_>>>()?;
     let mut by_doc: HashMap<String, Vec<hipe::Prediction>> = HashMap::new();
     for p in predicted {
         by_doc
@@ -92,10 +131,11 @@ fn write_hipe(corpus: &Path, path: &Path, predicted: &[evaluate::Span]) -> Resul
                 start: p.start,
                 end: p.end,
                 class: evaluate::hipe_class(p),
-                link: p.link.clone().unwrap_or_else(|| "NIL".into()),
+                // A name no gazetteer lists claims no link: `_`.
+                link: p.link.clone().unwrap_or_else(|| "_".into()),
             });
     }
     annalist::output::write_file(path, |out| {
-        hipe::write_predictions(&files, &by_doc, out).map_err(Error::Output)
+        hipe::write_predictions(files, &by_doc, out).map_err(Error::Output)
     })
 }

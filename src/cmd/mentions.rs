@@ -34,6 +34,7 @@ fn wanted(filter: &[HowArg], how: Option<How>, nested: bool, shared: bool) -> bo
             HowArg::Spelling => how == Some(How::Spelling),
             HowArg::Context => how == Some(How::Context),
             HowArg::Review => how == Some(How::Review),
+            HowArg::Unlisted => how == Some(How::Unlisted),
         })
 }
 
@@ -107,6 +108,21 @@ pub fn run(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<()
                 String::new(),
                 "shared".to_string(),
                 s.reason.unwrap_or_default(),
+            ]);
+        }
+        for u in graph.unlisted()? {
+            // No entity, so no `--entity` asks for it; no link, so
+            // `--unlinked` keeps it.
+            if !wanted(&args.how, Some(How::Unlisted), false, false) || args.entity.is_some() {
+                continue;
+            }
+            places.push((u.start, u.end, here.len()));
+            here.push([
+                "unlisted".to_string(),
+                u.kind.name().to_string(),
+                String::new(),
+                How::Unlisted.name().to_string(),
+                u.reason.unwrap_or_default(),
             ]);
         }
         places.sort_by(|a, b| (a.0, a.1, &here[a.2]).cmp(&(b.0, b.1, &here[b.2])));

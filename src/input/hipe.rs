@@ -279,15 +279,41 @@ fn rebuild_text(d: &mut Document) {
     d.text = text;
 }
 
-/// The gold mentions of a document (its NE-COARSE-LIT and NEL-LIT columns).
+/// The gold mentions of a document (its NE-COARSE-LIT and NEL-LIT columns),
+/// read as HIPE's scorer reads them: a `B-` tag always opens a mention.
 pub fn mentions(d: &Document) -> Vec<Mention> {
+    read_mentions(d, false)
+}
+
+/// The gold names of a document, for a gazetteer: its mentions, except that
+/// a name the files' sentence splitter cut is whole again. The splitter ends
+/// a sentence after the full stop of "St." or "Mr." even inside a name, and
+/// the tags restart there (`St` `I-BUILDING`, `.` `I-BUILDING` with
+/// `EndOfSentence`, `Marys` `B-BUILDING`, all linked to one QID), so read
+/// as tagged a gazetteer would learn "St." and "Marys" as two places. A
+/// `B-` tag continues the open mention when the token before it is inside
+/// that mention, ends a sentence, and has the same class and link.
+pub fn names(d: &Document) -> Vec<Mention> {
+    read_mentions(d, true)
+}
+
+fn read_mentions(d: &Document, join_sentence_cuts: bool) -> Vec<Mention> {
     let chars: Vec<char> = d.text.chars().collect();
     let mut out: Vec<Mention> = Vec::new();
     let mut open = false;
+    let mut after_sentence = false;
     for t in &d.tokens {
         let tag = t.cell(1);
         let (iob, class) = tag.split_once('-').unwrap_or((tag, ""));
-        let continues = iob == "I" && open && out.last().is_some_and(|m| m.class == class);
+        let link = link_cell(t.cell(7));
+        let same = |m: &Mention| m.class == class;
+        let continues = (iob == "I" && open && out.last().is_some_and(same))
+            || (join_sentence_cuts
+                && iob == "B"
+                && open
+                && after_sentence
+                && out.last().is_some_and(|m| same(m) && m.link == link));
+        after_sentence = t.flag("EndOfSentence");
         if continues {
             if let Some(m) = out.last_mut() {
                 m.end = t.end;
@@ -298,7 +324,7 @@ pub fn mentions(d: &Document) -> Vec<Mention> {
                 end: t.end,
                 text: String::new(),
                 class: class.to_string(),
-                link: link_cell(t.cell(7)),
+                link,
             });
         }
         open = iob == "B" || iob == "I";
@@ -335,7 +361,7 @@ const STREET_WORDS: &str = "street st road rd lane square row terrace place cres
 const BUILDING_WORDS: &str = "church chapel cathedral abbey minster hall hotel inn \
     tavern arms infirmary hospital exchange theatre theater college school house \
     mill mills castle gaol prison workhouse market station office bank palace \
-    asylum museum library barracks bridge tower institution institute rooms \
+    asylum museum library barracks bridge tower institution institute room rooms \
     warehouse works factory dock docks club";
 
 /// The HIPE coarse class of a place's name: `STREET` or `BUILDING` when its
@@ -348,15 +374,29 @@ pub fn class_of(kind: &str, name: &str) -> &'static str {
         "Work" => return "PROD",
         _ => {}
     }
-    let last = name
+    // The head word: the last, or the one before `of` (`House of Commons`).
+    let lower = name.to_lowercase();
+    let last = lower
+        .split_once(" of ")
+        .map(|(before, _)| before)
+        .unwrap_or(&lower)
         .split(|c: char| !c.is_alphanumeric())
         .rfind(|w| !w.is_empty())
         .unwrap_or("")
-        .to_lowercase();
-    let has = |list: &str| list.split_whitespace().any(|w| w == last);
-    if name.split_whitespace().count() > 1 && has(STREET_WORDS) {
+        .to_string();
+    // A street word may be OCR'd by one letter (`Stamford-slreet`).
+    let has = |list: &str| {
+        list.split_whitespace()
+            .any(|w| w == last || (w.len() >= 6 && crate::text::names::near(w, &last)))
+    };
+    // `Albion-street` is two words as much as `Albion Street`.
+    let words = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .count();
+    if words > 1 && has(STREET_WORDS) {
         "STREET"
-    } else if name.split_whitespace().count() > 1 && has(BUILDING_WORDS) {
+    } else if words > 1 && has(BUILDING_WORDS) {
         "BUILDING"
     } else {
         "LOC"
@@ -501,8 +541,12 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
                     &m.class,
                 ])
                 .map_err(csv_err)?;
-                if options.gazetteer && options.gazetteer_from.is_empty() {
-                    names.add(&m, &name);
+            }
+            if options.gazetteer && options.gazetteer_from.is_empty() {
+                for m in self::names(d) {
+                    if entity_type(&m.class).is_some() {
+                        names.add(&m, &name);
+                    }
                 }
             }
         }
@@ -513,7 +557,7 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         for d in &input.documents {
-            for m in mentions(d) {
+            for m in self::names(d) {
                 if entity_type(&m.class).is_some() {
                     names.add(&m, &name);
                 }
@@ -573,6 +617,17 @@ struct Names {
 impl Names {
     fn add(&mut self, m: &Mention, source: &str) {
         let name = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A title or an abbreviation alone (`St.`, `Mr.`), left by a
+        // mention cut short, names no place.
+        let key = crate::text::names::name_key(&name);
+        if !key.contains(' ')
+            && (crate::text::names::is_title(&name)
+                || crate::text::names::ABBREVIATIONS
+                    .split_whitespace()
+                    .any(|a| a == key))
+        {
+            return;
+        }
         let link = if m.link.is_empty() {
             "NIL"
         } else {
@@ -704,6 +759,19 @@ fn qid_order(link: &str) -> (u8, u64) {
     }
 }
 
+/// Where a document's sentences meet, as (end of a sentence's last token,
+/// start of the next token), in code points. The tags of a HIPE file
+/// restart after each (see [`names`]), and [`write_predictions`] restarts
+/// them there too, so a scorer reading the file sees a prediction that runs
+/// across one as two mentions.
+pub fn sentence_cuts(d: &Document) -> Vec<(usize, usize)> {
+    d.tokens
+        .windows(2)
+        .filter(|w| w[0].flag("EndOfSentence"))
+        .map(|w| (w[0].end, w[1].start))
+        .collect()
+}
+
 /// A predicted mention for [`write_predictions`]: code points in its
 /// document, the HIPE class and the link (QID, or `NIL`).
 #[derive(Debug, Clone)]
@@ -717,8 +785,9 @@ pub struct Prediction {
 /// Writes `files` back as one HIPE TSV with the same tokens and comment
 /// lines, NE-COARSE-LIT and NEL-LIT set from `predictions` (by document id;
 /// a token is inside a prediction when their spans overlap) and every
-/// other annotation column `_`. Documents without predictions are written
-/// with every token `O`.
+/// other annotation column `_`. A prediction's tags restart with `B-` after
+/// a token that ends a sentence, as the gold's do. Documents without
+/// predictions are written with every token `O`.
 pub fn write_predictions(
     files: &[File],
     predictions: &HashMap<String, Vec<Prediction>>,
@@ -737,6 +806,7 @@ pub fn write_predictions(
                 .unwrap_or_default();
             preds.sort_by_key(|p| (p.start, p.end));
             let mut last: Option<usize> = None;
+            let mut after_sentence = false;
             for t in &d.tokens {
                 let hit = preds
                     .iter()
@@ -744,12 +814,17 @@ pub fn write_predictions(
                 let (tag, link) = match hit {
                     Some(i) => {
                         let p = preds[i];
-                        let iob = if last == Some(i) { "I" } else { "B" };
+                        let iob = if last == Some(i) && !after_sentence {
+                            "I"
+                        } else {
+                            "B"
+                        };
                         (format!("{iob}-{}", p.class), p.link.clone())
                     }
                     None => ("O".to_string(), "_".to_string()),
                 };
                 last = hit;
+                after_sentence = t.flag("EndOfSentence");
                 writeln!(
                     out,
                     "{}\t{tag}\t_\t_\t_\t_\t_\t{link}\t_\t{}",
@@ -854,5 +929,86 @@ mod tests {
         assert_eq!(class_of("Place", "Manchester"), "LOC");
         assert_eq!(class_of("Place", "Street"), "LOC");
         assert_eq!(class_of("Person", "Smith"), "PERS");
+        // The head word before `of`; hyphenated and OCR'd street words.
+        assert_eq!(class_of("Place", "House of Commons"), "BUILDING");
+        assert_eq!(class_of("Place", "Port of Weymouth"), "LOC");
+        assert_eq!(class_of("Place", "Albion-street"), "STREET");
+        assert_eq!(class_of("Place", "Stamford-slreet"), "STREET");
+    }
+
+    /// Rows of a name the sentence splitter cut: `St.` ends a sentence and
+    /// `Marys` opens the next with `B-`, the same class and link.
+    const CUT: [&str; 5] = [
+        "at\tO\t_\t_\t_\t_\t_\t_\t_\t_",
+        "St\tB-BUILDING\t_\t_\t_\t_\t_\tQ7\t_\tNoSpaceAfter",
+        ".\tI-BUILDING\t_\t_\t_\t_\t_\tQ7\t_\tEndOfSentence",
+        "Marys\tB-BUILDING\t_\t_\t_\t_\t_\tQ7\t_\tNoSpaceAfter",
+        ",\tO\t_\t_\t_\t_\t_\t_\t_\t_",
+    ];
+
+    #[test]
+    fn a_name_the_sentence_splitter_cut_is_whole_for_the_gazetteer_only() {
+        let d = doc(&CUT);
+        assert_eq!(d.text, "at St. Marys,\n");
+        // The scorer reads two mentions; the gazetteer learns one name.
+        let texts = |m: Vec<Mention>| m.into_iter().map(|m| m.text).collect::<Vec<_>>();
+        assert_eq!(texts(mentions(&d)), ["St.", "Marys"]);
+        assert_eq!(texts(names(&d)), ["St. Marys"]);
+        // Another link, or another class, is another name.
+        let mut other = CUT;
+        other[3] = "Marys\tB-BUILDING\t_\t_\t_\t_\t_\tQ8\t_\tNoSpaceAfter";
+        assert_eq!(texts(names(&doc(&other))), ["St.", "Marys"]);
+        assert_eq!(sentence_cuts(&d), [(6, 7)]);
+    }
+
+    #[test]
+    fn predictions_restart_after_a_sentence_as_the_gold_does() {
+        let d = doc(&CUT);
+        let file = File {
+            path: PathBuf::from("x.tsv"),
+            header: COLUMNS.join("\t"),
+            documents: vec![Document {
+                id: "d".into(),
+                ..d
+            }],
+        };
+        let mut predictions = HashMap::new();
+        predictions.insert(
+            "d".to_string(),
+            vec![Prediction {
+                start: 3,
+                end: 12,
+                class: "BUILDING".into(),
+                link: "Q7".into(),
+            }],
+        );
+        let mut out = Vec::new();
+        write_predictions(&[file], &predictions, &mut out).unwrap();
+        let tags: Vec<String> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split('\t').nth(1).unwrap().to_string())
+            .collect();
+        assert_eq!(tags, ["O", "B-BUILDING", "I-BUILDING", "B-BUILDING", "O"]);
+    }
+
+    #[test]
+    fn a_title_or_abbreviation_alone_is_no_name_of_the_gazetteer() {
+        let mut names = Names::default();
+        for text in ["St.", "Mr", "St. Marys"] {
+            names.add(
+                &Mention {
+                    start: 0,
+                    end: 0,
+                    text: text.into(),
+                    class: "LOC".into(),
+                    link: "NIL".into(),
+                },
+                "train",
+            );
+        }
+        let (csv, rows) = names.gazetteer().unwrap();
+        assert_eq!(rows, 1, "{}", String::from_utf8_lossy(&csv));
     }
 }

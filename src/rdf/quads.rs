@@ -341,6 +341,9 @@ pub fn annotated_quads(
             offsets.extend([a.start, a.end]);
             out.ambiguous.push((d.segment.doc, a.clone()));
         }
+        for u in &d.unlisted {
+            offsets.extend([u.start, u.end]);
+        }
         for c in &d.claims {
             offsets.extend([c.start, c.end]);
         }
@@ -456,6 +459,26 @@ pub fn annotated_quads(
                     Literal::new_simple_literal(reason),
                 );
             }
+        }
+        for u in &annotated_doc.unlisted {
+            // A name no gazetteer lists: its type and rule, no link.
+            let (b, e) = (cps.get(u.start) - fs, cps.get(u.end) - fs);
+            let span = iris.span(&spec.id, b, e);
+            g.add(span.clone(), nif::REFERENCE_CONTEXT, context.clone());
+            g.add(span.clone(), nif::BEGIN_INDEX, index(b));
+            g.add(span.clone(), nif::END_INDEX, index(e));
+            g.add(
+                span.clone(),
+                nif::ANCHOR_OF,
+                Literal::new_simple_literal(&text[u.start..u.end]),
+            );
+            g.add(span.clone(), itsrdf::TA_CLASS_REF, entity_class(u.kind));
+            g.add(span.clone(), ans::FOUND_BY, method(How::Unlisted));
+            g.add(
+                span,
+                skos::EDITORIAL_NOTE,
+                Literal::new_simple_literal(&u.reason),
+            );
         }
         for date in &annotated_doc.dates {
             let (s, e, value, inferred) = (date.start, date.end, date.value, date.year_inferred);

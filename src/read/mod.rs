@@ -130,6 +130,17 @@ pub struct Shared {
     pub reason: Option<String>,
 }
 
+/// A name no gazetteer lists, recognised and typed by a rule, with no link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unlisted {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub kind: EntityType,
+    /// The rule that recognised it, in words.
+    pub reason: Option<String>,
+}
+
 /// A date expression in a text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DateSpan {
@@ -822,6 +833,48 @@ impl DocGraph {
             });
         }
         out.sort_by(|a, b| (a.start, a.end, &a.candidates).cmp(&(b.start, b.end, &b.candidates)));
+        Ok(out)
+    }
+
+    /// The names no gazetteer lists (spans found by `ans:unlistedName`),
+    /// sorted by place.
+    pub fn unlisted(&self) -> Result<Vec<Unlisted>> {
+        let method = oxigraph::model::NamedNode::new_unchecked(format!(
+            "{}{}",
+            ans::NS,
+            How::Unlisted.concept()
+        ));
+        let mut out = Vec::new();
+        for subject in self.subjects(ans::FOUND_BY, Some(TermRef::NamedNode(method.as_ref()))) {
+            let s = subject.as_ref();
+            let (Some(start), Some(end)) = (
+                self.offset(s, nif::BEGIN_INDEX)?,
+                self.offset(s, nif::END_INDEX)?,
+            ) else {
+                return Err(Error::Query(format!(
+                    "reading the store: the unlisted name <{}> has no offsets",
+                    subject_text(s)
+                )));
+            };
+            let kind = match self.object(s, itsrdf::TA_CLASS_REF) {
+                Some(Term::NamedNode(n)) => kind_of(n.as_str()),
+                _ => None,
+            }
+            .ok_or_else(|| {
+                Error::Query(format!(
+                    "reading the store: the unlisted name <{}> has no entity type",
+                    subject_text(s)
+                ))
+            })?;
+            out.push(Unlisted {
+                start,
+                end,
+                text: self.text(s, nif::ANCHOR_OF).unwrap_or_default(),
+                kind,
+                reason: self.text(s, skos::EDITORIAL_NOTE),
+            });
+        }
+        out.sort_by_key(|u| (u.start, u.end));
         Ok(out)
     }
 

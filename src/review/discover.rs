@@ -238,6 +238,79 @@ pub fn candidates(
     out
 }
 
+/// A name the build recognised that no gazetteer lists (an unlisted
+/// mention): its text, by index into the texts, and byte offsets there.
+pub struct Recognised {
+    pub text: usize,
+    pub start: usize,
+    pub end: usize,
+    /// Its type: Person, Organisation, Place or Work.
+    pub kind: &'static str,
+}
+
+/// Adds the names the build recognised to `out`, so that every unlisted
+/// mention is a candidate a curator sees, whatever its count: a candidate
+/// of the same folded name (or alias) takes the build's type when it has
+/// none; any other name becomes a candidate of its own, typed, with its
+/// occurrences. `out` stays sorted by count (descending), then name.
+pub fn add_recognised(out: &mut Vec<Candidate>, texts: &[Text<'_>], recognised: &[Recognised]) {
+    // Per folded name, in order of first appearance: the key, the type,
+    // each spelling with its count, and the occurrences.
+    type Group = (String, &'static str, Vec<(String, usize)>, Vec<Occurrence>);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for r in recognised {
+        let Some(t) = texts.get(r.text) else { continue };
+        let Some(surface) = t.text.get(r.start..r.end).map(fold_ws) else {
+            continue;
+        };
+        let key = fold_key(&surface);
+        let g = *at.entry(key.clone()).or_insert_with(|| {
+            groups.push((key, r.kind, Vec::new(), Vec::new()));
+            groups.len() - 1
+        });
+        let (_, _, spellings, occurrences) = &mut groups[g];
+        match spellings.iter_mut().find(|(s, _)| *s == surface) {
+            Some((_, n)) => *n += 1,
+            None => spellings.push((surface, 1)),
+        }
+        occurrences.push(Occurrence {
+            doc: t.doc.to_string(),
+            start: r.start,
+            end: r.end,
+            context: context(t.text, r.start, r.end),
+        });
+    }
+    for (key, kind, spellings, occurrences) in groups {
+        let known = out
+            .iter_mut()
+            .find(|c| fold_key(&c.name) == key || c.aliases.iter().any(|a| fold_key(a) == key));
+        if let Some(c) = known {
+            c.kind = c.kind.or(Some(kind));
+            continue;
+        }
+        let name = spellings
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|(s, _)| s.clone())
+            .unwrap_or_default();
+        out.push(Candidate {
+            name,
+            kind: Some(kind),
+            count: occurrences.len(),
+            occurrences,
+            variant_of: None,
+            aliases: Vec::new(),
+        });
+    }
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+}
+
 /// Whether a single word is an adjective of a place name: `-ian`, `-ean`,
 /// `-an`, `-ese` or `-i` after a name seen capitalised in the texts or
 /// known (`Czechoslovakian`, `Bulgarian`, `Iraqi`), or a long word in

@@ -28,7 +28,7 @@
 use crate::error::{Position, Result};
 use crate::export::annotations::Annotated;
 use crate::text::table::Table;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// The types the evaluation scores.
@@ -273,6 +273,77 @@ pub fn predicted(docs: &Annotated) -> Vec<Span> {
     out
 }
 
+/// The classes a gold standard annotates.
+pub fn gold_classes(gold: &[Span]) -> HashSet<String> {
+    gold.iter().map(hipe_class).collect()
+}
+
+/// The store's names as a task of names and classes (HIPE's) sees them,
+/// each with its class: the outermost names of the task's `classes`, with
+/// their links or `NIL`. These are the person, organisation and place
+/// mentions that lie in no other name, and the names no gazetteer lists.
+/// A name nested in another is left out (HIPE keeps
+/// nested names apart), unless the name it lies in is of a class the task
+/// does not annotate: a dataset that tags places and not organisations
+/// tags `Leeds` in `Leeds Operative Conservative Society`. Names of other
+/// classes are outside the task, as they are for a system made for it. A
+/// name no gazetteer lists has no link: it claims neither a QID nor `NIL`.
+pub fn predicted_names(docs: &Annotated, classes: &HashSet<String>) -> Vec<Span> {
+    let mut out = Vec::new();
+    for d in &docs.documents {
+        let span = |start: usize, end: usize, text: &str, kind: &str| Span {
+            doc: d.id.clone(),
+            start,
+            end,
+            text: text.to_string(),
+            kind: kind.to_string(),
+            entity: None,
+            link: Some("NIL".into()),
+            class: None,
+        };
+        let mut here = Vec::new();
+        for m in &d.mentions {
+            let e = &docs.entities[m.entity];
+            if TYPES.contains(&e.kind.name()) {
+                here.push((
+                    m.nested_in,
+                    Span {
+                        entity: Some(e.id.clone()),
+                        link: Some(e.wikidata.clone().unwrap_or_else(|| "NIL".into())),
+                        ..span(m.start, m.end, &m.text, e.kind.name())
+                    },
+                ));
+            }
+        }
+        for u in &d.unlisted {
+            here.push((
+                None,
+                Span {
+                    link: None,
+                    ..span(u.start, u.end, &u.text, u.kind.name())
+                },
+            ));
+        }
+        let in_task = |s: &Span| classes.contains(&hipe_class(s));
+        let outer_in_task: HashSet<(usize, usize)> = here
+            .iter()
+            .filter(|(nested, s)| nested.is_none() && in_task(s))
+            .map(|(_, s)| (s.start, s.end))
+            .collect();
+        let mut kept: Vec<Span> = here
+            .into_iter()
+            .filter(|(nested, s)| in_task(s) && nested.is_none_or(|o| !outer_in_task.contains(&o)))
+            .map(|(_, s)| Span {
+                class: Some(hipe_class(&s)),
+                ..s
+            })
+            .collect();
+        kept.sort_by_key(|s| (s.start, s.end));
+        out.extend(kept);
+    }
+    out
+}
+
 /// Scores `predicted` against `gold`.
 pub fn evaluate(gold: &[Span], predicted: &[Span]) -> Report {
     let mut r = Report::default();
@@ -391,9 +462,46 @@ pub fn hipe_class(s: &Span) -> String {
         .unwrap_or_else(|| crate::input::hipe::class_of(&s.kind, &s.text).to_string())
 }
 
+/// `predicted` with each span that runs across a sentence cut of its
+/// document (`cuts`: by document, (end of a sentence, start of the next
+/// token), from [`crate::input::hipe::sentence_cuts`]) cut there into
+/// pieces, each keeping the whole span's class and link. This is how a
+/// HIPE scorer reads the predictions written back as HIPE TSV, whose tags
+/// restart at each sentence.
+pub fn cut_at_sentences(
+    predicted: &[Span],
+    cuts: &HashMap<String, Vec<(usize, usize)>>,
+) -> Vec<Span> {
+    let mut out = Vec::with_capacity(predicted.len());
+    for p in predicted {
+        let mut start = p.start;
+        let class = Some(hipe_class(p));
+        let chars: Vec<char> = p.text.chars().collect();
+        let piece = |from: usize, to: usize| Span {
+            start: from,
+            end: to,
+            text: chars
+                .get(from - p.start..to - p.start)
+                .map_or_else(String::new, |c| c.iter().collect()),
+            class: class.clone(),
+            ..p.clone()
+        };
+        for &(end, next) in cuts.get(&p.doc).map_or(&[][..], Vec::as_slice) {
+            if start < end && next < p.end && end <= next {
+                out.push(piece(start, end));
+                start = next;
+            }
+        }
+        out.push(piece(start, p.end));
+    }
+    out
+}
+
 /// Scores `predicted` against `gold` as the HIPE-2022 scorer does (see the
 /// module documentation). Fuzzy and linking matches pair each gold mention
-/// with at most one prediction, the first unused one in text order.
+/// with at most one prediction, the first unused one in text order. A
+/// prediction without a link (a name no gazetteer lists) makes no claim
+/// for linking: it is neither a match nor a false hit there.
 pub fn hipe(gold: &[Span], predicted: &[Span]) -> Hipe {
     let gold_class: Vec<String> = gold.iter().map(hipe_class).collect();
     let pred_class: Vec<String> = predicted.iter().map(hipe_class).collect();
@@ -402,8 +510,13 @@ pub fn hipe(gold: &[Span], predicted: &[Span]) -> Hipe {
         by_doc.entry(p.doc.as_str()).or_default().push(i);
     }
     let none = Vec::new();
-    let score = |same: &dyn Fn(usize, usize) -> bool, exact: bool| -> Counts {
-        let mut used = vec![false; predicted.len()];
+    let score = |same: &dyn Fn(usize, usize) -> bool,
+                 exact: bool,
+                 claims: &dyn Fn(usize) -> bool|
+     -> Counts {
+        // A prediction that makes no claim for this measure is neither
+        // matched nor a false hit.
+        let mut used: Vec<bool> = (0..predicted.len()).map(|p| !claims(p)).collect();
         let mut c = Counts::default();
         for (g, gs) in gold.iter().enumerate() {
             let hit = by_doc
@@ -432,15 +545,17 @@ pub fn hipe(gold: &[Span], predicted: &[Span]) -> Hipe {
         c.fp = used.iter().filter(|u| !**u).count();
         c
     };
+    let every = |_: usize| true;
     let same_class = |g: usize, p: usize| gold_class[g] == pred_class[p];
-    let strict = score(&same_class, true);
-    let fuzzy = score(&same_class, false);
+    let strict = score(&same_class, true, &every);
+    let fuzzy = score(&same_class, false, &every);
     let linking = gold.iter().all(|g| g.link.is_some()).then(|| {
         let same_link = |g: usize, p: usize| {
             let nil = "NIL".to_string();
             gold[g].link.as_ref().unwrap_or(&nil) == predicted[p].link.as_ref().unwrap_or(&nil)
         };
-        score(&same_link, false)
+        // A name no gazetteer lists claims no link, not even NIL.
+        score(&same_link, false, &|p: usize| predicted[p].link.is_some())
     });
     let mut classes: Vec<String> = gold_class.clone();
     classes.sort();
@@ -677,6 +792,93 @@ mod tests {
             })
         );
         assert_eq!(h.classes, ["BUILDING", "LOC", "STREET"]);
+    }
+
+    #[test]
+    fn a_span_across_a_sentence_cut_is_scored_in_pieces() {
+        let mut p = span("d", 3, 12, "Place", "");
+        p.text = "St. Marys".into();
+        let cuts = HashMap::from([("d".to_string(), vec![(6, 7)])]);
+        let pieces = cut_at_sentences(&[p], &cuts);
+        let got: Vec<(usize, usize, &str, Option<&str>)> = pieces
+            .iter()
+            .map(|s| (s.start, s.end, s.text.as_str(), s.class.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [(3, 6, "St.", Some("LOC")), (7, 12, "Marys", Some("LOC"))]
+        );
+        // Elsewhere, or in another document, nothing is cut.
+        let q = span("e", 3, 12, "Place", "");
+        let whole = cut_at_sentences(std::slice::from_ref(&q), &cuts);
+        assert_eq!(
+            whole.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(),
+            [(3, 12)]
+        );
+    }
+
+    #[test]
+    fn names_for_a_task_are_its_outermost_names_of_its_classes() {
+        use crate::export::annotations::{Document, Entity, Mention};
+        use crate::input::gazetteer::EntityType;
+        let entity = |id: &str, kind| Entity {
+            id: id.into(),
+            iri: format!("https://example.org/e/{id}"),
+            label: id.into(),
+            kind,
+            wikidata: None,
+        };
+        let mention = |start, end, entity, nested_in| Mention {
+            start,
+            end,
+            text: String::new(),
+            entity,
+            nested_in,
+        };
+        let unlisted = |start, end, kind| crate::read::Unlisted {
+            start,
+            end,
+            text: String::new(),
+            kind,
+            reason: None,
+        };
+        // "Leeds Operative Society … Leeds Intelligencer … Hall Street … Mr. Hirst"
+        let docs = Annotated {
+            entities: vec![entity("leeds", EntityType::Place)],
+            documents: vec![Document {
+                id: "d".into(),
+                iri: String::new(),
+                title: String::new(),
+                kind: String::new(),
+                date: None,
+                text: String::new(),
+                mentions: vec![
+                    mention(0, 5, 0, Some((0, 22))),
+                    mention(30, 35, 0, Some((30, 47))),
+                ],
+                unlisted: vec![
+                    unlisted(0, 22, EntityType::Organisation),
+                    unlisted(30, 47, EntityType::Place),
+                    unlisted(50, 61, EntityType::Place),
+                    unlisted(70, 75, EntityType::Person),
+                ],
+            }],
+        };
+        let classes: HashSet<String> = ["LOC", "STREET"].map(String::from).into();
+        let got: Vec<(usize, usize, Option<String>)> = predicted_names(&docs, &classes)
+            .into_iter()
+            .map(|s| (s.start, s.end, s.class))
+            .collect();
+        // The organisation is outside the task, so the place in it is the
+        // outermost name; the place's name holds its own; no person.
+        assert_eq!(
+            got,
+            [
+                (0, 5, Some("LOC".to_string())),
+                (30, 47, Some("LOC".to_string())),
+                (50, 61, Some("LOC".to_string())),
+            ]
+        );
     }
 
     #[test]

@@ -63,6 +63,20 @@ pub fn phonetic_key(name: &str) -> String {
         .join(" ")
 }
 
+/// Whether `a` and `b` differ by at most one letter (an OCR slip).
+pub fn near(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() == b.len() {
+        return a.iter().zip(&b).filter(|(x, y)| x != y).count() <= 1;
+    }
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let k = short.iter().zip(&long).take_while(|(x, y)| x == y).count();
+    short[k..] == long[k + 1..]
+}
+
 /// Whether a word, in any case, names nothing on its own: a common English
 /// word, a month or weekday, a nationality, or a personal title.
 pub fn is_common_word(word: &str) -> bool {

@@ -25,6 +25,7 @@ mod serve;
 mod setup;
 mod shard;
 mod site;
+mod unlisted;
 mod util;
 mod variants;
 mod wikidata;

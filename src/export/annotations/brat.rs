@@ -239,6 +239,7 @@ mod tests {
                         mention(t1, "Tel\nAviv", 2),
                         mention(t1, "O'Brien &\r\n Co", 3),
                     ],
+                    unlisted: Vec::new(),
                 },
                 Document {
                     id: "d2".into(),
@@ -252,6 +253,7 @@ mod tests {
                         mention(t2, "Stalin", 0),
                         mention(t2, "Das Kapital", 5),
                     ],
+                    unlisted: Vec::new(),
                 },
             ],
             entities: sample_entities(),
@@ -431,6 +433,7 @@ mod tests {
             end,
             text: String::new(),
             entity: 0,
+            nested_in: None,
         };
         assert_eq!(fragments(&chars, &m(0, 11)), [(0, 2), (7, 8), (9, 11)]);
         assert_eq!(fragments(&chars, &m(2, 6)), []);
@@ -446,12 +449,14 @@ mod tests {
             end: 4,
             text: "Суэц".into(),
             entity: 99,
+            nested_in: None,
         });
         a.documents[1].mentions.push(Mention {
             start: 50,
             end: 500,
             text: String::new(),
             entity: 0,
+            nested_in: None,
         });
         let dir = tempfile::tempdir().unwrap();
         write(&a, dir.path()).unwrap();

@@ -47,6 +47,8 @@ pub struct Mention {
     pub text: String,
     /// Index into [`Annotated::entities`].
     pub entity: usize,
+    /// The span (start, end) of the name it is nested in, if it is.
+    pub nested_in: Option<(usize, usize)>,
 }
 
 /// A document with its text and mentions, in order.
@@ -59,6 +61,8 @@ pub struct Document {
     pub date: Option<String>,
     pub text: String,
     pub mentions: Vec<Mention>,
+    /// The names no gazetteer lists, recognised and typed, with no entity.
+    pub unlisted: Vec<read::Unlisted>,
 }
 
 /// Every document and every entity that is mentioned.
@@ -103,6 +107,7 @@ impl Annotated {
                     end: m.end,
                     text: m.text,
                     entity: index,
+                    nested_in: m.nested_in,
                 });
             }
             out.documents.push(Document {
@@ -113,6 +118,7 @@ impl Annotated {
                 date: d.date.map(|d| d.to_string()),
                 text,
                 mentions,
+                unlisted: graph.unlisted()?,
             });
         }
         Ok(out)
@@ -161,6 +167,7 @@ pub(crate) mod fixtures {
             end: start + needle.chars().count(),
             text: needle.to_string(),
             entity,
+            nested_in: None,
         }
     }
 

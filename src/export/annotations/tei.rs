@@ -381,6 +381,7 @@ mod tests {
                         mention(t1, "Tel\nAviv", 2),
                         mention(t1, "O'Brien & Co", 3),
                     ],
+                    unlisted: Vec::new(),
                 },
                 Document {
                     id: "d2".into(),
@@ -394,6 +395,7 @@ mod tests {
                         overlap,
                         mention(t2, "Das Kapital", 5),
                     ],
+                    unlisted: Vec::new(),
                 },
             ],
             entities: sample_entities(),
@@ -820,6 +822,7 @@ mod tests {
                 date: None,
                 text: " \n\n ".into(),
                 mentions: Vec::new(),
+                unlisted: Vec::new(),
             }],
             entities: Vec::new(),
         };

@@ -274,6 +274,7 @@ mod tests {
                         mention(t1, "Tel\nAviv", 2),
                         mention(t1, "O'Brien & Co", 3),
                     ],
+                    unlisted: Vec::new(),
                 },
                 Document {
                     id: "d2".into(),
@@ -287,6 +288,7 @@ mod tests {
                         mention(t2, "Stalin", 0),
                         mention(t2, "Das Kapital", 5),
                     ],
+                    unlisted: Vec::new(),
                 },
             ],
             entities: sample_entities(),
@@ -419,12 +421,14 @@ mod tests {
             end: len + 3,
             text: "out".into(),
             entity: 0,
+            nested_in: None,
         });
         a.documents[1].mentions.push(Mention {
             start: 0,
             end: 2,
             text: "Су".into(),
             entity: 99,
+            nested_in: None,
         });
         let v = parse(&a);
         assert_eq!(v["total"], 7);

@@ -1,0 +1,133 @@
+//! Names nobody listed (tests/fixtures/unlisted): people after a title or
+//! initials, places, organisations and periodicals by their head words,
+//! hyphenated streets and towns, recognised as typed, unlinked, unreviewed
+//! mentions that `mentions` and `discover` list and overrides reject.
+
+use crate::util::*;
+
+/// `mentions --format tsv` rows as (mention, entity, type, wikidata, how, reason).
+fn mentions(w: &Workdir, extra: &[&str]) -> Vec<[String; 6]> {
+    let mut args = vec!["mentions", "--format", "tsv"];
+    args.extend_from_slice(extra);
+    let out = w.ok(&args);
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let cols = ["mention", "entity", "type", "wikidata", "how", "reason"].map(col);
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            cols.map(|c| f[c].to_string())
+        })
+        .collect()
+}
+
+fn built() -> Workdir {
+    let w = Workdir::fixture("unlisted");
+    w.ok(&["build"]);
+    w
+}
+
+#[test]
+fn unlisted_names_are_typed_unlinked_and_say_their_rule() {
+    let w = built();
+    let rows = mentions(&w, &["--how", "unlisted"]);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Music Hall", "Place"),
+            ("Albion-street", "Place"),
+            ("Josiah Pettigrew", "Person"),
+            ("T. B. Simpson", "Person"),
+            ("Ravensby Mechanics Institute", "Organisation"),
+            ("Wm. Coldharbour", "Person"),
+            ("Barrow-in-Furness", "Place"),
+            ("Ravensby Intelligencer", "Work"),
+        ]
+    );
+    for r in &rows {
+        assert_eq!(r[1], "unlisted", "{r:?}");
+        assert!(
+            r[3].is_empty(),
+            "an unlisted name has no Wikidata id: {r:?}"
+        );
+        assert_eq!(r[4], "unlisted");
+        assert!(!r[5].is_empty(), "each says its rule: {r:?}");
+    }
+    let reason = |name: &str| &rows.iter().find(|r| r[0] == name).unwrap()[5];
+    assert!(reason("Josiah Pettigrew").contains("title \"Mr.\""));
+    assert!(reason("Albion-street").contains("street"));
+}
+
+#[test]
+fn the_gazetteer_names_come_first() {
+    let w = built();
+    let rows = mentions(&w, &[]);
+    let of = |name: &str| -> Vec<(&str, &str)> {
+        rows.iter()
+            .filter(|r| r[0] == name)
+            .map(|r| (r[1].as_str(), r[4].as_str()))
+            .collect()
+    };
+    // A listed person is no unlisted name, even after a title.
+    assert_eq!(of("John Marlow"), [("john-marlow", "listed")]);
+    // A place inside an organisation's or a periodical's name stays,
+    // nested in it; a place inside a person's name is no place.
+    assert_eq!(
+        of("Ravensby"),
+        [
+            ("ravensby", "listed"),
+            ("ravensby", "listed nested"),
+            ("ravensby", "listed nested")
+        ]
+    );
+    assert!(of("Coldharbour").is_empty(), "{rows:#?}");
+}
+
+#[test]
+fn discover_lists_them_typed_and_overrides_reject_them() {
+    let w = built();
+    let out = w.ok(&["discover", "--format", "tsv", "--quiet"]);
+    let typed = |name: &str| -> String {
+        out.lines()
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .find(|f| f[0] == name)
+            .unwrap_or_else(|| panic!("no candidate {name:?} in {out}"))[1]
+            .to_string()
+    };
+    assert_eq!(typed("Albion-street"), "Place");
+    assert_eq!(typed("T. B. Simpson"), "Person");
+    assert_eq!(typed("Ravensby Intelligencer"), "Work");
+
+    w.write(
+        "overrides.csv",
+        "document,action,quote,occurrence,start,end,entity,note\n\
+         dinner-report,reject,Josiah Pettigrew,1,,,,a guest's misreading\n",
+    );
+    w.ok(&["build"]);
+    let rows = mentions(&w, &["--how", "unlisted"]);
+    assert!(rows.iter().all(|r| r[0] != "Josiah Pettigrew"), "{rows:#?}");
+    assert_eq!(rows.len(), 7);
+}
+
+#[test]
+fn in_rdf_an_unlisted_name_has_a_class_and_no_link() {
+    let w = built();
+    let rows = w.select(
+        "PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+         PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+         PREFIX ans: <https://w3id.org/annalist/ns#>
+         SELECT ?text ?class ?link WHERE {
+           ?s ans:foundBy ans:unlistedName ; nif:anchorOf ?text ; itsrdf:taClassRef ?class .
+           OPTIONAL { ?s itsrdf:taIdentRef ?link }
+         } ORDER BY ?text",
+    );
+    assert_eq!(rows.len(), 8, "{rows:?}");
+    let albion = rows.iter().find(|r| r[0] == "Albion-street").unwrap();
+    assert_eq!(albion[1], "http://schema.org/Place");
+    assert!(rows.iter().all(|r| r[2].is_empty()), "{rows:?}");
+}
