@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<St
         }
         None => (
             evaluate::predicted(&docs),
-            evaluate::predicted_names(&docs, &classes),
+            evaluate::predicted_names(&docs, &classes, &hipe::read_classes(&ctx.build.corpus)?),
         ),
     };
     let report = evaluate::evaluate(&gold, &predicted);

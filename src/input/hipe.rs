@@ -342,6 +342,32 @@ fn link_cell(cell: &str) -> String {
     }
 }
 
+/// The file of an imported corpus that gives each gazetteer entity the HIPE
+/// class its names have most often in the gold it was made from, so that a
+/// mention of it is predicted in that class (`Wimborne Minster` is a `LOC`,
+/// though a minster is a building).
+pub const CLASSES_FILE: &str = "hipe-classes.csv";
+
+/// The columns of [`CLASSES_FILE`].
+pub const CLASS_COLUMNS: [&str; 2] = ["entity", "class"];
+
+/// Reads a corpus's [`CLASSES_FILE`]: entity id → HIPE class. A missing
+/// file gives an empty map; a malformed one is an error with its place.
+pub fn read_classes(corpus: &Path) -> Result<HashMap<String, String>> {
+    let path = corpus.join(CLASSES_FILE);
+    if !path.is_file() {
+        return Ok(HashMap::new());
+    }
+    let table = crate::text::table::Table::read(&path)?;
+    let mut out = HashMap::new();
+    for row in table.rows(&CLASS_COLUMNS)? {
+        let (id, _) = row.cell(0);
+        let (class, _) = row.cell(1);
+        out.insert(id, class);
+    }
+    Ok(out)
+}
+
 /// annalist's type for a HIPE coarse class, or None for classes it does
 /// not import (`TIME`, …).
 pub fn entity_type(class: &str) -> Option<&'static str> {
@@ -428,7 +454,8 @@ pub struct ImportOptions {
 /// a document under `texts/`, `documents.csv` with each document's date and
 /// its comment lines, `manifest.toml`, `gold.csv` (with `wikidata` and
 /// `class` columns), a copy of the HIPE files under `hipe/` for
-/// `evaluate --hipe-out`, and `gazetteer.csv` (empty unless asked for).
+/// `evaluate --hipe-out`, `gazetteer.csv` (empty unless asked for) and
+/// [`CLASSES_FILE`], the class of each of its entities.
 pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<Imported> {
     let read_all =
         |paths: &[PathBuf]| -> Result<Vec<File>> { paths.iter().map(|p| read(p)).collect() };
@@ -569,9 +596,15 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
     };
     write("documents.csv", &into_bytes(sheet)?)?;
     write("gold.csv", &into_bytes(gold)?)?;
-    let (gazetteer, entities) = names.gazetteer()?;
+    let (gazetteer, entities, classes) = names.gazetteer()?;
     summary.entities = entities;
     write("gazetteer.csv", &gazetteer)?;
+    let mut class_table = csv::Writer::from_writer(Vec::new());
+    class_table.write_record(CLASS_COLUMNS).map_err(csv_err)?;
+    for (id, class) in &classes {
+        class_table.write_record([id, class]).map_err(csv_err)?;
+    }
+    write(CLASSES_FILE, &into_bytes(class_table)?)?;
     let sources: Vec<String> = inputs
         .iter()
         .map(|f| f.path.display().to_string())
@@ -611,6 +644,8 @@ fn toml_string(s: &str) -> String {
 struct Names {
     /// name → link (QID or NIL) → count
     by_name: BTreeMap<String, BTreeMap<String, usize>>,
+    /// name → HIPE class → count
+    classes: BTreeMap<String, BTreeMap<String, usize>>,
     sources: BTreeMap<String, ()>,
 }
 
@@ -634,6 +669,12 @@ impl Names {
             m.link.as_str()
         };
         *self
+            .classes
+            .entry(name.clone())
+            .or_default()
+            .entry(m.class.clone())
+            .or_default() += 1;
+        *self
             .by_name
             .entry(name)
             .or_default()
@@ -648,9 +689,11 @@ impl Names {
     /// that the gold only ever marks NIL. Spellings the tagger takes for one
     /// name (the same once folded and upper-cased, as "Bury Street" and
     /// "BURY STREET") are decided together and go to one entity, so that no
-    /// name of the gazetteer is shared. Returns the bytes and the number of
-    /// rows.
-    fn gazetteer(&self) -> Result<(Vec<u8>, usize)> {
+    /// name of the gazetteer is shared. Each entity takes the type of the
+    /// HIPE class the gold gives its names most often (ties to the first
+    /// by name). Returns the bytes, the number of rows and each entity's
+    /// class, by id.
+    fn gazetteer(&self) -> Result<(Vec<u8>, usize, Vec<(String, String)>)> {
         // folded key → (link → count, spelling → count)
         type Group = (BTreeMap<String, usize>, BTreeMap<String, usize>);
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
@@ -694,7 +737,19 @@ impl Names {
             .map_err(err)?;
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut rows = 0;
+        let mut classes = Vec::new();
         for (key, names) in &entities {
+            let mut class_counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for name in names.keys() {
+                for (c, n) in self.classes.get(name).into_iter().flatten() {
+                    *class_counts.entry(c.as_str()).or_default() += n;
+                }
+            }
+            let class = class_counts
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map_or("LOC", |(c, _)| *c);
+            let kind = entity_type(class).unwrap_or("Place");
             let mut by_count: Vec<(&String, &usize)> = names.iter().collect();
             by_count.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
             // The label is the commonest name with two letters or digits;
@@ -732,9 +787,10 @@ impl Names {
                     format!("from {source} ({mentions} mentions)"),
                 ),
             };
+            classes.push((id.clone(), class.to_string()));
             w.write_record([
                 id.as_str(),
-                "Place",
+                kind,
                 &label,
                 &aliases.join("|"),
                 &wikidata,
@@ -747,7 +803,7 @@ impl Names {
         let bytes = w
             .into_inner()
             .map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
-        Ok((bytes, rows))
+        Ok((bytes, rows, classes))
     }
 }
 
@@ -903,7 +959,7 @@ mod tests {
         ] {
             names.add(&m(text, link), "dev");
         }
-        let (csv, rows) = names.gazetteer().unwrap();
+        let (csv, rows, _) = names.gazetteer().unwrap();
         let csv = String::from_utf8(csv).unwrap();
         assert_eq!(rows, 2, "{csv}");
         let lines: Vec<&str> = csv.lines().skip(1).collect();
@@ -994,6 +1050,39 @@ mod tests {
     }
 
     #[test]
+    fn an_entity_takes_the_class_its_names_have_most_often() {
+        let mut names = Names::default();
+        for (text, class, link) in [
+            ("Wimborne Minster", "LOC", "Q9"),
+            ("WIMBORNE MINSTER", "LOC", "Q9"),
+            ("Wimborne Minster", "BUILDING", "Q9"),
+            ("Jos. Fielden", "PERS", "NIL"),
+        ] {
+            names.add(
+                &Mention {
+                    start: 0,
+                    end: 0,
+                    text: text.into(),
+                    class: class.into(),
+                    link: link.into(),
+                },
+                "train",
+            );
+        }
+        let (csv, _, classes) = names.gazetteer().unwrap();
+        assert_eq!(
+            classes,
+            [
+                ("nil-jos-fielden".to_string(), "PERS".to_string()),
+                ("q9".to_string(), "LOC".to_string())
+            ]
+        );
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.contains("nil-jos-fielden,Person,"), "{csv}");
+        assert!(csv.contains("q9,Place,"), "{csv}");
+    }
+
+    #[test]
     fn a_title_or_abbreviation_alone_is_no_name_of_the_gazetteer() {
         let mut names = Names::default();
         for text in ["St.", "Mr", "St. Marys"] {
@@ -1008,7 +1097,7 @@ mod tests {
                 "train",
             );
         }
-        let (csv, rows) = names.gazetteer().unwrap();
+        let (csv, rows, _) = names.gazetteer().unwrap();
         assert_eq!(rows, 1, "{}", String::from_utf8_lossy(&csv));
     }
 }

@@ -288,7 +288,16 @@ pub fn gold_classes(gold: &[Span]) -> HashSet<String> {
 /// tags `Leeds` in `Leeds Operative Conservative Society`. Names of other
 /// classes are outside the task, as they are for a system made for it. A
 /// name no gazetteer lists has no link: it claims neither a QID nor `NIL`.
-pub fn predicted_names(docs: &Annotated, classes: &HashSet<String>) -> Vec<Span> {
+///
+/// `entity_classes` gives the class of a gazetteer entity by id (as
+/// `annalist import hipe` writes them from its gold); a mention of another
+/// entity, and a name no gazetteer lists, takes its class from its type and
+/// name ([`crate::input::hipe::class_of`]).
+pub fn predicted_names(
+    docs: &Annotated,
+    classes: &HashSet<String>,
+    entity_classes: &HashMap<String, String>,
+) -> Vec<Span> {
     let mut out = Vec::new();
     for d in &docs.documents {
         let span = |start: usize, end: usize, text: &str, kind: &str| Span {
@@ -310,6 +319,7 @@ pub fn predicted_names(docs: &Annotated, classes: &HashSet<String>) -> Vec<Span>
                     Span {
                         entity: Some(e.id.clone()),
                         link: Some(e.wikidata.clone().unwrap_or_else(|| "NIL".into())),
+                        class: entity_classes.get(&e.id).cloned(),
                         ..span(m.start, m.end, &m.text, e.kind.name())
                     },
                 ));
@@ -865,10 +875,11 @@ mod tests {
             }],
         };
         let classes: HashSet<String> = ["LOC", "STREET"].map(String::from).into();
-        let got: Vec<(usize, usize, Option<String>)> = predicted_names(&docs, &classes)
-            .into_iter()
-            .map(|s| (s.start, s.end, s.class))
-            .collect();
+        let got: Vec<(usize, usize, Option<String>)> =
+            predicted_names(&docs, &classes, &HashMap::new())
+                .into_iter()
+                .map(|s| (s.start, s.end, s.class))
+                .collect();
         // The organisation is outside the task, so the place in it is the
         // outermost name; the place's name holds its own; no person.
         assert_eq!(
