@@ -596,7 +596,11 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
     };
     write("documents.csv", &into_bytes(sheet)?)?;
     write("gold.csv", &into_bytes(gold)?)?;
-    let (gazetteer, entities, classes) = names.gazetteer()?;
+    let Made {
+        bytes: gazetteer,
+        rows: entities,
+        classes,
+    } = names.gazetteer()?;
     summary.entities = entities;
     write("gazetteer.csv", &gazetteer)?;
     let mut class_table = csv::Writer::from_writer(Vec::new());
@@ -691,9 +695,8 @@ impl Names {
     /// "BURY STREET") are decided together and go to one entity, so that no
     /// name of the gazetteer is shared. Each entity takes the type of the
     /// HIPE class the gold gives its names most often (ties to the first
-    /// by name). Returns the bytes, the number of rows and each entity's
-    /// class, by id.
-    fn gazetteer(&self) -> Result<(Vec<u8>, usize, Vec<(String, String)>)> {
+    /// by name).
+    fn gazetteer(&self) -> Result<Made> {
         // folded key → (link → count, spelling → count)
         type Group = (BTreeMap<String, usize>, BTreeMap<String, usize>);
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
@@ -803,8 +806,21 @@ impl Names {
         let bytes = w
             .into_inner()
             .map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
-        Ok((bytes, rows, classes))
+        Ok(Made {
+            bytes,
+            rows,
+            classes,
+        })
     }
+}
+
+/// A gazetteer made from gold names.
+struct Made {
+    /// The CSV.
+    bytes: Vec<u8>,
+    rows: usize,
+    /// Each entity's HIPE class, by id, in the rows' order.
+    classes: Vec<(String, String)>,
 }
 
 /// QIDs by number, so that ties break the same way every time.
@@ -959,7 +975,9 @@ mod tests {
         ] {
             names.add(&m(text, link), "dev");
         }
-        let (csv, rows, _) = names.gazetteer().unwrap();
+        let Made {
+            bytes: csv, rows, ..
+        } = names.gazetteer().unwrap();
         let csv = String::from_utf8(csv).unwrap();
         assert_eq!(rows, 2, "{csv}");
         let lines: Vec<&str> = csv.lines().skip(1).collect();
@@ -1069,7 +1087,11 @@ mod tests {
                 "train",
             );
         }
-        let (csv, _, classes) = names.gazetteer().unwrap();
+        let Made {
+            bytes: csv,
+            classes,
+            ..
+        } = names.gazetteer().unwrap();
         assert_eq!(
             classes,
             [
@@ -1097,7 +1119,9 @@ mod tests {
                 "train",
             );
         }
-        let (csv, rows, _) = names.gazetteer().unwrap();
+        let Made {
+            bytes: csv, rows, ..
+        } = names.gazetteer().unwrap();
         assert_eq!(rows, 1, "{}", String::from_utf8_lossy(&csv));
     }
 }
