@@ -6,7 +6,7 @@
 //! holding it and to the entity it stands for there, adds the names nested
 //! in an event's or a work's name, derives the variants a document defines
 //! or shortens ([`variants`]), recognises the names no gazetteer lists
-//! ([`unlisted`]), applies the reviewers' overrides, splits
+//! ([`unlisted`], unless the manifest turns it off), applies the reviewers' overrides, splits
 //! sentences ([`sentence`]), locates each claim's quote and finds date
 //! expressions ([`dates`]).
 //!
@@ -159,12 +159,14 @@ pub fn annotate_file<'a>(
         annotator
             .variants
             .derive(&doc, &mut found[k], &mut shared[k]);
-        unlisted[k] = place_unlisted(
-            gazetteer,
-            unlisted::recognise(text, &own[k]),
-            &mut found[k],
-            &mut shared[k],
-        );
+        if corpus.unlisted_names {
+            unlisted[k] = place_unlisted(
+                gazetteer,
+                unlisted::recognise(text, &own[k]),
+                &mut found[k],
+                &mut shared[k],
+            );
+        }
         apply_overrides(
             sources,
             text,

@@ -103,6 +103,8 @@ struct RawCorpus {
     overrides: Option<Spanned<String>>,
     #[serde(default)]
     documents: Option<Spanned<String>>,
+    #[serde(default)]
+    unlisted_names: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -308,6 +310,9 @@ pub struct Corpus {
     pub overrides_path: Option<PathBuf>,
     /// The document sheet (`documents.csv`), if the corpus has one.
     pub documents_path: Option<PathBuf>,
+    /// Whether the build recognises names no gazetteer lists
+    /// (`unlisted_names`, true unless the manifest says false).
+    pub unlisted_names: bool,
     /// Text files (`.txt`) under the corpus directory that nothing
     /// describes, relative to it with `/` separators, in path order; hidden
     /// files and directories (the store) are not looked at.
@@ -734,6 +739,7 @@ impl Corpus {
             dir: dir.to_path_buf(),
             title: raw.corpus.title,
             description: raw.corpus.description,
+            unlisted_names: raw.corpus.unlisted_names.unwrap_or(true),
             base_iri: base.clone(),
             gazetteer_path,
             relations_path,

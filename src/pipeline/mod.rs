@@ -224,7 +224,12 @@ fn inputs_hash(corpus: &Corpus) -> Result<String> {
     put(crate::rdf::vocab::ONTOLOGY_TTL.as_bytes());
     put(format!(
         "{:?}",
-        (&corpus.title, &corpus.description, &corpus.base_iri)
+        (
+            &corpus.title,
+            &corpus.description,
+            &corpus.base_iri,
+            corpus.unlisted_names
+        )
     )
     .as_bytes());
     let paths = [

@@ -131,3 +131,23 @@ fn in_rdf_an_unlisted_name_has_a_class_and_no_link() {
     assert_eq!(albion[1], "http://schema.org/Place");
     assert!(rows.iter().all(|r| r[2].is_empty()), "{rows:?}");
 }
+
+#[test]
+fn a_manifest_can_turn_the_recogniser_off() {
+    let w = built();
+    assert_eq!(mentions(&w, &["--how", "unlisted"]).len(), 8);
+    w.edit(
+        "manifest.toml",
+        "gazetteer = \"gazetteer.csv\"",
+        "gazetteer = \"gazetteer.csv\"\nunlisted_names = false",
+    );
+    w.ok(&["build"]);
+    assert!(mentions(&w, &["--how", "unlisted"]).is_empty());
+    // The gazetteer's names are as they were: the place in a person's name
+    // is found again, the places in the periodical's name are not nested.
+    let rows = mentions(&w, &[]);
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "Coldharbour" && r[1] == "coldharbour"));
+    assert!(rows.iter().all(|r| r[4] == "listed"), "{rows:#?}");
+}
