@@ -45,11 +45,7 @@ pub fn run(ctx: &Context, args: &EvaluateArgs, out: &mut dyn Write) -> Result<St
     let (predicted, names) = match &args.predicted {
         Some(p) => {
             let spans = evaluate::read(p, &docs, exists)?;
-            let names = spans
-                .iter()
-                .filter(|s| classes.contains(&evaluate::hipe_class(s)))
-                .cloned()
-                .collect();
+            let names = evaluate::of_classes(&spans, &classes);
             (spans, names)
         }
         None => (

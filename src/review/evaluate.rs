@@ -278,6 +278,15 @@ pub fn gold_classes(gold: &[Span]) -> HashSet<String> {
     gold.iter().map(hipe_class).collect()
 }
 
+/// The spans of `classes` (a prediction file's, for HIPE's measures).
+pub fn of_classes(spans: &[Span], classes: &HashSet<String>) -> Vec<Span> {
+    spans
+        .iter()
+        .filter(|s| classes.contains(&hipe_class(s)))
+        .cloned()
+        .collect()
+}
+
 /// The store's names as a task of names and classes (HIPE's) sees them,
 /// each with its class: the outermost names of the task's `classes`, with
 /// their links or `NIL`. These are the person, organisation and place
