@@ -52,18 +52,6 @@ pub enum Rule {
     Compound,
 }
 
-impl Rule {
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::Title => "title",
-            Rule::Initials => "initials",
-            Rule::HeadWord => "head word",
-            Rule::PlaceList => "place list",
-            Rule::Compound => "compound",
-        }
-    }
-}
-
 /// A name no gazetteer lists, recognised in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unlisted {

@@ -94,35 +94,10 @@ pub fn find(docs: &Annotated, gazetteer: &Gazetteer, min_count: usize) -> Vec<di
             });
         }
     }
-    // What the tagger found is no candidate: its spans, in bytes.
-    let covered: Vec<(&str, Vec<(usize, usize)>)> = docs
-        .documents
-        .iter()
-        .map(|d| {
-            let bytes: Vec<usize> = d
-                .text
-                .char_indices()
-                .map(|(b, _)| b)
-                .chain([d.text.len()])
-                .collect();
-            let spans = d
-                .mentions
-                .iter()
-                .filter_map(|m| Some((*bytes.get(m.start)?, *bytes.get(m.end)?)))
-                .collect();
-            (d.id.as_str(), spans)
-        })
-        .collect();
-    let texts: Vec<Text<'_>> = docs
-        .documents
-        .iter()
-        .map(|d| Text {
-            doc: &d.id,
-            text: &d.text,
-        })
-        .collect();
-    let mut out = discover::candidates(&texts, &known, &covered, min_count);
-    // The names the build recognised, which no gazetteer lists.
+    // What the tagger found is no candidate: its spans, in bytes. The
+    // names the build recognised, which no gazetteer lists, are added to
+    // the candidates after.
+    let mut covered: Vec<(&str, Vec<(usize, usize)>)> = Vec::new();
     let mut recognised = Vec::new();
     for (i, d) in docs.documents.iter().enumerate() {
         let bytes: Vec<usize> = d
@@ -131,8 +106,15 @@ pub fn find(docs: &Annotated, gazetteer: &Gazetteer, min_count: usize) -> Vec<di
             .map(|(b, _)| b)
             .chain([d.text.len()])
             .collect();
+        let in_bytes = |start: usize, end: usize| Some((*bytes.get(start)?, *bytes.get(end)?));
+        let spans = d
+            .mentions
+            .iter()
+            .filter_map(|m| in_bytes(m.start, m.end))
+            .collect();
+        covered.push((d.id.as_str(), spans));
         for u in &d.unlisted {
-            if let (Some(&start), Some(&end)) = (bytes.get(u.start), bytes.get(u.end)) {
+            if let Some((start, end)) = in_bytes(u.start, u.end) {
                 recognised.push(discover::Recognised {
                     text: i,
                     start,
@@ -142,6 +124,15 @@ pub fn find(docs: &Annotated, gazetteer: &Gazetteer, min_count: usize) -> Vec<di
             }
         }
     }
+    let texts: Vec<Text<'_>> = docs
+        .documents
+        .iter()
+        .map(|d| Text {
+            doc: &d.id,
+            text: &d.text,
+        })
+        .collect();
+    let mut out = discover::candidates(&texts, &known, &covered, min_count);
     discover::add_recognised(&mut out, &texts, &recognised);
     out
 }

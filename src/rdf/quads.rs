@@ -117,6 +117,19 @@ impl Sink<'_> {
             self.add(s.clone(), p, Literal::new_simple_literal(o));
         }
     }
+
+    /// A span of a document's text as NIF says it: its context, its
+    /// offsets `b..e` (code points in the document) and the text there.
+    fn phrase(&mut self, span: &NamedNode, context: &NamedNode, b: usize, e: usize, anchor: &str) {
+        self.add(span.clone(), nif::REFERENCE_CONTEXT, context.clone());
+        self.add(span.clone(), nif::BEGIN_INDEX, index(b));
+        self.add(span.clone(), nif::END_INDEX, index(e));
+        self.add(
+            span.clone(),
+            nif::ANCHOR_OF,
+            Literal::new_simple_literal(anchor),
+        );
+    }
 }
 
 /// An offset or index: NIF asks for values castable to xsd:nonNegativeInteger;
@@ -396,14 +409,7 @@ pub fn annotated_quads(
             let (b, e) = (cps.get(start) - fs, cps.get(end) - fs);
             let m = iris.span(&spec.id, b, e);
             let e_node = iris.entity(&gazetteer.entities[entity].id);
-            g.add(m.clone(), nif::REFERENCE_CONTEXT, context.clone());
-            g.add(m.clone(), nif::BEGIN_INDEX, index(b));
-            g.add(m.clone(), nif::END_INDEX, index(e));
-            g.add(
-                m.clone(),
-                nif::ANCHOR_OF,
-                Literal::new_simple_literal(&text[start..end]),
-            );
+            g.phrase(&m, &context, b, e, &text[start..end]);
             g.add(m.clone(), itsrdf::TA_IDENT_REF, e_node);
             g.add(m.clone(), ans::FOUND_BY, method(mention.how));
             if let Some(reason) = &mention.reason {
@@ -437,14 +443,7 @@ pub fn annotated_quads(
             // A name several entities share here: its candidates, no link.
             let (b, e) = (cps.get(a.start) - fs, cps.get(a.end) - fs);
             let span = iris.span(&spec.id, b, e);
-            g.add(span.clone(), nif::REFERENCE_CONTEXT, context.clone());
-            g.add(span.clone(), nif::BEGIN_INDEX, index(b));
-            g.add(span.clone(), nif::END_INDEX, index(e));
-            g.add(
-                span.clone(),
-                nif::ANCHOR_OF,
-                Literal::new_simple_literal(&text[a.start..a.end]),
-            );
+            g.phrase(&span, &context, b, e, &text[a.start..a.end]);
             for &c in &a.entities {
                 g.add(
                     span.clone(),
@@ -464,14 +463,7 @@ pub fn annotated_quads(
             // A name no gazetteer lists: its type and rule, no link.
             let (b, e) = (cps.get(u.start) - fs, cps.get(u.end) - fs);
             let span = iris.span(&spec.id, b, e);
-            g.add(span.clone(), nif::REFERENCE_CONTEXT, context.clone());
-            g.add(span.clone(), nif::BEGIN_INDEX, index(b));
-            g.add(span.clone(), nif::END_INDEX, index(e));
-            g.add(
-                span.clone(),
-                nif::ANCHOR_OF,
-                Literal::new_simple_literal(&text[u.start..u.end]),
-            );
+            g.phrase(&span, &context, b, e, &text[u.start..u.end]);
             g.add(span.clone(), itsrdf::TA_CLASS_REF, entity_class(u.kind));
             g.add(span.clone(), ans::FOUND_BY, method(How::Unlisted));
             g.add(
@@ -482,15 +474,9 @@ pub fn annotated_quads(
         }
         for date in &annotated_doc.dates {
             let (s, e, value, inferred) = (date.start, date.end, date.value, date.year_inferred);
-            let span = iris.span(&spec.id, cps.get(s) - fs, cps.get(e) - fs);
-            g.add(span.clone(), nif::REFERENCE_CONTEXT, context.clone());
-            g.add(span.clone(), nif::BEGIN_INDEX, index(cps.get(s) - fs));
-            g.add(span.clone(), nif::END_INDEX, index(cps.get(e) - fs));
-            g.add(
-                span.clone(),
-                nif::ANCHOR_OF,
-                Literal::new_simple_literal(&text[s..e]),
-            );
+            let (b, e_cp) = (cps.get(s) - fs, cps.get(e) - fs);
+            let span = iris.span(&spec.id, b, e_cp);
+            g.phrase(&span, &context, b, e_cp, &text[s..e]);
             g.add(span.clone(), itsrdf::TA_CLASS_REF, time::TEMPORAL_ENTITY);
             if let Some(date) = value {
                 let instant = iris.instant(&date);
