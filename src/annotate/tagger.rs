@@ -101,7 +101,12 @@ struct Pattern {
 
 /// The compiled gazetteer.
 pub struct Tagger {
+    /// The patterns' keys in ASCII lower case, each once: ASCII case is
+    /// matched by lowering the text (offsets unchanged), which builds the
+    /// automaton several times faster than asking it to ignore case.
     automaton: Option<AhoCorasick>,
+    /// By automaton pattern: the patterns whose lowered key it is.
+    lowered: Vec<Vec<usize>>,
     patterns: Vec<Pattern>,
 }
 
@@ -161,15 +166,27 @@ impl Tagger {
                 }
             }
         }
-        let automaton = (!keys.is_empty()).then(|| {
+        let mut lowered_keys: Vec<String> = Vec::new();
+        let mut lowered: Vec<Vec<usize>> = Vec::new();
+        let mut by_lowered: HashMap<String, usize> = HashMap::new();
+        for (p, key) in keys.iter().enumerate() {
+            let low = key.to_ascii_lowercase();
+            let at = *by_lowered.entry(low.clone()).or_insert_with(|| {
+                lowered_keys.push(low);
+                lowered.push(Vec::new());
+                lowered.len() - 1
+            });
+            lowered[at].push(p);
+        }
+        let automaton = (!lowered_keys.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                .build(&keys)
+                .build(&lowered_keys)
                 .expect("the gazetteer's names compile into an automaton")
         });
         Tagger {
             automaton,
+            lowered,
             patterns,
         }
     }
@@ -263,30 +280,36 @@ impl Tagger {
         let fb = folded.as_bytes();
         let boundary_before = |i: usize| i == 0 || !char_before(&folded, i).is_alphanumeric();
         let boundary_after = |i: usize| i >= fb.len() || !char_at(&folded, i).is_alphanumeric();
+        let lowered = folded.to_ascii_lowercase();
         let mut candidates: Vec<(usize, usize, usize, How)> = automaton
-            .find_overlapping_iter(&folded)
-            .filter_map(|m| {
-                let p = &self.patterns[m.pattern().as_usize()];
-                let ok = (!p.word_start || boundary_before(m.start()))
-                    && (!p.word_end || boundary_after(m.end()));
+            .find_overlapping_iter(&lowered)
+            .flat_map(|m| {
+                self.lowered[m.pattern().as_usize()]
+                    .iter()
+                    .map(move |&p| (m.start(), m.end(), p))
+            })
+            .filter_map(|(start, end, pattern)| {
+                let p = &self.patterns[pattern];
+                let ok = (!p.word_start || boundary_before(start))
+                    && (!p.word_end || boundary_after(end));
                 if !ok {
                     return None;
                 }
-                let how = self.how(m.pattern().as_usize(), &folded[m.start()..m.end()])?;
+                let how = self.how(pattern, &folded[start..end])?;
                 // One word in other capitals beside another name-like word
                 // is part of a longer name (`ISAAC GEORGE`), not this one.
                 if how == How::Case
                     && !p.words
                     && beside_a_name(
                         &folded,
-                        m.start(),
-                        m.end(),
-                        on_a_headline(text, map[m.start()] as usize, map[m.end()] as usize),
+                        start,
+                        end,
+                        on_a_headline(text, map[start] as usize, map[end] as usize),
                     )
                 {
                     return None;
                 }
-                Some((m.start(), m.end(), m.pattern().as_usize(), how))
+                Some((start, end, pattern, how))
             })
             .collect();
         candidates.sort_by_key(|&(s, e, p, how)| (s, std::cmp::Reverse(e), how, p));
