@@ -160,12 +160,15 @@ annalist_sharded_build() {
 }
 
 # annalist_oxigraph_bulk_load OXIGRAPH STORE DIR: loads every DIR/*.nq.gz
-# into the Oxigraph store at STORE with `oxigraph load` (in parallel).
+# into the Oxigraph store at STORE with `oxigraph load` (in parallel), then
+# makes the summary graph of counts with DIR/summary.ru (written by shard 1).
 annalist_oxigraph_bulk_load() {
     local oxigraph="$1" store="$2" dir="$3"
     local files=("$dir"/*.nq.gz)
     [ -e "${files[0]}" ] || { echo "annalist: no *.nq.gz in $dir" >&2; return 1; }
-    "$oxigraph" load --location "$store" --file "${files[@]}"
+    [ -e "$dir/summary.ru" ] || { echo "annalist: no summary.ru in $dir (shard 1 writes it)" >&2; return 1; }
+    "$oxigraph" load --location "$store" --file "${files[@]}" &&
+        "$oxigraph" update --location "$store" --update-file "$dir/summary.ru"
 }
 
 # Runs SQL on Virtuoso's ISQL port as dba; prints the output, fails on an
@@ -199,8 +202,18 @@ annalist_virtuoso_bulk_load() {
         sed "s/'/''/g; s/.*/DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id('&');/" >"$sql"
     # A file registered before (by name) is loaded again.
     echo "DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file LIKE '$dir/%';" >>"$sql"
+    [ -e "$dir/summary.ru" ] || { echo "annalist: no summary.ru in $dir (shard 1 writes it)" >&2; rm -f "$sql"; return 1; }
+    # The summary graph, which no shard holds, is emptied too and made
+    # again once the shards are in, one SPARQL statement per operation of
+    # summary.ru (its operations are separated by lines of a lone ";").
+    sed -n 's/^CLEAR SILENT GRAPH <\(.*\)>$/\1/p' "$dir/summary.ru" |
+        sed "s/'/''/g; s/.*/DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id('&');/" >>"$sql"
     echo "ld_dir('$dir', '*.nq.gz', 'urn:annalist:unused');" >>"$sql"
     echo "rdf_loader_run();" >>"$sql"
+    awk 'BEGIN { op = "" }
+         /^;$/ { if (op !~ /^CLEAR /) print "SPARQL " op ";"; op = ""; next }
+         { op = (op == "" ? $0 : op "\n" $0) }
+         END { if (op != "" && op !~ /^CLEAR /) print "SPARQL " op ";" }' "$dir/summary.ru" >>"$sql"
     echo "checkpoint;" >>"$sql"
     annalist_virtuoso_isql "LOAD $sql" >/dev/null || { rm -f "$sql"; return 1; }
     rm -f "$sql"

@@ -20,7 +20,7 @@ use crate::input::relations::Relations;
 use crate::rdf::quads::{self, Iris};
 use crate::store::ledger::{self, Ledger, Record};
 pub use crate::store::stamp::{CheckMode, TextCheck};
-use crate::store::{BuildInfo, StoreDir};
+use crate::store::{summary, BuildInfo, StoreDir};
 use crate::text::table::text_of;
 use oxigraph::model::{GraphName, Quad};
 use std::collections::HashMap;
@@ -487,8 +487,10 @@ struct Plan {
     added: usize,
     changed: usize,
     /// Quads of the ontology, corpus header and gazetteer in the current
-    /// generation, for an update.
+    /// generation, for an update (the summary graph's not included).
     head_quads: usize,
+    /// Quads of the summary graph in the current generation, for an update.
+    summary_quads: usize,
 }
 
 impl Plan {
@@ -503,12 +505,16 @@ impl Plan {
             added: 0,
             changed: 0,
             head_quads: 0,
+            summary_quads: 0,
         }
     }
 
     fn update(corpus: &Corpus, inputs: String, info: &BuildInfo, ledger: Ledger) -> Result<Plan> {
         let recorded: usize = ledger.records.iter().map(|r| r.quads).sum();
-        let head_quads = info.quads.saturating_sub(recorded);
+        let head_quads = info
+            .quads
+            .saturating_sub(recorded)
+            .saturating_sub(info.summary_quads);
         let mut previous: HashMap<String, Record> = ledger
             .records
             .into_iter()
@@ -517,6 +523,7 @@ impl Plan {
         let mut plan = Plan {
             update: true,
             head_quads,
+            summary_quads: info.summary_quads,
             ..Plan::full(corpus, inputs)
         };
         plan.describe.clear();
@@ -627,12 +634,18 @@ fn build_from(
     progress.send(0);
 
     // What changed leaves the copied generation first: the documents'
-    // graphs and the file nodes of changed and removed files.
+    // graphs and the file nodes of changed and removed files. Their
+    // mentions are taken off the summary's tally.
+    let mut tally = summary::Tally::new(&iris, gazetteer.entities.iter().map(|e| e.id.as_str()));
     let corpus_graph = GraphName::from(iris.corpus_graph());
     for old in &plan.removed {
         for doc in &old.documents {
+            let graph = iris.document(doc);
+            let leaving = summary::graph_quads(&store, graph.as_ref().into())
+                .map_err(|e| with_store_path(e, &store_path))?;
+            tally.subtract(&leaving);
             store
-                .remove_named_graph(iris.document(doc).as_ref())
+                .remove_named_graph(graph.as_ref())
                 .map_err(|e| Error::storage(&store_path, e))?;
         }
         let node = iris.file(&old.file_id);
@@ -680,6 +693,7 @@ fn build_from(
         overrides: &overrides,
     };
     let mut first_ambiguous: Option<(usize, Ambiguous)> = None;
+    let mut summary_loaded: Option<usize> = None;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| -> Result<()> {
         let files = describe_files(scope, &sources, &annotator, &iris, &plan.describe, threads);
@@ -693,6 +707,10 @@ fn build_from(
             records: &mut plan.records,
             first_ambiguous: &mut first_ambiguous,
             progress: &progress,
+            tally: &mut tally,
+            load_summary: !plan.update,
+            summary_loaded: &mut summary_loaded,
+            iris: &iris,
         };
         let loaded =
             loader.load_ok_quads::<Error, Error>(head.into_iter().map(Ok).chain(&mut feed));
@@ -708,6 +726,25 @@ fn build_from(
         loader.commit().map_err(|e| Error::storage(&store_path, e))
     })?;
     phases.mark("describe and load");
+
+    // The counts of the summary graph: loaded after the files by a full
+    // build; changed by an update by the difference of its tally.
+    let summary_quads = match summary_loaded {
+        Some(n) => n,
+        None => {
+            let grew = tally
+                .apply(&store, &iris)
+                .map_err(|e| with_store_path(e, &store_path))?;
+            (plan.summary_quads as i64 + grew).max(0) as usize
+        }
+    };
+    phases.mark("summary");
+
+    // What was written after the loader (the removals, the summary's
+    // counts) goes to table files now: the next update starts from a
+    // checkpoint of this generation opened read-only, which takes the table
+    // files and not what is only in the write-ahead log.
+    store.flush().map_err(|e| Error::storage(&store_path, e))?;
 
     // The loader writes each batch as files whose key ranges overlap every
     // other batch's, so every read of a freshly loaded store searches all of
@@ -763,7 +800,8 @@ fn build_from(
         ambiguous_mentions: sum(|r| r.ambiguous),
         claims: sum(|r| r.claims),
         dates: sum(|r| r.dates),
-        quads: head_quads + sum(|r| r.quads),
+        quads: head_quads + sum(|r| r.quads) + summary_quads,
+        summary_quads,
         inputs: plan.inputs.clone(),
         started_ns,
     };
@@ -909,6 +947,14 @@ struct Feed<'a> {
     records: &'a mut [Option<Record>],
     first_ambiguous: &'a mut Option<(usize, Ambiguous)>,
     progress: &'a Reporter<'a>,
+    /// The summary's counts of the quads as they pass (for an update, what
+    /// they add to the counts of what was removed).
+    tally: &'a mut summary::Tally,
+    /// For a full build: the tally's quads follow the last file's, and
+    /// their number goes to `summary_loaded`.
+    load_summary: bool,
+    summary_loaded: &'a mut Option<usize>,
+    iris: &'a Iris,
 }
 
 impl Feed<'_> {
@@ -935,7 +981,16 @@ impl Iterator for Feed<'_> {
             if self.failed.is_some() {
                 return None;
             }
-            let (i, described) = self.files.recv().ok()?;
+            let Ok((i, described)) = self.files.recv() else {
+                // Every file is in: the summary of a full build follows.
+                if !std::mem::take(&mut self.load_summary) {
+                    return None;
+                }
+                let quads = self.tally.quads(self.iris);
+                *self.summary_loaded = Some(quads.len());
+                self.current = quads.into_iter();
+                continue;
+            };
             match described {
                 Ok((fg, record)) => {
                     self.progress.add(record.size);
@@ -950,6 +1005,7 @@ impl Iterator for Feed<'_> {
                         }
                     }
                     self.records[i] = Some(record);
+                    self.tally.add(&fg.quads);
                     self.current = fg.quads.into_iter();
                 }
                 Err(e) => {

@@ -11,8 +11,13 @@
 //! file (the ontology, the corpus's own description, the gazetteer) are
 //! written by shard 1 only.
 //!
+//! The summary graph of counts ([`crate::store::summary`]) needs every
+//! shard, so no shard holds it: shard 1 writes the SPARQL Update that makes
+//! it (`summary.ru`), to be run on the store the shards are loaded into
+//! (`scripts/cluster.sh` does).
+//!
 //! Invariants: the union of shards 1..=N holds exactly the quads a full
-//! build loads into its store; the same corpus gives the same bytes for
+//! build loads into its store, the summary graph aside; the same corpus gives the same bytes for
 //! each shard (files in corpus order, each file's quads in the order the
 //! graph stage makes them, gzip without a time or name); a shard file
 //! appears only complete (written aside, then renamed).
@@ -151,9 +156,14 @@ pub fn files_of(corpus: &Corpus, shard: Shard) -> Vec<usize> {
         .collect()
 }
 
+/// The SPARQL Update shard 1 writes beside its quads: run on the store the
+/// shards are loaded into, it makes the summary graph a full build keeps.
+pub const SUMMARY_UPDATE: &str = "summary.ru";
+
 /// Tags and describes the files of `shard` and writes their quads (and,
 /// for shard 1, the ontology, corpus and gazetteer quads) to
-/// `DIR/shard-K-of-N.nq.gz`. The store is neither read nor written.
+/// `DIR/shard-K-of-N.nq.gz`; shard 1 also writes `DIR/summary.ru`
+/// ([`SUMMARY_UPDATE`]). The store is neither read nor written.
 pub fn emit_nquads(config: &BuildConfig, shard: Shard, dir: &Path) -> Result<EmitSummary> {
     let started = Instant::now();
     let corpus = config.load_corpus()?;
@@ -215,6 +225,13 @@ pub fn emit_nquads(config: &BuildConfig, shard: Shard, dir: &Path) -> Result<Emi
         }
     };
     std::fs::rename(&aside, &path).map_err(|e| Error::io(&path, e))?;
+    if shard.holds_head() {
+        let request = dir.join(SUMMARY_UPDATE);
+        let aside = dir.join(format!(".{SUMMARY_UPDATE}.{}.part", std::process::id()));
+        std::fs::write(&aside, crate::store::summary::update_request(&iris))
+            .map_err(|e| Error::io(&aside, e))?;
+        std::fs::rename(&aside, &request).map_err(|e| Error::io(&request, e))?;
+    }
     Ok(EmitSummary {
         shard,
         path,

@@ -4,6 +4,8 @@
 //! This is the only module that makes triples. The named graphs are:
 //! - `{base}graph/corpus`: the corpus and its source files;
 //! - `{base}graph/gazetteer`: the entities, their labels and Wikidata ids;
+//! - `{base}graph/summary`: counts of mentions, documents and sentences,
+//!   derived from the documents' graphs ([`crate::store::summary`]);
 //! - one graph per document, named by the document's IRI `{base}doc/{id}`:
 //!   what that document says (its metadata, its text, its mentions), so that
 //!   `GRAPH ?g` answers "who says so";
@@ -62,6 +64,18 @@ impl Iris {
 
     pub fn gazetteer_graph(&self) -> NamedNode {
         self.node("graph/gazetteer")
+    }
+
+    /// The graph of counts kept for the query library
+    /// ([`crate::store::summary`]).
+    pub fn summary_graph(&self) -> NamedNode {
+        self.node("graph/summary")
+    }
+
+    /// The summary's node of a pair of entities mentioned in one sentence,
+    /// `{base}co-mention/{ids}` (`ids`: `id1/id2`).
+    pub fn co_mention(&self, ids: &str) -> NamedNode {
+        self.node(&format!("co-mention/{ids}"))
     }
 
     pub fn entity(&self, id: &str) -> NamedNode {

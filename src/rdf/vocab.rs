@@ -166,6 +166,10 @@ namespace!(
         FOUND_BY = "foundBy",
         NESTED_IN = "nestedIn",
         MENTION_METHODS = "MentionMethods",
+        MENTION_COUNT = "mentionCount",
+        DOCUMENT_COUNT = "documentCount",
+        CO_MENTION_OF = "coMentionOf",
+        SENTENCE_COUNT = "sentenceCount",
     }
 );
 
@@ -247,6 +251,10 @@ mod tests {
             ans::FOUND_BY,
             ans::NESTED_IN,
             ans::MENTION_METHODS,
+            ans::MENTION_COUNT,
+            ans::DOCUMENT_COUNT,
+            ans::CO_MENTION_OF,
+            ans::SENTENCE_COUNT,
         ] {
             let local = term.as_str().strip_prefix(ans::NS).unwrap();
             assert!(

@@ -34,6 +34,7 @@
 pub mod ledger;
 pub mod search;
 pub mod stamp;
+pub mod summary;
 
 use crate::error::{Error, Result};
 use crate::store::ledger::Ledger;
@@ -67,7 +68,11 @@ pub struct BuildInfo {
     /// Date expressions found in the texts.
     #[serde(default)]
     pub dates: usize,
+    /// Every quad of the store, the summary graph's included.
     pub quads: usize,
+    /// The quads of the summary graph ([`summary`]).
+    #[serde(default)]
+    pub summary_quads: usize,
     /// Hash of what every file depends on (program, ontology, gazetteer,
     /// claims, overrides, the corpus header): when it changes, every file
     /// is described again.
@@ -543,6 +548,7 @@ mod tests {
             claims: 0,
             dates: 0,
             quads: 1,
+            summary_quads: 0,
             inputs: String::new(),
             started_ns: 0,
         };

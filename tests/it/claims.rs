@@ -246,9 +246,11 @@ fn the_shipped_corpus_answers_every_question_of_the_library() {
     let r = rows(&w, "co-mentions", &[]);
     assert_eq!(&r[0][..3], ["Israel", "Soviet Union", "21"]);
 
-    // The named graphs: one per document, plus gazetteer, corpus and ontology.
+    // The named graphs: one per document, plus gazetteer, corpus, summary
+    // and ontology.
     let r = rows(&w, "graphs", &[]);
-    assert_eq!(r.len(), 31 + 3);
+    assert_eq!(r.len(), 31 + 4);
+    assert!(r.iter().any(|x| x[0].ends_with("/graph/summary")));
     assert_eq!(r.iter().filter(|x| x[0].contains("/doc/")).count(), 31);
     let total: usize = r.iter().map(|x| x[1].parse::<usize>().unwrap()).sum();
     let quads = w.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0][0]

@@ -157,9 +157,46 @@ fn an_update_equals_a_full_build() {
             .unwrap()
     };
     assert_eq!(summary(&second), summary(&whole), "the same counts");
+    // The summary graph's counts were mended, not left as they were.
+    let counts = |q: &[String]| -> Vec<String> {
+        q.iter()
+            .filter(|l| l.ends_with("/graph/summary> ."))
+            .cloned()
+            .collect()
+    };
+    assert!(counts(&after).iter().any(|l| l.contains("#mentionCount>")));
+    assert!(counts(&after).iter().any(|l| l.contains("#sentenceCount>")));
+    assert_ne!(
+        counts(&before),
+        counts(&after),
+        "the update mends the counts"
+    );
     assert!(after.iter().any(|q| q.contains("archive-d")));
     assert!(!after.iter().any(|q| q.contains("archive-b")));
     assert!(after.iter().any(|q| q.contains("Telegram from B. Razin")));
+}
+
+#[test]
+fn updates_in_a_row_build_on_each_other() {
+    // Each update starts from a copy of the one before: what it wrote
+    // after the loader (removed graphs, the summary's counts) must be in
+    // that copy.
+    let w = with_archive();
+    let updated = w.path().join("updated");
+    build(&w, &updated, false);
+    let first = nquads(&w, &updated);
+    w.write("archive/d.txt", "Sharett answered Molotov from Tel Aviv.\n");
+    assert!(build(&w, &updated, false).contains("(1 added, 0 changed, 0 removed)"));
+    std::fs::remove_file(w.corpus().join("archive/d.txt")).unwrap();
+    assert!(build(&w, &updated, false).contains("(0 added, 0 changed, 1 removed)"));
+    assert_eq!(nquads(&w, &updated), first, "back where it started");
+    std::fs::remove_file(w.corpus().join("archive/b.txt")).unwrap();
+    build(&w, &updated, false);
+    w.write("archive/e.txt", "Razin met Sharett.\n");
+    build(&w, &updated, false);
+    let full = w.path().join("full");
+    build(&w, &full, true);
+    assert_eq!(nquads(&w, &updated), nquads(&w, &full));
 }
 
 #[test]

@@ -1,0 +1,514 @@
+//! The summary graph, `{base}graph/summary`: the counts the query library
+//! would otherwise recount over every mention of the store, kept by every
+//! build.
+//!
+//! - each gazetteer entity the texts mention: `ans:mentionCount` (its
+//!   mentions) and `ans:documentCount` (the documents that hold them);
+//! - each pair of entities mentioned in one sentence: a node
+//!   `{base}co-mention/{id1}/{id2}` (the ids in the order of the entities'
+//!   IRIs) with `ans:coMentionOf` both entities and `ans:sentenceCount`.
+//!
+//! The summary is defined by a SPARQL 1.1 Update ([`updates`]) over the
+//! documents' graphs, so that any triplestore the quads are loaded into
+//! (the loaded shards of `build --shard`, which carry no summary) can make
+//! it with the same text. A build counts the same with a [`Tally`] of the
+//! quads it loads: a full build loads the tally's counts after the files;
+//! an update tallies the graphs it removes (negatively) and the ones it
+//! loads, and adds that difference to the counts in the store
+//! ([`Tally::apply`]), so its cost follows the changed documents, not the
+//! store.
+//!
+//! Invariant: after every build, the summary graph holds exactly what
+//! [`updates`] writes into a store without one; an entity or pair that
+//! nothing mentions has no count (zero).
+
+use crate::error::{Error, Result};
+use crate::rdf::quads::Iris;
+use crate::rdf::vocab::{ans, dcterms, itsrdf, nif};
+use oxigraph::model::{
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+};
+use oxigraph::sparql::SparqlEvaluator;
+use oxigraph::store::Store;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+/// Counts of the summary, or a difference of them: what [`updates`] would
+/// count over the quads added (and, negatively, over those taken away).
+#[derive(Debug)]
+pub struct Tally {
+    /// Gazetteer entities by IRI: their index.
+    index: HashMap<String, u32>,
+    /// By index: the entity's IRI and id.
+    entities: Vec<(NamedNode, String)>,
+    /// By entity index: mentions and documents.
+    counts: HashMap<u32, (i64, i64)>,
+    /// Sentences per pair of entity indexes, the lesser IRI first.
+    pairs: HashMap<(u32, u32), i64>,
+}
+
+impl Tally {
+    /// An empty tally of the entities `ids` (the gazetteer's).
+    pub fn new<'a>(iris: &Iris, ids: impl IntoIterator<Item = &'a str>) -> Tally {
+        let entities: Vec<(NamedNode, String)> = ids
+            .into_iter()
+            .map(|id| (iris.entity(id), id.to_string()))
+            .collect();
+        let index = entities
+            .iter()
+            .enumerate()
+            .map(|(i, (iri, _))| (iri.as_str().to_string(), i as u32))
+            .collect();
+        Tally {
+            index,
+            entities,
+            counts: HashMap::new(),
+            pairs: HashMap::new(),
+        }
+    }
+
+    /// Counts the mentions among quads that enter the store (one file's,
+    /// or one document graph's).
+    pub fn add(&mut self, quads: &[Quad]) {
+        self.count(quads, 1);
+    }
+
+    /// Counts, negatively, the mentions among quads that leave the store.
+    pub fn subtract(&mut self, quads: &[Quad]) {
+        self.count(quads, -1);
+    }
+
+    fn count(&mut self, quads: &[Quad], sign: i64) {
+        // (graph, mention) → entities; (graph, mention, sentence).
+        let mut linked: HashMap<(&GraphName, &NamedOrBlankNode), Vec<u32>> = HashMap::new();
+        let mut sentences: Vec<(&GraphName, &NamedOrBlankNode, &Term)> = Vec::new();
+        for q in quads {
+            if q.predicate == itsrdf::TA_IDENT_REF {
+                if let Term::NamedNode(n) = &q.object {
+                    if let Some(&e) = self.index.get(n.as_str()) {
+                        linked
+                            .entry((&q.graph_name, &q.subject))
+                            .or_default()
+                            .push(e);
+                    }
+                }
+            } else if q.predicate == nif::SENTENCE_OF {
+                sentences.push((&q.graph_name, &q.subject, &q.object));
+            }
+        }
+        let mut in_graph: HashSet<(&GraphName, u32)> = HashSet::new();
+        for ((graph, _), es) in &linked {
+            for &e in es {
+                let c = self.counts.entry(e).or_default();
+                c.0 += sign;
+                if in_graph.insert((graph, e)) {
+                    c.1 += sign;
+                }
+            }
+        }
+        // Each sentence's entities, then every pair of them once.
+        let mut by_sentence: HashMap<(&GraphName, &Term), BTreeSet<u32>> = HashMap::new();
+        for (graph, mention, sentence) in sentences {
+            if let Some(es) = linked.get(&(graph, mention)) {
+                by_sentence
+                    .entry((graph, sentence))
+                    .or_default()
+                    .extend(es.iter().copied());
+            }
+        }
+        for es in by_sentence.values() {
+            let es: Vec<u32> = es.iter().copied().collect();
+            for (i, &a) in es.iter().enumerate() {
+                for &b in &es[i + 1..] {
+                    let key = if self.iri(a) < self.iri(b) {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    };
+                    *self.pairs.entry(key).or_default() += sign;
+                }
+            }
+        }
+    }
+
+    fn iri(&self, e: u32) -> &str {
+        self.entities[e as usize].0.as_str()
+    }
+
+    fn pair_node(&self, iris: &Iris, (a, b): (u32, u32)) -> NamedNode {
+        let id = |e: u32| &self.entities[e as usize].1;
+        iris.co_mention(&format!("{}/{}", id(a), id(b)))
+    }
+
+    /// The summary graph's quads of a tally of everything loaded (a full
+    /// build's), entities in the gazetteer's order, pairs in theirs.
+    pub fn quads(&self, iris: &Iris) -> Vec<Quad> {
+        let graph = GraphName::from(iris.summary_graph());
+        let mut out = Vec::new();
+        for e in 0..self.entities.len() as u32 {
+            if let Some(&(mentions, documents)) = self.counts.get(&e) {
+                if mentions > 0 {
+                    let iri = &self.entities[e as usize].0;
+                    out.push(Quad::new(
+                        iri.clone(),
+                        ans::MENTION_COUNT,
+                        count(mentions),
+                        graph.clone(),
+                    ));
+                    out.push(Quad::new(
+                        iri.clone(),
+                        ans::DOCUMENT_COUNT,
+                        count(documents),
+                        graph.clone(),
+                    ));
+                }
+            }
+        }
+        let mut pairs: Vec<((u32, u32), i64)> = self
+            .pairs
+            .iter()
+            .filter(|(_, &n)| n > 0)
+            .map(|(&k, &n)| (k, n))
+            .collect();
+        pairs.sort_unstable();
+        for (key, n) in pairs {
+            let node = self.pair_node(iris, key);
+            for e in [key.0, key.1] {
+                let iri = self.entities[e as usize].0.clone();
+                out.push(Quad::new(
+                    node.clone(),
+                    ans::CO_MENTION_OF,
+                    iri,
+                    graph.clone(),
+                ));
+            }
+            out.push(Quad::new(
+                node,
+                ans::SENTENCE_COUNT,
+                count(n),
+                graph.clone(),
+            ));
+        }
+        out
+    }
+
+    /// Adds this difference to the summary graph of `store`: each count it
+    /// changes is read, changed and written back; a count that falls to
+    /// zero is removed (a pair's node with it). Returns the change in the
+    /// summary graph's size, in quads.
+    pub fn apply(&self, store: &Store, iris: &Iris) -> Result<i64> {
+        let graph = iris.summary_graph();
+        let graph = GraphNameRef::from(graph.as_ref());
+        let storage = |e| Error::storage(Path::new(""), e);
+        let mut size = 0i64;
+        let mut changed: Vec<(&u32, &(i64, i64))> =
+            self.counts.iter().filter(|(_, c)| **c != (0, 0)).collect();
+        changed.sort_unstable();
+        for (&e, &(mentions, documents)) in changed {
+            let iri = self.entities[e as usize].0.as_ref();
+            add_to_count(store, graph, iri, ans::MENTION_COUNT, mentions, &mut size)?;
+            add_to_count(store, graph, iri, ans::DOCUMENT_COUNT, documents, &mut size)?;
+        }
+        let mut pairs: Vec<(&(u32, u32), &i64)> =
+            self.pairs.iter().filter(|(_, &n)| n != 0).collect();
+        pairs.sort_unstable();
+        for (&key, &by) in pairs {
+            let node = self.pair_node(iris, key);
+            let now = add_to_count(
+                store,
+                graph,
+                node.as_ref(),
+                ans::SENTENCE_COUNT,
+                by,
+                &mut size,
+            )?;
+            for e in [key.0, key.1] {
+                let q = Quad::new(
+                    node.clone(),
+                    ans::CO_MENTION_OF,
+                    self.entities[e as usize].0.clone(),
+                    graph.into_owned(),
+                );
+                let there = store.contains(&q).map_err(storage)?;
+                if now > 0 && !there {
+                    store.insert(&q).map_err(storage)?;
+                    size += 1;
+                } else if now <= 0 && there {
+                    store.remove(&q).map_err(storage)?;
+                    size -= 1;
+                }
+            }
+        }
+        Ok(size)
+    }
+}
+
+/// Adds `by` to the count `s p n` of the summary graph (0 when there is
+/// none), writes it back (removes it at 0) and returns it; `size` follows
+/// the quads removed and written.
+fn add_to_count(
+    store: &Store,
+    graph: GraphNameRef<'_>,
+    s: NamedNodeRef<'_>,
+    p: NamedNodeRef<'_>,
+    by: i64,
+    size: &mut i64,
+) -> Result<i64> {
+    let storage = |e| Error::storage(Path::new(""), e);
+    let old: Vec<Quad> = store
+        .quads_for_pattern(Some(s.into()), Some(p), None, Some(graph))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(storage)?;
+    let not_a_count = |o: &dyn std::fmt::Display| {
+        Error::Query(format!("{s} {p} {o}: not a count in the summary graph"))
+    };
+    let was = match old.first().map(|q| &q.object) {
+        Some(Term::Literal(l)) => l.value().parse::<i64>().map_err(|_| not_a_count(l))?,
+        Some(other) => return Err(not_a_count(other)),
+        None => 0,
+    };
+    let now = was + by;
+    for q in &old {
+        store.remove(q).map_err(storage)?;
+        *size -= 1;
+    }
+    if now > 0 {
+        let q = Quad::new(
+            s.into_owned(),
+            p.into_owned(),
+            count(now),
+            graph.into_owned(),
+        );
+        store.insert(&q).map_err(storage)?;
+        *size += 1;
+    }
+    Ok(now)
+}
+
+fn count(n: i64) -> Term {
+    Term::from(Literal::from(n))
+}
+
+/// The quads of a document graph, for a tally of what leaves the store.
+pub fn graph_quads(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Quad>> {
+    store
+        .quads_for_pattern(None, None, None, Some(graph))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::storage(Path::new(""), e))
+}
+
+/// The SPARQL 1.1 Update operations that make the summary graph of the
+/// documents' graphs, the graph cleared first. Each operation is one
+/// statement with full IRIs, without `PREFIX` or `;`, so that clients that
+/// split statements on `;` (Virtuoso's `isql`) take each whole.
+pub fn updates(iris: &Iris) -> Vec<String> {
+    let summary = iris.summary_graph();
+    let summary = summary.as_str();
+    let gazetteer = iris.gazetteer_graph();
+    let gazetteer = gazetteer.as_str();
+    let pairs = iris.co_mention("");
+    let pairs = pairs.as_str();
+    let ident = itsrdf::TA_IDENT_REF;
+    let sentence = nif::SENTENCE_OF;
+    let identifier = dcterms::IDENTIFIER;
+    let (mentions, documents, of, sentences) = (
+        ans::MENTION_COUNT,
+        ans::DOCUMENT_COUNT,
+        ans::CO_MENTION_OF,
+        ans::SENTENCE_COUNT,
+    );
+    vec![
+        format!("CLEAR SILENT GRAPH <{summary}>"),
+        format!(
+            "INSERT {{ GRAPH <{summary}> {{ ?e {mentions} ?n . ?e {documents} ?docs }} }}\n\
+             WHERE {{\n\
+               {{ SELECT ?e (COUNT(?m) AS ?n) (COUNT(DISTINCT ?g) AS ?docs)\n\
+                  WHERE {{ GRAPH ?g {{ ?m {ident} ?e }} GRAPH <{gazetteer}> {{ ?e {identifier} ?id }} }}\n\
+                  GROUP BY ?e }}\n\
+             }}"
+        ),
+        format!(
+            "INSERT {{ GRAPH <{summary}> {{ ?pair {of} ?e1 . ?pair {of} ?e2 . ?pair {sentences} ?n }} }}\n\
+             WHERE {{\n\
+               {{ SELECT ?e1 ?e2 (COUNT(DISTINCT ?s) AS ?n)\n\
+                  WHERE {{ GRAPH ?g {{ ?m1 {ident} ?e1 . ?m1 {sentence} ?s . \
+                  ?m2 {sentence} ?s . ?m2 {ident} ?e2 }} FILTER(STR(?e1) < STR(?e2)) }}\n\
+                  GROUP BY ?e1 ?e2 }}\n\
+               GRAPH <{gazetteer}> {{ ?e1 {identifier} ?id1 . ?e2 {identifier} ?id2 }}\n\
+               BIND(IRI(CONCAT(\"{pairs}\", ?id1, \"/\", ?id2)) AS ?pair)\n\
+             }}"
+        ),
+    ]
+}
+
+/// The whole summary as one SPARQL Update request, for a store loaded
+/// from shards: its operations joined by lines that hold only `;`.
+pub fn update_request(iris: &Iris) -> String {
+    updates(iris).join("\n;\n") + "\n"
+}
+
+/// Runs [`updates`] on `store`: the summary graph made anew by SPARQL.
+pub fn make_by_sparql(store: &Store, iris: &Iris) -> Result<()> {
+    for update in updates(iris) {
+        SparqlEvaluator::new()
+            .parse_update(&update)
+            .map_err(|e| Error::Query(format!("the summary graph's update does not parse: {e}")))?
+            .on_store(store)
+            .execute()
+            .map_err(|e| Error::Query(format!("making the summary graph: {e}")))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::io::RdfFormat;
+
+    const BASE: &str = "https://example.org/c/";
+
+    fn store_with(trig: &str) -> Store {
+        let store = Store::new().unwrap();
+        let text = format!(
+            "PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>\n\
+             PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>\n\
+             PREFIX dcterms: <http://purl.org/dc/terms/>\n\
+             PREFIX e: <{BASE}entity/>\n\
+             <{BASE}graph/gazetteer> {{ e:a dcterms:identifier \"a\" . e:b dcterms:identifier \"b\" . e:c dcterms:identifier \"c\" . }}\n\
+             {trig}"
+        );
+        store
+            .load_from_reader(RdfFormat::TriG, text.as_bytes())
+            .unwrap();
+        store
+    }
+
+    fn summary(store: &Store) -> BTreeSet<String> {
+        let iris = Iris::new(BASE);
+        store
+            .quads_for_pattern(None, None, None, Some(iris.summary_graph().as_ref().into()))
+            .map(|q| q.unwrap().to_string())
+            .collect()
+    }
+
+    const DOC1: &str = "<https://example.org/c/doc/1> {
+        <https://example.org/c/doc/1#char=0,1> itsrdf:taIdentRef e:a ; nif:sentence <https://example.org/c/doc/1#char=0,9> .
+        <https://example.org/c/doc/1#char=2,3> itsrdf:taIdentRef e:b ; nif:sentence <https://example.org/c/doc/1#char=0,9> .
+        <https://example.org/c/doc/1#char=10,11> itsrdf:taIdentRef e:a ; nif:sentence <https://example.org/c/doc/1#char=10,19> .
+        <https://example.org/c/doc/1#char=12,13> itsrdf:taIdentRef e:b ; nif:sentence <https://example.org/c/doc/1#char=10,19> .
+        <https://example.org/c/doc/1#char=14,15> itsrdf:taIdentRef <https://example.org/c/time/1950> ; nif:sentence <https://example.org/c/doc/1#char=10,19> .
+    }";
+    const DOC2: &str = "<https://example.org/c/doc/2> {
+        <https://example.org/c/doc/2#char=0,1> itsrdf:taIdentRef e:a ; nif:sentence <https://example.org/c/doc/2#char=0,9> .
+        <https://example.org/c/doc/2#char=2,3> itsrdf:taIdentRef e:c ; nif:sentence <https://example.org/c/doc/2#char=0,9> .
+    }";
+
+    #[test]
+    fn counts_mentions_documents_and_sentences_of_gazetteer_entities() {
+        let store = store_with(&format!("{DOC1}\n{DOC2}"));
+        make_by_sparql(&store, &Iris::new(BASE)).unwrap();
+        let got = summary(&store);
+        let e = |id: &str| format!("<{BASE}entity/{id}>");
+        let int = |n: u32| format!("\"{n}\"^^<http://www.w3.org/2001/XMLSchema#integer>");
+        let g = format!("<{BASE}graph/summary>");
+        let ans = "https://w3id.org/annalist/ns#";
+        let want: BTreeSet<String> = [
+            format!("{} <{ans}mentionCount> {} {g}", e("a"), int(3)),
+            format!("{} <{ans}documentCount> {} {g}", e("a"), int(2)),
+            format!("{} <{ans}mentionCount> {} {g}", e("b"), int(2)),
+            format!("{} <{ans}documentCount> {} {g}", e("b"), int(1)),
+            format!("{} <{ans}mentionCount> {} {g}", e("c"), int(1)),
+            format!("{} <{ans}documentCount> {} {g}", e("c"), int(1)),
+            format!("<{BASE}co-mention/a/b> <{ans}coMentionOf> {} {g}", e("a")),
+            format!("<{BASE}co-mention/a/b> <{ans}coMentionOf> {} {g}", e("b")),
+            format!("<{BASE}co-mention/a/b> <{ans}sentenceCount> {} {g}", int(2)),
+            format!("<{BASE}co-mention/a/c> <{ans}coMentionOf> {} {g}", e("a")),
+            format!("<{BASE}co-mention/a/c> <{ans}coMentionOf> {} {g}", e("c")),
+            format!("<{BASE}co-mention/a/c> <{ans}sentenceCount> {} {g}", int(1)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    fn graph(doc: &str) -> NamedNode {
+        NamedNode::new(format!("{BASE}doc/{doc}")).unwrap()
+    }
+
+    fn tally_of(store: &Store, iris: &Iris, docs: &[&str]) -> Tally {
+        let mut tally = Tally::new(iris, ["c", "b", "a"]);
+        for doc in docs {
+            tally.add(&graph_quads(store, graph(doc).as_ref().into()).unwrap());
+        }
+        tally
+    }
+
+    #[test]
+    fn a_full_build_s_tally_counts_what_the_update_counts() {
+        let iris = Iris::new(BASE);
+        let store = store_with(&format!("{DOC1}\n{DOC2}"));
+        make_by_sparql(&store, &iris).unwrap();
+        let tallied: BTreeSet<String> = tally_of(&store, &iris, &["1", "2"])
+            .quads(&iris)
+            .iter()
+            .map(|q| q.to_string())
+            .collect();
+        assert_eq!(tallied, summary(&store));
+    }
+
+    #[test]
+    fn a_difference_applied_equals_counting_anew() {
+        let iris = Iris::new(BASE);
+        let store = store_with(&format!("{DOC1}\n{DOC2}"));
+        make_by_sparql(&store, &iris).unwrap();
+        let before = summary(&store).len() as i64;
+        // Document 2 goes away; document 1 changes: it gains a sentence
+        // naming c and b. A build removes a changed document's graph whole
+        // and loads it whole.
+        let mut diff = Tally::new(&iris, ["c", "b", "a"]);
+        for doc in ["1", "2"] {
+            diff.subtract(&graph_quads(&store, graph(doc).as_ref().into()).unwrap());
+            store.remove_named_graph(graph(doc).as_ref()).unwrap();
+        }
+        let extra = "<https://example.org/c/doc/1> {
+            <https://example.org/c/doc/1#char=20,21> itsrdf:taIdentRef e:c ; nif:sentence <https://example.org/c/doc/1#char=20,29> .
+            <https://example.org/c/doc/1#char=22,23> itsrdf:taIdentRef e:b ; nif:sentence <https://example.org/c/doc/1#char=20,29> .
+        }";
+        let changed = store_with(&format!("{DOC1}\n{extra}"));
+        let quads = graph_quads(&changed, graph("1").as_ref().into()).unwrap();
+        diff.add(&quads);
+        for q in &quads {
+            store.insert(q).unwrap();
+        }
+        let grew = diff.apply(&store, &iris).unwrap();
+        let mended = summary(&store);
+        assert_eq!(mended.len() as i64, before + grew, "the size it reports");
+
+        let fresh = store_with(&format!("{DOC1}\n{extra}"));
+        make_by_sparql(&fresh, &iris).unwrap();
+        assert_eq!(mended, summary(&fresh));
+        assert!(
+            mended.iter().any(|q| q.contains("co-mention/b/c>")),
+            "{mended:?}"
+        );
+        assert!(
+            !mended.iter().any(|q| q.contains("co-mention/a/c>")),
+            "{mended:?}"
+        );
+    }
+
+    #[test]
+    fn the_request_for_loaded_shards_makes_the_same_summary() {
+        let iris = Iris::new(BASE);
+        let (built, loaded) = (store_with(DOC1), store_with(DOC1));
+        make_by_sparql(&built, &iris).unwrap();
+        SparqlEvaluator::new()
+            .parse_update(&update_request(&iris))
+            .unwrap()
+            .on_store(&loaded)
+            .execute()
+            .unwrap();
+        assert!(!summary(&loaded).is_empty());
+        assert_eq!(summary(&built), summary(&loaded));
+    }
+}
