@@ -4,7 +4,8 @@
 //! This is the only module that makes triples. The named graphs are:
 //! - `{base}graph/corpus`: the corpus and its source files;
 //! - `{base}graph/gazetteer`: the entities, their labels and Wikidata ids;
-//! - `{base}graph/summary`: counts of mentions, documents and sentences,
+//! - `{base}graph/summary`: counts of mentions (per entity, and per entity
+//!   and document), documents and sentences,
 //!   derived from the documents' graphs ([`crate::store::summary`]);
 //! - one graph per document, named by the document's IRI `{base}doc/{id}`:
 //!   what that document says (its metadata, its text, its mentions), so that
@@ -76,6 +77,12 @@ impl Iris {
     /// `{base}co-mention/{ids}` (`ids`: `id1/id2`).
     pub fn co_mention(&self, ids: &str) -> NamedNode {
         self.node(&format!("co-mention/{ids}"))
+    }
+
+    /// The summary's node of an entity's mentions in one document,
+    /// `{base}tally/{doc-id}/{entity-id}` (`ids`: `doc-id/entity-id`).
+    pub fn tally(&self, ids: &str) -> NamedNode {
+        self.node(&format!("tally/{ids}"))
     }
 
     pub fn entity(&self, id: &str) -> NamedNode {

@@ -170,6 +170,8 @@ namespace!(
         DOCUMENT_COUNT = "documentCount",
         CO_MENTION_OF = "coMentionOf",
         SENTENCE_COUNT = "sentenceCount",
+        TALLY_OF = "tallyOf",
+        TALLY_IN = "tallyIn",
     }
 );
 
@@ -255,6 +257,8 @@ mod tests {
             ans::DOCUMENT_COUNT,
             ans::CO_MENTION_OF,
             ans::SENTENCE_COUNT,
+            ans::TALLY_OF,
+            ans::TALLY_IN,
         ] {
             let local = term.as_str().strip_prefix(ans::NS).unwrap();
             assert!(

@@ -4,6 +4,9 @@
 //!
 //! - each gazetteer entity the texts mention: `ans:mentionCount` (its
 //!   mentions) and `ans:documentCount` (the documents that hold them);
+//! - each entity and document that mentions it: a node
+//!   `{base}tally/{doc-id}/{entity-id}` with `ans:tallyOf` the entity,
+//!   `ans:tallyIn` the document and `ans:mentionCount`;
 //! - each pair of entities mentioned in one sentence: a node
 //!   `{base}co-mention/{id1}/{id2}` (the ids in the order of the entities'
 //!   IRIs) with `ans:coMentionOf` both entities and `ans:sentenceCount`.
@@ -45,6 +48,10 @@ pub struct Tally {
     counts: HashMap<u32, (i64, i64)>,
     /// Sentences per pair of entity indexes, the lesser IRI first.
     pairs: HashMap<(u32, u32), i64>,
+    /// Mentions per entity index and document id.
+    in_documents: HashMap<(u32, String), i64>,
+    /// `{base}doc/`: a document graph's IRI is this and its id.
+    documents_at: String,
 }
 
 impl Tally {
@@ -64,6 +71,8 @@ impl Tally {
             entities,
             counts: HashMap::new(),
             pairs: HashMap::new(),
+            in_documents: HashMap::new(),
+            documents_at: iris.document("").as_str().to_string(),
         }
     }
 
@@ -98,11 +107,18 @@ impl Tally {
         }
         let mut in_graph: HashSet<(&GraphName, u32)> = HashSet::new();
         for ((graph, _), es) in &linked {
+            let doc = match graph {
+                GraphName::NamedNode(g) => g.as_str().strip_prefix(self.documents_at.as_str()),
+                _ => None,
+            };
             for &e in es {
                 let c = self.counts.entry(e).or_default();
                 c.0 += sign;
                 if in_graph.insert((graph, e)) {
                     c.1 += sign;
+                }
+                if let Some(doc) = doc {
+                    *self.in_documents.entry((e, doc.to_string())).or_default() += sign;
                 }
             }
         }
@@ -135,6 +151,10 @@ impl Tally {
         self.entities[e as usize].0.as_str()
     }
 
+    fn tally_node(&self, iris: &Iris, (e, doc): &(u32, String)) -> NamedNode {
+        iris.tally(&format!("{doc}/{}", self.entities[*e as usize].1))
+    }
+
     fn pair_node(&self, iris: &Iris, (a, b): (u32, u32)) -> NamedNode {
         let id = |e: u32| &self.entities[e as usize].1;
         iris.co_mention(&format!("{}/{}", id(a), id(b)))
@@ -163,6 +183,30 @@ impl Tally {
                     ));
                 }
             }
+        }
+        let mut tallies: Vec<(&(u32, String), i64)> = self
+            .in_documents
+            .iter()
+            .filter(|(_, &n)| n > 0)
+            .map(|(k, &n)| (k, n))
+            .collect();
+        tallies.sort_unstable();
+        for (key, n) in tallies {
+            let node = self.tally_node(iris, key);
+            let (entity, document) = (&self.entities[key.0 as usize].0, iris.document(&key.1));
+            out.push(Quad::new(
+                node.clone(),
+                ans::TALLY_OF,
+                entity.clone(),
+                graph.clone(),
+            ));
+            out.push(Quad::new(
+                node.clone(),
+                ans::TALLY_IN,
+                document,
+                graph.clone(),
+            ));
+            out.push(Quad::new(node, ans::MENTION_COUNT, count(n), graph.clone()));
         }
         let mut pairs: Vec<((u32, u32), i64)> = self
             .pairs
@@ -194,12 +238,11 @@ impl Tally {
 
     /// Adds this difference to the summary graph of `store`: each count it
     /// changes is read, changed and written back; a count that falls to
-    /// zero is removed (a pair's node with it). Returns the change in the
+    /// zero is removed (a pair's or a tally's node with it). Returns the change in the
     /// summary graph's size, in quads.
     pub fn apply(&self, store: &Store, iris: &Iris) -> Result<i64> {
         let graph = iris.summary_graph();
         let graph = GraphNameRef::from(graph.as_ref());
-        let storage = |e| Error::storage(Path::new(""), e);
         let mut size = 0i64;
         let mut changed: Vec<(&u32, &(i64, i64))> =
             self.counts.iter().filter(|(_, c)| **c != (0, 0)).collect();
@@ -208,6 +251,28 @@ impl Tally {
             let iri = self.entities[e as usize].0.as_ref();
             add_to_count(store, graph, iri, ans::MENTION_COUNT, mentions, &mut size)?;
             add_to_count(store, graph, iri, ans::DOCUMENT_COUNT, documents, &mut size)?;
+        }
+        let mut tallies: Vec<(&(u32, String), &i64)> =
+            self.in_documents.iter().filter(|(_, &n)| n != 0).collect();
+        tallies.sort_unstable();
+        for (key, &by) in tallies {
+            let node = self.tally_node(iris, key);
+            let now = add_to_count(
+                store,
+                graph,
+                node.as_ref(),
+                ans::MENTION_COUNT,
+                by,
+                &mut size,
+            )?;
+            let links = [
+                (ans::TALLY_OF, self.entities[key.0 as usize].0.clone()),
+                (ans::TALLY_IN, iris.document(&key.1)),
+            ];
+            for (p, o) in links {
+                let q = Quad::new(node.clone(), p, o, graph.into_owned());
+                keep_if(store, &q, now > 0, &mut size)?;
+            }
         }
         let mut pairs: Vec<(&(u32, u32), &i64)> =
             self.pairs.iter().filter(|(_, &n)| n != 0).collect();
@@ -229,18 +294,25 @@ impl Tally {
                     self.entities[e as usize].0.clone(),
                     graph.into_owned(),
                 );
-                let there = store.contains(&q).map_err(storage)?;
-                if now > 0 && !there {
-                    store.insert(&q).map_err(storage)?;
-                    size += 1;
-                } else if now <= 0 && there {
-                    store.remove(&q).map_err(storage)?;
-                    size -= 1;
-                }
+                keep_if(store, &q, now > 0, &mut size)?;
             }
         }
         Ok(size)
     }
+}
+
+/// Makes the store hold `q` or not, as `keep` says; `size` follows.
+fn keep_if(store: &Store, q: &Quad, keep: bool, size: &mut i64) -> Result<()> {
+    let storage = |e| Error::storage(Path::new(""), e);
+    let there = store.contains(q).map_err(storage)?;
+    if keep && !there {
+        store.insert(q).map_err(storage)?;
+        *size += 1;
+    } else if !keep && there {
+        store.remove(q).map_err(storage)?;
+        *size -= 1;
+    }
+    Ok(())
 }
 
 /// Adds `by` to the count `s p n` of the summary graph (0 when there is
@@ -317,6 +389,11 @@ pub fn updates(iris: &Iris) -> Vec<String> {
         ans::CO_MENTION_OF,
         ans::SENTENCE_COUNT,
     );
+    let (tally_of, tally_in) = (ans::TALLY_OF, ans::TALLY_IN);
+    let tallies = iris.tally("");
+    let tallies = tallies.as_str();
+    let docs = iris.document("");
+    let docs = docs.as_str();
     vec![
         format!("CLEAR SILENT GRAPH <{summary}>"),
         format!(
@@ -325,6 +402,17 @@ pub fn updates(iris: &Iris) -> Vec<String> {
                {{ SELECT ?e (COUNT(?m) AS ?n) (COUNT(DISTINCT ?g) AS ?docs)\n\
                   WHERE {{ GRAPH ?g {{ ?m {ident} ?e }} GRAPH <{gazetteer}> {{ ?e {identifier} ?id }} }}\n\
                   GROUP BY ?e }}\n\
+             }}"
+        ),
+        format!(
+            "INSERT {{ GRAPH <{summary}> {{ ?t {tally_of} ?e . ?t {tally_in} ?g . ?t {mentions} ?n }} }}\n\
+             WHERE {{\n\
+               {{ SELECT ?e ?g (COUNT(?m) AS ?n)\n\
+                  WHERE {{ GRAPH ?g {{ ?m {ident} ?e }} GRAPH <{gazetteer}> {{ ?e {identifier} ?id }} }}\n\
+                  GROUP BY ?e ?g }}\n\
+               GRAPH <{gazetteer}> {{ ?e {identifier} ?id }}\n\
+               FILTER(STRSTARTS(STR(?g), \"{docs}\"))\n\
+               BIND(IRI(CONCAT(\"{tallies}\", STRAFTER(STR(?g), \"{docs}\"), \"/\", ?id)) AS ?t)\n\
              }}"
         ),
         format!(
@@ -419,6 +507,18 @@ mod tests {
             format!("{} <{ans}documentCount> {} {g}", e("b"), int(1)),
             format!("{} <{ans}mentionCount> {} {g}", e("c"), int(1)),
             format!("{} <{ans}documentCount> {} {g}", e("c"), int(1)),
+            format!("<{BASE}tally/1/a> <{ans}tallyOf> {} {g}", e("a")),
+            format!("<{BASE}tally/1/a> <{ans}tallyIn> <{BASE}doc/1> {g}"),
+            format!("<{BASE}tally/1/a> <{ans}mentionCount> {} {g}", int(2)),
+            format!("<{BASE}tally/1/b> <{ans}tallyOf> {} {g}", e("b")),
+            format!("<{BASE}tally/1/b> <{ans}tallyIn> <{BASE}doc/1> {g}"),
+            format!("<{BASE}tally/1/b> <{ans}mentionCount> {} {g}", int(2)),
+            format!("<{BASE}tally/2/a> <{ans}tallyOf> {} {g}", e("a")),
+            format!("<{BASE}tally/2/a> <{ans}tallyIn> <{BASE}doc/2> {g}"),
+            format!("<{BASE}tally/2/a> <{ans}mentionCount> {} {g}", int(1)),
+            format!("<{BASE}tally/2/c> <{ans}tallyOf> {} {g}", e("c")),
+            format!("<{BASE}tally/2/c> <{ans}tallyIn> <{BASE}doc/2> {g}"),
+            format!("<{BASE}tally/2/c> <{ans}mentionCount> {} {g}", int(1)),
             format!("<{BASE}co-mention/a/b> <{ans}coMentionOf> {} {g}", e("a")),
             format!("<{BASE}co-mention/a/b> <{ans}coMentionOf> {} {g}", e("b")),
             format!("<{BASE}co-mention/a/b> <{ans}sentenceCount> {} {g}", int(2)),
@@ -495,6 +595,7 @@ mod tests {
             !mended.iter().any(|q| q.contains("co-mention/a/c>")),
             "{mended:?}"
         );
+        assert!(!mended.iter().any(|q| q.contains("tally/2/")), "{mended:?}");
     }
 
     #[test]
