@@ -113,7 +113,6 @@ pub struct Tagger {
 impl Tagger {
     /// Compiles every label and alias of the gazetteer.
     pub fn new(gazetteer: &Gazetteer) -> Tagger {
-        let mut keys: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut by_key: HashMap<String, usize> = HashMap::new();
         for (i, entity) in gazetteer.entities.iter().enumerate() {
@@ -137,7 +136,6 @@ impl Tagger {
                     let first = key.chars().next().unwrap_or(' ');
                     let last = key.chars().next_back().unwrap_or(' ');
                     let idx = *by_key.entry(key.clone()).or_insert_with(|| {
-                        keys.push(key.clone());
                         patterns.push(Pattern {
                             candidates: Vec::new(),
                             key,
@@ -169,8 +167,8 @@ impl Tagger {
         let mut lowered_keys: Vec<String> = Vec::new();
         let mut lowered: Vec<Vec<usize>> = Vec::new();
         let mut by_lowered: HashMap<String, usize> = HashMap::new();
-        for (p, key) in keys.iter().enumerate() {
-            let low = key.to_ascii_lowercase();
+        for (p, pattern) in patterns.iter().enumerate() {
+            let low = pattern.key.to_ascii_lowercase();
             let at = *by_lowered.entry(low.clone()).or_insert_with(|| {
                 lowered_keys.push(low);
                 lowered.push(Vec::new());

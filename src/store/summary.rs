@@ -31,10 +31,8 @@ use crate::rdf::vocab::{ans, dcterms, itsrdf, nif};
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
 };
-use oxigraph::sparql::SparqlEvaluator;
 use oxigraph::store::Store;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::Path;
 
 /// Counts of the summary, or a difference of them: what [`updates`] would
 /// count over the quads added (and, negatively, over those taken away).
@@ -151,13 +149,25 @@ impl Tally {
         self.entities[e as usize].0.as_str()
     }
 
-    fn tally_node(&self, iris: &Iris, (e, doc): &(u32, String)) -> NamedNode {
-        iris.tally(&format!("{doc}/{}", self.entities[*e as usize].1))
+    /// A tally's node and what it links to: its entity and document.
+    fn tally_node(&self, iris: &Iris, (e, doc): &(u32, String)) -> (NamedNode, Links) {
+        let node = iris.tally(&format!("{doc}/{}", self.entities[*e as usize].1));
+        let links = [
+            (ans::TALLY_OF, self.entities[*e as usize].0.clone()),
+            (ans::TALLY_IN, iris.document(doc)),
+        ];
+        (node, links)
     }
 
-    fn pair_node(&self, iris: &Iris, (a, b): (u32, u32)) -> NamedNode {
-        let id = |e: u32| &self.entities[e as usize].1;
-        iris.co_mention(&format!("{}/{}", id(a), id(b)))
+    /// A pair's node and what it links to: its two entities.
+    fn pair_node(&self, iris: &Iris, (a, b): (u32, u32)) -> (NamedNode, Links) {
+        let (ea, eb) = (&self.entities[a as usize], &self.entities[b as usize]);
+        let node = iris.co_mention(&format!("{}/{}", ea.1, eb.1));
+        let links = [
+            (ans::CO_MENTION_OF, ea.0.clone()),
+            (ans::CO_MENTION_OF, eb.0.clone()),
+        ];
+        (node, links)
     }
 
     /// The summary graph's quads of a tally of everything loaded (a full
@@ -192,20 +202,10 @@ impl Tally {
             .collect();
         tallies.sort_unstable();
         for (key, n) in tallies {
-            let node = self.tally_node(iris, key);
-            let (entity, document) = (&self.entities[key.0 as usize].0, iris.document(&key.1));
-            out.push(Quad::new(
-                node.clone(),
-                ans::TALLY_OF,
-                entity.clone(),
-                graph.clone(),
-            ));
-            out.push(Quad::new(
-                node.clone(),
-                ans::TALLY_IN,
-                document,
-                graph.clone(),
-            ));
+            let (node, links) = self.tally_node(iris, key);
+            for (p, o) in links {
+                out.push(Quad::new(node.clone(), p, o, graph.clone()));
+            }
             out.push(Quad::new(node, ans::MENTION_COUNT, count(n), graph.clone()));
         }
         let mut pairs: Vec<((u32, u32), i64)> = self
@@ -216,15 +216,9 @@ impl Tally {
             .collect();
         pairs.sort_unstable();
         for (key, n) in pairs {
-            let node = self.pair_node(iris, key);
-            for e in [key.0, key.1] {
-                let iri = self.entities[e as usize].0.clone();
-                out.push(Quad::new(
-                    node.clone(),
-                    ans::CO_MENTION_OF,
-                    iri,
-                    graph.clone(),
-                ));
+            let (node, links) = self.pair_node(iris, key);
+            for (p, o) in links {
+                out.push(Quad::new(node.clone(), p, o, graph.clone()));
             }
             out.push(Quad::new(
                 node,
@@ -256,61 +250,53 @@ impl Tally {
             self.in_documents.iter().filter(|(_, &n)| n != 0).collect();
         tallies.sort_unstable();
         for (key, &by) in tallies {
-            let node = self.tally_node(iris, key);
-            let now = add_to_count(
-                store,
-                graph,
-                node.as_ref(),
-                ans::MENTION_COUNT,
-                by,
-                &mut size,
-            )?;
-            let links = [
-                (ans::TALLY_OF, self.entities[key.0 as usize].0.clone()),
-                (ans::TALLY_IN, iris.document(&key.1)),
-            ];
-            for (p, o) in links {
-                let q = Quad::new(node.clone(), p, o, graph.into_owned());
-                keep_if(store, &q, now > 0, &mut size)?;
-            }
+            let (node, links) = self.tally_node(iris, key);
+            add_to_node(store, graph, node, ans::MENTION_COUNT, by, links, &mut size)?;
         }
         let mut pairs: Vec<(&(u32, u32), &i64)> =
             self.pairs.iter().filter(|(_, &n)| n != 0).collect();
         pairs.sort_unstable();
         for (&key, &by) in pairs {
-            let node = self.pair_node(iris, key);
-            let now = add_to_count(
+            let (node, links) = self.pair_node(iris, key);
+            add_to_node(
                 store,
                 graph,
-                node.as_ref(),
+                node,
                 ans::SENTENCE_COUNT,
                 by,
+                links,
                 &mut size,
             )?;
-            for e in [key.0, key.1] {
-                let q = Quad::new(
-                    node.clone(),
-                    ans::CO_MENTION_OF,
-                    self.entities[e as usize].0.clone(),
-                    graph.into_owned(),
-                );
-                keep_if(store, &q, now > 0, &mut size)?;
-            }
         }
         Ok(size)
     }
 }
 
-/// Makes the store hold `q` or not, as `keep` says; `size` follows.
-fn keep_if(store: &Store, q: &Quad, keep: bool, size: &mut i64) -> Result<()> {
-    let storage = |e| Error::storage(Path::new(""), e);
-    let there = store.contains(q).map_err(storage)?;
-    if keep && !there {
-        store.insert(q).map_err(storage)?;
-        *size += 1;
-    } else if !keep && there {
-        store.remove(q).map_err(storage)?;
-        *size -= 1;
+/// What a tally's or a pair's node links to, beside its count.
+type Links = [(NamedNodeRef<'static>, NamedNode); 2];
+
+/// Adds `by` to the count `p` of a tally's or a pair's node, and keeps its
+/// links while the count is above zero; `size` follows.
+fn add_to_node(
+    store: &Store,
+    graph: GraphNameRef<'_>,
+    node: NamedNode,
+    p: NamedNodeRef<'_>,
+    by: i64,
+    links: Links,
+    size: &mut i64,
+) -> Result<()> {
+    let keep = add_to_count(store, graph, node.as_ref(), p, by, size)? > 0;
+    for (p, o) in links {
+        let q = Quad::new(node.clone(), p, o, graph.into_owned());
+        let there = store.contains(&q)?;
+        if keep && !there {
+            store.insert(&q)?;
+            *size += 1;
+        } else if !keep && there {
+            store.remove(&q)?;
+            *size -= 1;
+        }
     }
     Ok(())
 }
@@ -326,11 +312,9 @@ fn add_to_count(
     by: i64,
     size: &mut i64,
 ) -> Result<i64> {
-    let storage = |e| Error::storage(Path::new(""), e);
     let old: Vec<Quad> = store
         .quads_for_pattern(Some(s.into()), Some(p), None, Some(graph))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(storage)?;
+        .collect::<std::result::Result<_, _>>()?;
     let not_a_count = |o: &dyn std::fmt::Display| {
         Error::Query(format!("{s} {p} {o}: not a count in the summary graph"))
     };
@@ -341,7 +325,7 @@ fn add_to_count(
     };
     let now = was + by;
     for q in &old {
-        store.remove(q).map_err(storage)?;
+        store.remove(q)?;
         *size -= 1;
     }
     if now > 0 {
@@ -351,7 +335,7 @@ fn add_to_count(
             count(now),
             graph.into_owned(),
         );
-        store.insert(&q).map_err(storage)?;
+        store.insert(&q)?;
         *size += 1;
     }
     Ok(now)
@@ -366,7 +350,7 @@ pub fn graph_quads(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Quad>> 
     store
         .quads_for_pattern(None, None, None, Some(graph))
         .collect::<std::result::Result<_, _>>()
-        .map_err(|e| Error::storage(Path::new(""), e))
+        .map_err(Error::from)
 }
 
 /// The SPARQL 1.1 Update operations that make the summary graph of the
@@ -435,25 +419,28 @@ pub fn update_request(iris: &Iris) -> String {
     updates(iris).join("\n;\n") + "\n"
 }
 
-/// Runs [`updates`] on `store`: the summary graph made anew by SPARQL.
-pub fn make_by_sparql(store: &Store, iris: &Iris) -> Result<()> {
-    for update in updates(iris) {
-        SparqlEvaluator::new()
-            .parse_update(&update)
-            .map_err(|e| Error::Query(format!("the summary graph's update does not parse: {e}")))?
-            .on_store(store)
-            .execute()
-            .map_err(|e| Error::Query(format!("making the summary graph: {e}")))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use oxigraph::io::RdfFormat;
+    use oxigraph::sparql::SparqlEvaluator;
 
     const BASE: &str = "https://example.org/c/";
+
+    /// Runs [`updates`] on `store`: the summary graph made anew by SPARQL.
+    fn make_by_sparql(store: &Store, iris: &Iris) -> Result<()> {
+        for update in updates(iris) {
+            SparqlEvaluator::new()
+                .parse_update(&update)
+                .map_err(|e| {
+                    Error::Query(format!("the summary graph's update does not parse: {e}"))
+                })?
+                .on_store(store)
+                .execute()
+                .map_err(|e| Error::Query(format!("making the summary graph: {e}")))?;
+        }
+        Ok(())
+    }
 
     fn store_with(trig: &str) -> Store {
         let store = Store::new().unwrap();
