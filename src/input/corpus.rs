@@ -1014,6 +1014,10 @@ fn add_folder(
     // Walk the folder by its real path, so that a file's path in the corpus
     // has no `..` in it.
     let real_root = inside.check(rel, pos)?;
+    // Below a real root, an entry that is not a link is its own real path:
+    // only links need resolving (a `realpath` costs a system call for each
+    // component of the path, a second or more for a large folder).
+    let root_is_real = real_root.is_some();
     let (root, shown) = match real_root
         .as_ref()
         .and_then(|r| Some((r, r.strip_prefix(&inside.root).ok()?)))
@@ -1055,16 +1059,20 @@ fn add_folder(
                     "" => below.replace('\\', "/"),
                     s => format!("{s}/{}", below.replace('\\', "/")),
                 };
-                found.push((rel, path));
+                found.push((rel, path, kind.is_symlink()));
             }
         }
     }
     found.sort_unstable();
-    for (rel, path) in found {
+    for (rel, path, link) in found {
         // A link in the folder must not lead out of the corpus either.
-        let real = match fs::canonicalize(&path) {
-            Ok(real) => real,
-            Err(_) => continue, // a dangling link: no text to read
+        let real = if root_is_real && !link {
+            path
+        } else {
+            match fs::canonicalize(&path) {
+                Ok(real) => real,
+                Err(_) => continue, // a dangling link: no text to read
+            }
         };
         if !inside.allow && !real.starts_with(&inside.root) {
             return Err(bad(

@@ -20,7 +20,7 @@ use crate::input::relations::Relations;
 use crate::rdf::quads::{self, Iris};
 use crate::store::ledger::{self, Ledger, Record};
 pub use crate::store::stamp::{CheckMode, TextCheck};
-use crate::store::{summary, BuildInfo, StoreDir};
+use crate::store::{summary, BuildInfo, Inspection, StoreDir};
 use crate::text::table::text_of;
 use oxigraph::model::{GraphName, Quad};
 use std::collections::HashMap;
@@ -370,20 +370,23 @@ fn check_and_build(
     let inputs = inputs_hash(&corpus)?;
     let dir = StoreDir::new(&config.store);
     // A damaged store is never up to date: build it anew, and say so.
-    if let Some(damage) = dir.damage()? {
-        let plan = Plan::full(&corpus, inputs);
-        let mut summary = build_from(config, corpus, plan, started)?;
-        summary.warnings.insert(
-            0,
-            format!(
-                "the store {} was damaged ({damage}): built it anew from the corpus",
-                config.store.display()
-            ),
-        );
-        return Ok((Some(summary), Vec::new()));
-    }
-    let previous = match dir.current()? {
-        Some((_, info)) if info.inputs == inputs => dir.current_ledger()?.map(|l| (info, l)),
+    let ledger = match dir.inspect()? {
+        Inspection::Sound(ledger) => ledger,
+        Inspection::Damaged(damage) => {
+            let plan = Plan::full(&corpus, inputs);
+            let mut summary = build_from(config, corpus, plan, started)?;
+            summary.warnings.insert(
+                0,
+                format!(
+                    "the store {} was damaged ({damage}): built it anew from the corpus",
+                    config.store.display()
+                ),
+            );
+            return Ok((Some(summary), Vec::new()));
+        }
+    };
+    let previous = match (dir.current()?, ledger) {
+        (Some((_, info)), Some(ledger)) if info.inputs == inputs => Some((info, ledger)),
         _ => None,
     };
     let Some((info, ledger)) = previous else {

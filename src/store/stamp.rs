@@ -198,37 +198,40 @@ impl Watch {
             corpus.relations_path.as_deref(),
             corpus.overrides_path.as_deref(),
         ];
-        let mut files: Vec<(String, Part)> = Vec::new();
-        for p in inputs.into_iter().flatten() {
-            let rel = p.strip_prefix(&corpus.dir).ok()?;
-            files.push((rel.to_str()?.replace('\\', "/"), Part::Frame));
-        }
-        for f in &corpus.files {
-            if f.path.split('/').any(|c| c.starts_with('.')) {
-                return None;
-            }
-            files.push((f.path.clone(), Part::Texts));
-        }
+        // Grouped as they come, with no copy of a path but its name: a
+        // large corpus has hundreds of thousands.
         let mut groups: BTreeMap<String, Group<String>> = BTreeMap::new();
-        for (f, part) in files {
+        let mut put = |f: &str, part: Part| -> Option<()> {
             if f.contains(['\n', '\r'])
                 || f.starts_with('/')
                 || f.split('/').any(|c| c == ".." || c.is_empty())
             {
                 return None;
             }
-            let (dir, name) = match f.rsplit_once('/') {
-                Some((d, n)) => (d.to_string(), n.to_string()),
-                None => (".".to_string(), f),
-            };
-            let group = groups.entry(dir.clone()).or_insert_with(|| Group {
-                dir,
-                ..Group::default()
-            });
-            match part {
-                Part::Frame => group.inputs.push(name),
-                Part::Texts => group.texts.push(name),
+            let (dir, name) = f.rsplit_once('/').unwrap_or((".", f));
+            if !groups.contains_key(dir) {
+                let group = Group {
+                    dir: dir.to_string(),
+                    ..Group::default()
+                };
+                groups.insert(dir.to_string(), group);
             }
+            let group = groups.get_mut(dir)?;
+            match part {
+                Part::Frame => group.inputs.push(name.to_string()),
+                Part::Texts => group.texts.push(name.to_string()),
+            }
+            Some(())
+        };
+        for p in inputs.into_iter().flatten() {
+            let rel = p.strip_prefix(&corpus.dir).ok()?;
+            put(&rel.to_str()?.replace('\\', "/"), Part::Frame)?;
+        }
+        for f in &corpus.files {
+            if f.path.split('/').any(|c| c.starts_with('.')) {
+                return None;
+            }
+            put(&f.path, Part::Texts)?;
         }
         Some(Watch {
             root,
