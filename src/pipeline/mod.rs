@@ -705,12 +705,12 @@ fn build_from(
             .with_max_memory_size_in_megabytes(LOADER_MEMORY_MB);
         let mut feed = Feed {
             files,
-            current: Vec::new().into_iter(),
+            current: Box::new(std::iter::empty()),
             failed: None,
             records: &mut plan.records,
             first_ambiguous: &mut first_ambiguous,
             progress: &progress,
-            tally: &mut tally,
+            tally: Some(&mut tally),
             load_summary: !plan.update,
             summary_loaded: &mut summary_loaded,
             iris: &iris,
@@ -945,14 +945,15 @@ fn describe(
 /// corpus fails the same way every time.
 struct Feed<'a> {
     files: Receiver<Described>,
-    current: std::vec::IntoIter<Quad>,
+    current: Box<dyn Iterator<Item = Quad> + 'a>,
     failed: Option<(usize, Error)>,
     records: &'a mut [Option<Record>],
     first_ambiguous: &'a mut Option<(usize, Ambiguous)>,
     progress: &'a Reporter<'a>,
     /// The summary's counts of the quads as they pass (for an update, what
-    /// they add to the counts of what was removed).
-    tally: &'a mut summary::Tally,
+    /// they add to the counts of what was removed); taken when its own
+    /// quads follow the last file's.
+    tally: Option<&'a mut summary::Tally>,
     /// For a full build: the tally's quads follow the last file's, and
     /// their number goes to `summary_loaded`.
     load_summary: bool,
@@ -973,7 +974,7 @@ impl Feed<'_> {
     }
 }
 
-impl Iterator for Feed<'_> {
+impl<'a> Iterator for Feed<'a> {
     type Item = Result<Quad>;
 
     fn next(&mut self) -> Option<Result<Quad>> {
@@ -989,9 +990,13 @@ impl Iterator for Feed<'_> {
                 if !std::mem::take(&mut self.load_summary) {
                     return None;
                 }
-                let quads = self.tally.quads(self.iris);
-                *self.summary_loaded = Some(quads.len());
-                self.current = quads.into_iter();
+                let Some(tally) = self.tally.take() else {
+                    return None;
+                };
+                let tally: &'a summary::Tally = tally;
+                let (len, quads) = tally.quads(self.iris);
+                *self.summary_loaded = Some(len);
+                self.current = Box::new(quads);
                 continue;
             };
             match described {
@@ -1008,8 +1013,10 @@ impl Iterator for Feed<'_> {
                         }
                     }
                     self.records[i] = Some(record);
-                    self.tally.add(&fg.quads);
-                    self.current = fg.quads.into_iter();
+                    if let Some(tally) = self.tally.as_mut() {
+                        tally.add(&fg.quads);
+                    }
+                    self.current = Box::new(fg.quads.into_iter());
                 }
                 Err(e) => {
                     self.failed = Some((i, e));
