@@ -990,10 +990,7 @@ impl<'a> Iterator for Feed<'a> {
                 if !std::mem::take(&mut self.load_summary) {
                     return None;
                 }
-                let Some(tally) = self.tally.take() else {
-                    return None;
-                };
-                let tally: &'a summary::Tally = tally;
+                let tally: &'a summary::Tally = self.tally.take()?;
                 let (len, quads) = tally.quads(self.iris);
                 *self.summary_loaded = Some(len);
                 self.current = Box::new(quads);
