@@ -24,12 +24,18 @@ use oxigraph::store::Store;
 use std::io::Write;
 use std::str::FromStr;
 
+/// How many quads of one graph a quad syntax sorts at once: a larger graph
+/// (the summary graph of a large archive holds millions) goes subject by
+/// subject, as triple syntaxes do, which gives the same order.
+const GRAPH_AT_ONCE: usize = 250_000;
+
 /// Writes the store (or one graph of it) in an RDF syntax.
 ///
 /// The quads come out sorted by the N-Triples forms of (graph, subject,
 /// predicate, object), without repeats, in one pass and without holding the
 /// store: quad syntaxes go graph by graph (each graph's quads read from
-/// Oxigraph's graph index and sorted alone); triple syntaxes, whose graphs
+/// Oxigraph's graph index and sorted alone, or subject by subject when
+/// there are more than [`GRAPH_AT_ONCE`]); triple syntaxes, whose graphs
 /// merge, go subject by subject (the distinct subjects are listed and sorted
 /// first, then each subject's triples read from the subject index).
 pub fn write_rdf(
@@ -38,6 +44,18 @@ pub fn write_rdf(
     graph: Option<&NamedNode>,
     base_iri: &str,
     out: &mut dyn Write,
+) -> Result<usize> {
+    write_rdf_by(store, format, graph, base_iri, out, GRAPH_AT_ONCE)
+}
+
+/// [`write_rdf`], sorting at most `at_once` quads of a graph together.
+fn write_rdf_by(
+    store: &Store,
+    format: RdfFormat,
+    graph: Option<&NamedNode>,
+    base_iri: &str,
+    out: &mut dyn Write,
+    at_once: usize,
 ) -> Result<usize> {
     let storage = |e| Error::Query(format!("reading the store: {e}"));
     if let Some(g) = graph {
@@ -113,36 +131,99 @@ pub fn write_rdf(
         graphs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         graphs.dedup_by(|a, b| a.0 == b.0);
         for (_, g) in graphs {
-            emit(read(None, Some(g.as_ref()))?)?;
+            let mut quads = Vec::new();
+            for q in store.quads_for_pattern(None, None, None, Some(g.as_ref())) {
+                quads.push(q.map_err(storage)?);
+                if quads.len() > at_once {
+                    break;
+                }
+            }
+            if quads.len() <= at_once {
+                emit(quads)?;
+                continue;
+            }
+            // A graph too large to sort at once: subject by subject. Keys
+            // of one graph compare by subject first, and no subject's
+            // N-Triples form holds the tab that ends it in the key.
+            drop(quads);
+            let quads = store.quads_for_pattern(None, None, None, Some(g.as_ref()));
+            for subject in sorted_subjects(quads)? {
+                emit(read(Some(subject.as_ref()), Some(g.as_ref()))?)?;
+            }
         }
     } else {
         // Subject by subject, in the order of their N-Triples forms.
-        let mut subjects: Vec<String> = Vec::new();
-        let mut last: Option<NamedOrBlankNode> = None;
-        for q in store.iter() {
-            let q = q.map_err(storage)?;
-            if last.as_ref() != Some(&q.subject) {
-                subjects.push(q.subject.to_string());
-                last = Some(q.subject);
-            }
-        }
-        drop(last);
-        subjects.sort_unstable();
-        subjects.dedup();
-        for s in subjects {
-            let subject = match Term::from_str(&s) {
-                Ok(Term::NamedNode(n)) => NamedOrBlankNode::from(n),
-                Ok(Term::BlankNode(b)) => NamedOrBlankNode::from(b),
-                _ => {
-                    return Err(Error::Query(format!(
-                        "reading the store: a subject {s} that does not read back"
-                    )))
-                }
-            };
+        for subject in sorted_subjects(store.iter())? {
             emit(read(Some(subject.as_ref()), None)?)?;
         }
     }
     w.finish().map_err(Error::Output)?;
     safe.finish().map_err(Error::Output)?;
     Ok(written)
+}
+
+/// The distinct subjects of `quads`, sorted by their N-Triples forms.
+/// Only the forms are held while they are listed: the quads come from an
+/// index that keeps a subject's quads together.
+fn sorted_subjects(
+    quads: impl Iterator<Item = std::result::Result<Quad, oxigraph::store::StorageError>>,
+) -> Result<Vec<NamedOrBlankNode>> {
+    let mut subjects: Vec<String> = Vec::new();
+    let mut last: Option<NamedOrBlankNode> = None;
+    for q in quads {
+        let q = q.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
+        if last.as_ref() != Some(&q.subject) {
+            subjects.push(q.subject.to_string());
+            last = Some(q.subject);
+        }
+    }
+    drop(last);
+    subjects.sort_unstable();
+    subjects.dedup();
+    subjects
+        .into_iter()
+        .map(|s| match Term::from_str(&s) {
+            Ok(Term::NamedNode(n)) => Ok(NamedOrBlankNode::from(n)),
+            Ok(Term::BlankNode(b)) => Ok(NamedOrBlankNode::from(b)),
+            _ => Err(Error::Query(format!(
+                "reading the store: a subject {s} that does not read back"
+            ))),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A graph too large to sort at once, written subject by subject,
+    /// gives the same bytes as sorted whole.
+    #[test]
+    fn a_graph_sorted_by_subject_gives_the_same_bytes() {
+        let store = Store::new().unwrap();
+        let data = r#"
+<http://e/s2> <http://e/p> "b" <http://e/g1> .
+<http://e/s1> <http://e/p> "z" <http://e/g1> .
+<http://e/s10> <http://e/p> "a" <http://e/g1> .
+<http://e/s1> <http://e/q> <http://e/s2> <http://e/g1> .
+_:b1 <http://e/p> "x" <http://e/g1> .
+<http://e/s3> <http://e/p> "c" <http://e/g2> .
+<http://e/s0> <http://e/p> "d" .
+"#;
+        store
+            .load_from_reader(RdfFormat::NQuads, data.as_bytes())
+            .unwrap();
+        for format in [RdfFormat::NQuads, RdfFormat::TriG] {
+            let write = |at_once| {
+                let mut out = Vec::new();
+                let n = write_rdf_by(&store, format, None, "http://e/", &mut out, at_once).unwrap();
+                (n, String::from_utf8(out).unwrap())
+            };
+            let (whole_n, whole) = write(usize::MAX);
+            let (by_subject_n, by_subject) = write(1);
+            assert_eq!(whole_n, 7);
+            assert_eq!(by_subject_n, whole_n);
+            assert_eq!(by_subject, whole, "{format:?}");
+        }
+    }
 }

@@ -1017,13 +1017,16 @@ fn add_folder(
     // Below a real root, an entry that is not a link is its own real path:
     // only links need resolving (a `realpath` costs a system call for each
     // component of the path, a second or more for a large folder).
-    let root_is_real = real_root.is_some();
-    let (root, shown) = match real_root
+    let (root, shown, root_is_real) = match real_root
         .as_ref()
         .and_then(|r| Some((r, r.strip_prefix(&inside.root).ok()?)))
     {
-        Some((r, in_corpus)) => (r.clone(), in_corpus.to_string_lossy().replace('\\', "/")),
-        None => (root, rel.to_string()),
+        Some((r, in_corpus)) => (
+            r.clone(),
+            in_corpus.to_string_lossy().replace('\\', "/"),
+            true,
+        ),
+        None => (root, rel.to_string(), false),
     };
     let kind = match &folder.kind {
         Some(k) if !KINDS.contains(&k.get_ref().as_str()) => {
