@@ -301,7 +301,7 @@ impl Phases {
 /// changed; only the changed, added and removed files when the gazetteer,
 /// claims, overrides and corpus header are those of the store; the whole
 /// corpus otherwise, and whenever the store is damaged
-/// ([`StoreDir::damage`]). Returns the summary when it built.
+/// ([`StoreDir::inspect`]). Returns the summary when it built.
 pub fn ensure_built(config: &BuildConfig) -> Result<Option<Summary>> {
     ensure_built_or_warn(config).map(|(summary, _)| summary)
 }

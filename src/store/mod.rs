@@ -11,7 +11,7 @@
 //! readers never see a half-built store. A lock file keeps two builds from
 //! running at once; readers open generations read-only and need no lock.
 //!
-//! [`StoreDir::damage`] tells a damaged store (a `CURRENT` that names no
+//! [`StoreDir::inspect`] tells a damaged store (a `CURRENT` that names no
 //! finished generation, a record or ledger that does not read, a RocksDB
 //! database that lost a file or had one cut short) so that a build can
 //! build it anew rather than call it up to date.
@@ -125,19 +125,11 @@ impl StoreDir {
     /// What is wrong with the store in use, if anything: `CURRENT` that
     /// names no finished generation, a build record or ledger that does not
     /// read, a RocksDB database without its own `CURRENT`, a table file cut
-    /// short, or a database that does not open. None when there is no
-    /// store yet, or it is whole. Reads only; costs an open of the
-    /// database.
-    pub fn damage(&self) -> Result<Option<String>> {
-        Ok(match self.inspect()? {
-            Inspection::Damaged(damage) => Some(damage),
-            Inspection::Sound(_) => None,
-        })
-    }
-
-    /// [`StoreDir::damage`], with the ledger of a sound generation in use,
-    /// which the check reads whole anyway (a second read of a 244,000-row
-    /// ledger costs a third of a second).
+    /// short, or a database that does not open. Sound when there is no
+    /// store yet, or it is whole; then with the ledger of the generation in
+    /// use, which the check reads whole anyway (a second read of a
+    /// 244,000-row ledger costs a third of a second). Reads only; costs an
+    /// open of the database.
     pub fn inspect(&self) -> Result<Inspection> {
         let damaged = |what: String| Ok(Inspection::Damaged(what));
         self.check_is_dir()?;
@@ -203,19 +195,6 @@ impl StoreDir {
         };
         let info = self.build_info(&name)?;
         Ok(Some((self.path.join(name), info)))
-    }
-
-    /// The ledger of the generation in use (see [`crate::store::ledger`]), if it
-    /// has one.
-    pub fn current_ledger(&self) -> Result<Option<Ledger>> {
-        let Some(name) = self.current_name() else {
-            return Ok(None);
-        };
-        let path = self.path.join(format!("{name}.{LEDGER}"));
-        if !path.is_file() {
-            return Ok(None);
-        }
-        Ledger::read(&path).map(Some)
     }
 
     /// Replaces the ledger of the generation in use, when only the times of
