@@ -57,7 +57,6 @@ fn write_rdf_by(
     out: &mut dyn Write,
     at_once: usize,
 ) -> Result<usize> {
-    let storage = |e| Error::Query(format!("reading the store: {e}"));
     if let Some(g) = graph {
         if !store
             .contains_named_graph(NamedOrBlankNodeRef::from(g.as_ref()))
@@ -162,6 +161,11 @@ fn write_rdf_by(
     Ok(written)
 }
 
+/// A failed read of the store, as an export reports it.
+fn storage(e: oxigraph::store::StorageError) -> Error {
+    Error::Query(format!("reading the store: {e}"))
+}
+
 /// The distinct subjects of `quads`, sorted by their N-Triples forms.
 /// Only the forms are held while they are listed: the quads come from an
 /// index that keeps a subject's quads together.
@@ -171,7 +175,7 @@ fn sorted_subjects(
     let mut subjects: Vec<String> = Vec::new();
     let mut last: Option<NamedOrBlankNode> = None;
     for q in quads {
-        let q = q.map_err(|e| Error::Query(format!("reading the store: {e}")))?;
+        let q = q.map_err(storage)?;
         if last.as_ref() != Some(&q.subject) {
             subjects.push(q.subject.to_string());
             last = Some(q.subject);
