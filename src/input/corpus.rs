@@ -23,6 +23,7 @@ use crate::error::{Error, InputError, LineIndex, Position, Result};
 use crate::input::date::PartialDate;
 use crate::text::table::read_text;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -210,7 +211,7 @@ impl SourceFile {
     /// What the corpus says of the file, field by field, for the ledger's
     /// key. The destructuring names every field, so a new one cannot be
     /// left out of the key unnoticed.
-    pub fn described(&self) -> Vec<(&'static str, Option<String>)> {
+    pub fn described<'a>(&'a self) -> [(&'static str, Option<Cow<'a, str>>); 8] {
         let SourceFile {
             path,
             id,
@@ -221,15 +222,16 @@ impl SourceFile {
             original_language,
             note,
         } = self;
-        vec![
-            ("path", Some(path.clone())),
-            ("id", Some(id.clone())),
-            ("title", title.clone()),
-            ("publisher", publisher.clone()),
-            ("source", source.clone()),
-            ("language", language.clone()),
-            ("original_language", original_language.clone()),
-            ("note", note.clone()),
+        let o = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+        [
+            ("path", Some(Cow::Borrowed(path.as_str()))),
+            ("id", Some(Cow::Borrowed(id.as_str()))),
+            ("title", o(title)),
+            ("publisher", o(publisher)),
+            ("source", o(source)),
+            ("language", o(language)),
+            ("original_language", o(original_language)),
+            ("note", o(note)),
         ]
     }
 }
@@ -239,7 +241,10 @@ impl DocumentSpec {
     /// ledger's key (see [`SourceFile::described`]). Left out: its file
     /// (the key is the file's) and where the manifest or sheet writes it,
     /// which changes no quad.
-    pub fn described(&self, corpus: &Corpus) -> Vec<(&'static str, Option<String>)> {
+    pub fn described<'a>(
+        &'a self,
+        corpus: &'a Corpus,
+    ) -> [(&'static str, Option<Cow<'a, str>>); 14] {
         let DocumentSpec {
             id,
             file: _,
@@ -260,29 +265,38 @@ impl DocumentSpec {
             end_pos: _,
             in_sheet: _,
         } = self;
-        let ids = |refs: &[EntityRef]| {
-            Some(
-                refs.iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
+        let ids = |refs: &'a [EntityRef]| -> Option<Cow<'a, str>> {
+            Some(match refs {
+                [] => Cow::Borrowed(""),
+                [one] => Cow::Borrowed(one.id.as_str()),
+                _ => Cow::Owned(
+                    refs.iter()
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+            })
         };
-        vec![
-            ("id", Some(id.clone())),
-            ("start", Some(start.clone())),
-            ("end", end.clone()),
-            ("within", within.map(|w| corpus.documents[w].id.clone())),
-            ("title", Some(title.clone())),
-            ("kind", Some(kind.clone())),
-            ("date", date.map(|d| d.to_string())),
+        let o = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+        let b = |s: &'a String| Some(Cow::Borrowed(s.as_str()));
+        [
+            ("id", b(id)),
+            ("start", b(start)),
+            ("end", o(end)),
+            (
+                "within",
+                within.map(|w| Cow::Borrowed(corpus.documents[w].id.as_str())),
+            ),
+            ("title", b(title)),
+            ("kind", b(kind)),
+            ("date", date.map(|d| Cow::Owned(d.to_string()))),
             ("authors", ids(authors)),
             ("recipients", ids(recipients)),
-            ("language", language.clone()),
-            ("original_language", original_language.clone()),
-            ("publisher", publisher.clone()),
-            ("source", source.clone()),
-            ("note", note.clone()),
+            ("language", o(language)),
+            ("original_language", o(original_language)),
+            ("publisher", o(publisher)),
+            ("source", o(source)),
+            ("note", o(note)),
         ]
     }
 }
@@ -1067,6 +1081,13 @@ fn add_folder(
         }
     }
     found.sort_unstable();
+    // Room for every file at once: grown by doubling, the lists of a large
+    // folder would be copied again and again.
+    files.reserve(found.len());
+    documents.reserve(found.len());
+    canonical.reserve(found.len());
+    file_ids.reserve(found.len());
+    doc_index.reserve(found.len());
     for (rel, path, link) in found {
         // A link in the folder must not lead out of the corpus either.
         let real = if root_is_real && !link {

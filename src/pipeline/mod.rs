@@ -251,10 +251,10 @@ fn inputs_hash(corpus: &Corpus) -> Result<String> {
 }
 
 /// The fingerprint of a built store: its inputs and every file's key.
-fn fingerprint(inputs: &str, ledger: &Ledger) -> String {
+fn fingerprint<'r>(inputs: &str, ledger: impl IntoIterator<Item = &'r Record>) -> String {
     let mut h = blake3::Hasher::new();
     h.update(inputs.as_bytes());
-    for r in &ledger.records {
+    for r in ledger {
         h.update(r.key.as_bytes());
     }
     h.finalize().to_hex().to_string()
@@ -269,7 +269,7 @@ pub fn build(config: &BuildConfig) -> Result<Summary> {
     let watch =
         crate::store::stamp::Watch::new(&corpus, config.allow_outside, corpus_warnings(&corpus));
     let plan = Plan::full(&corpus, inputs);
-    let summary = build_from(config, corpus, plan, started)?;
+    let summary = build_from(config, &corpus, plan, started, || prepare(&corpus))?;
     if let Some(watch) = watch {
         watch.write(&config.store, began_ns);
     }
@@ -318,26 +318,34 @@ pub struct Ready {
     pub texts: Option<TextCheck>,
 }
 
-/// [`ensure_built_or_warn`] for a reading command: when the stamp of the
-/// generation in use (see [`crate::store::stamp`]) shows every file and directory
-/// of the corpus and every file of the store as the last full check left
-/// them, the store is up to date and nothing else is read; otherwise the
-/// full check. Under `config.check` the text files of a large corpus are
-/// looked at in the background ([`Ready::texts`]).
+/// [`ensure_built_or_warn`] for a reading command, and for `annalist
+/// build`: when the stamp of the generation in use (see
+/// [`crate::store::stamp`]) shows every file and directory of the corpus
+/// and every file of the store as the last full check left them, the store
+/// is up to date and nothing else is read; otherwise the full check. Under
+/// `config.check` the text files of a large corpus are looked at in the
+/// background ([`Ready::texts`]). When the stamp shows a change, the full
+/// check reads the gazetteer on a thread of its own while it looks at the
+/// files, since a build is all but certain.
 pub fn ensure_built_quickly(config: &BuildConfig) -> Result<Ready> {
-    if let Some(unchanged) = crate::store::stamp::unchanged(
+    use crate::store::stamp::{compare, Comparison};
+    let ahead = match compare(
         &config.corpus,
         &config.store,
         config.allow_outside,
         config.check,
     ) {
-        return Ok(Ready {
-            summary: None,
-            warnings: unchanged.warnings,
-            texts: unchanged.texts,
-        });
-    }
-    let (summary, warnings) = ensure_built_or_warn(config)?;
+        Comparison::Unchanged(unchanged) => {
+            return Ok(Ready {
+                summary: None,
+                warnings: unchanged.warnings,
+                texts: unchanged.texts,
+            })
+        }
+        Comparison::Changed => true,
+        Comparison::Unknown => false,
+    };
+    let (summary, warnings) = full_check(config, ahead)?;
     Ok(Ready {
         summary,
         warnings,
@@ -351,30 +359,66 @@ pub fn ensure_built_quickly(config: &BuildConfig) -> Result<Ready> {
 /// is looked at. When the store is then up to date, it is stamped (see
 /// [`crate::store::stamp`]) for [`ensure_built_quickly`].
 pub fn ensure_built_or_warn(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
-    let (started, began_ns) = (Instant::now(), ledger::now_ns());
-    let corpus = config.load_corpus()?;
-    let watch =
-        crate::store::stamp::Watch::new(&corpus, config.allow_outside, corpus_warnings(&corpus));
-    let outcome = check_and_build(config, corpus, started)?;
-    if let Some(watch) = watch {
-        watch.write(&config.store, began_ns);
-    }
-    Ok(outcome)
+    full_check(config, false)
 }
 
-fn check_and_build(
+/// The full check of [`ensure_built_or_warn`]; with `ahead`, the inputs
+/// are read while the files are looked at.
+fn full_check(config: &BuildConfig, ahead: bool) -> Result<(Option<Summary>, Vec<String>)> {
+    let (started, began_ns) = (Instant::now(), ledger::now_ns());
+    std::thread::scope(|scope| {
+        // The store (its damage check and ledger) is looked at while the
+        // corpus is read.
+        let inspection = scope.spawn(|| StoreDir::new(&config.store).inspect());
+        let corpus = config.load_corpus()?;
+        let watch = crate::store::stamp::Watch::new(
+            &corpus,
+            config.allow_outside,
+            corpus_warnings(&corpus),
+        );
+        // When a build is all but certain, the inputs are read and the
+        // gazetteer compiled on a thread of their own while every file is
+        // looked at.
+        let outcome = std::thread::scope(|scope| {
+            let corpus = &corpus;
+            let early = ahead.then(|| scope.spawn(|| prepare(corpus)));
+            let prepared = move || match early {
+                Some(thread) => joined(thread),
+                None => prepare(corpus),
+            };
+            check_then(config, corpus, started, || joined(inspection), prepared)
+        })?;
+        if let Some(watch) = watch {
+            watch.write(&config.store, began_ns);
+        }
+        Ok(outcome)
+    })
+}
+
+/// What a scoped thread returned; its panic goes on.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The full check, then the build it calls for, with the inputs and the
+/// annotator `prepared` gives.
+fn check_then(
     config: &BuildConfig,
-    corpus: Corpus,
+    corpus: &Corpus,
     started: Instant,
+    inspection: impl FnOnce() -> Result<Inspection>,
+    prepared: impl FnOnce() -> Result<Prepared>,
 ) -> Result<(Option<Summary>, Vec<String>)> {
-    let inputs = inputs_hash(&corpus)?;
+    let inputs = inputs_hash(corpus)?;
     let dir = StoreDir::new(&config.store);
     // A damaged store is never up to date: build it anew, and say so.
-    let ledger = match dir.inspect()? {
+    let ledger = match inspection()? {
         Inspection::Sound(ledger) => ledger,
         Inspection::Damaged(damage) => {
-            let plan = Plan::full(&corpus, inputs);
-            let mut summary = build_from(config, corpus, plan, started)?;
+            let plan = Plan::full(corpus, inputs);
+            let mut summary = build_from(config, corpus, plan, started, prepared)?;
             summary.warnings.insert(
                 0,
                 format!(
@@ -390,10 +434,10 @@ fn check_and_build(
         _ => None,
     };
     let Some((info, ledger)) = previous else {
-        let plan = Plan::full(&corpus, inputs);
-        return build_from(config, corpus, plan, started).map(|s| (Some(s), Vec::new()));
+        let plan = Plan::full(corpus, inputs);
+        return build_from(config, corpus, plan, started, prepared).map(|s| (Some(s), Vec::new()));
     };
-    let plan = Plan::update(&corpus, inputs.clone(), &info, ledger)?;
+    let plan = Plan::update(corpus, inputs.clone(), &info, ledger)?;
     if plan.describe.is_empty() && plan.removed.is_empty() {
         // An up-to-date store whose search index is lost or damaged gets a
         // new generation (a checkpoint of the store) with the index made
@@ -402,24 +446,24 @@ fn check_and_build(
             .current()?
             .and_then(|(generation, _)| crate::store::search::damage(&generation));
         if let Some(damage) = damage {
-            let mut summary = build_from(config, corpus, plan, started)?;
+            let mut summary = build_from(config, corpus, plan, started, prepared)?;
             summary
                 .warnings
                 .insert(0, format!("{damage}: made it anew from the corpus"));
             return Ok((Some(summary), Vec::new()));
         }
         if plan.refreshed {
-            dir.refresh_ledger(&plan.ledger())?;
+            dir.refresh_ledger(plan.records.iter().flatten())?;
         }
-        return Ok((None, corpus_warnings(&corpus)));
+        return Ok((None, corpus_warnings(corpus)));
     }
     // Removing most of a store quad by quad is slower than loading anew.
     let plan = if 4 * (plan.describe.len() + plan.removed.len()) > corpus.files.len() {
-        Plan::full(&corpus, inputs)
+        Plan::full(corpus, inputs)
     } else {
         plan
     };
-    build_from(config, corpus, plan, started).map(|s| (Some(s), Vec::new()))
+    build_from(config, corpus, plan, started, prepared).map(|s| (Some(s), Vec::new()))
 }
 
 /// What a user should know about the corpus itself, built or not: the text
@@ -518,28 +562,43 @@ impl Plan {
             .quads
             .saturating_sub(recorded)
             .saturating_sub(info.summary_quads);
-        let mut previous: HashMap<String, Record> = ledger
-            .records
-            .into_iter()
-            .map(|r| (r.path.clone(), r))
-            .collect();
+        // Each file's record of the previous build, found by path and then
+        // moved, not copied: a large ledger is tens of megabytes.
+        let mut file_of: Vec<Option<usize>> = vec![None; ledger.records.len()];
+        {
+            let mut by_path: HashMap<&str, usize> = HashMap::with_capacity(corpus.files.len());
+            for (i, f) in corpus.files.iter().enumerate() {
+                by_path.insert(f.path.as_str(), i);
+            }
+            for (k, r) in ledger.records.iter().enumerate() {
+                file_of[k] = by_path.remove(r.path.as_str());
+            }
+        }
+        let mut olds: Vec<Option<Record>> = vec![None; corpus.files.len()];
+        let mut gone: Vec<Record> = Vec::new();
+        for (r, file) in ledger.records.into_iter().zip(file_of) {
+            match file {
+                Some(i) => olds[i] = Some(r),
+                None => gone.push(r),
+            }
+        }
         let mut plan = Plan {
+            inputs,
+            records: vec![None; corpus.files.len()],
+            describe: Vec::new(),
+            removed: Vec::new(),
             update: true,
+            refreshed: false,
+            added: 0,
+            changed: 0,
             head_quads,
             summary_quads: info.summary_quads,
-            ..Plan::full(corpus, inputs)
         };
-        plan.describe.clear();
-        let olds: Vec<Option<Record>> = corpus
-            .files
-            .iter()
-            .map(|f| previous.remove(&f.path))
-            .collect();
         // Each file's size and time, and its key where it was built before
         // (a stat, and a read only when the stat differs): on every core.
-        let look = |i: usize| -> Result<(u64, u128, Option<String>)> {
+        let look = |stats: &mut ledger::Stats, i: usize| -> Result<(u64, u128, Option<String>)> {
             let path = corpus.file_path(i);
-            let (size, mtime_ns) = ledger::stat(&path)?;
+            let (size, mtime_ns) = stats.stat(&path)?;
             let Some(old) = &olds[i] else {
                 return Ok((size, mtime_ns, None));
             };
@@ -557,7 +616,10 @@ impl Plan {
                 .step_by(chunk)
                 .map(|from| {
                     let to = (from + chunk).min(corpus.files.len());
-                    scope.spawn(move || (from..to).map(look).collect::<Vec<_>>())
+                    scope.spawn(move || {
+                        let mut stats = ledger::Stats::default();
+                        (from..to).map(|i| look(&mut stats, i)).collect::<Vec<_>>()
+                    })
                 })
                 .collect();
             handles
@@ -584,37 +646,46 @@ impl Plan {
                 plan.removed.push(old);
             }
         }
-        let mut gone: Vec<Record> = previous.into_values().collect();
         gone.sort_by(|a, b| a.path.cmp(&b.path));
         plan.removed.extend(gone);
         Ok(plan)
     }
+}
 
-    /// The ledger, once every record is made.
-    fn ledger(&self) -> Ledger {
-        Ledger {
-            records: self.records.iter().flatten().cloned().collect(),
-        }
-    }
+/// The inputs loaded and the gazetteer compiled: what a build needs before
+/// it describes a file.
+struct Prepared {
+    inputs: Inputs,
+    annotator: Annotator,
+}
+
+fn prepare(corpus: &Corpus) -> Result<Prepared> {
+    let inputs = load_inputs(corpus)?;
+    let annotator = Annotator::new(&inputs.gazetteer);
+    Ok(Prepared { inputs, annotator })
 }
 
 fn build_from(
     config: &BuildConfig,
-    corpus: Corpus,
+    corpus: &Corpus,
     mut plan: Plan,
     started: Instant,
+    prepared: impl FnOnce() -> Result<Prepared>,
 ) -> Result<Summary> {
     let started_ns = ledger::now_ns();
     let mut phases = Phases::new(started);
     phases.mark("plan");
-    let Inputs {
-        gazetteer,
-        relations,
-        overrides,
-    } = load_inputs(&corpus)?;
+    let Prepared {
+        inputs:
+            Inputs {
+                gazetteer,
+                relations,
+                overrides,
+            },
+        annotator,
+    } = prepared()?;
     let iris = Iris::new(&corpus.base_iri);
-    let annotator = Annotator::new(&gazetteer);
-    let mut warnings = corpus_warnings(&corpus);
+    let mut warnings = corpus_warnings(corpus);
     warnings.extend(gazetteer.warnings(&corpus.gazetteer_path));
     warnings.extend(shared_name_warnings(&annotator.tagger, &gazetteer));
 
@@ -680,7 +751,7 @@ fn build_from(
     } else {
         quads::ontology_quads()?
             .into_iter()
-            .chain(quads::corpus_head_quads(&corpus, &iris))
+            .chain(quads::corpus_head_quads(corpus, &iris))
             .chain(quads::gazetteer_quads(&gazetteer, &iris))
             .collect()
     };
@@ -690,7 +761,7 @@ fn build_from(
         head.len()
     };
     let sources = Sources {
-        corpus: &corpus,
+        corpus,
         gazetteer: &gazetteer,
         relations: &relations,
         overrides: &overrides,
@@ -777,7 +848,7 @@ fn build_from(
         .flat_map(|r| r.documents.iter().cloned())
         .collect();
     crate::store::search::index(
-        &corpus,
+        corpus,
         &store_path,
         previous.as_deref(),
         &removed,
@@ -785,10 +856,11 @@ fn build_from(
     )?;
     phases.mark("search index");
 
-    let ledger = plan.ledger();
-    let sum = |f: fn(&Record) -> usize| -> usize { ledger.records.iter().map(f).sum() };
+    // Every record is made now.
+    let ledger = || plan.records.iter().flatten();
+    let sum = |f: fn(&Record) -> usize| -> usize { ledger().map(f).sum() };
     let info = BuildInfo {
-        fingerprint: fingerprint(&plan.inputs, &ledger),
+        fingerprint: fingerprint(&plan.inputs, ledger()),
         annalist_version: env!("CARGO_PKG_VERSION").into(),
         base_iri: corpus.base_iri.clone(),
         files: corpus.files.len(),
@@ -825,9 +897,7 @@ fn build_from(
             info.ambiguous_mentions,
         ));
     }
-    let mut far_claims: Vec<usize> = ledger
-        .records
-        .iter()
+    let mut far_claims: Vec<usize> = ledger()
         .flat_map(|r| r.far_claims.iter().copied())
         .collect();
     if !far_claims.is_empty() {
@@ -841,7 +911,7 @@ fn build_from(
             lines.join(", ")
         ));
     }
-    generation.commit(&info, &ledger)?;
+    generation.commit(&info, ledger())?;
     phases.mark("commit");
     let update = plan.update.then(|| Update {
         added: plan.added,

@@ -15,7 +15,7 @@
 
 use crate::error::{Error, InputError, Result};
 use crate::input::corpus::Corpus;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// What one file was built from and contributed.
@@ -65,7 +65,7 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Reads a ledger written by [`Ledger::write`].
+    /// Reads a ledger written by [`write`].
     pub fn read(path: &Path) -> Result<Ledger> {
         let bad = |line: u64, msg: String| -> Error {
             InputError::new(
@@ -77,8 +77,11 @@ impl Ledger {
         };
         let mut reader = csv::Reader::from_path(path).map_err(|e| bad(0, e.to_string()))?;
         let mut records = Vec::new();
-        for row in reader.records() {
-            let row = row.map_err(|e| bad(0, e.to_string()))?;
+        let mut row = csv::StringRecord::new();
+        while reader
+            .read_record(&mut row)
+            .map_err(|e| bad(0, e.to_string()))?
+        {
             let line = row.position().map_or(0, |p| p.line());
             if row.len() != COLUMNS.len() {
                 return Err(bad(
@@ -118,31 +121,43 @@ impl Ledger {
         }
         Ok(Ledger { records })
     }
+}
 
-    /// The ledger as CSV.
-    pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(COLUMNS).expect("writing to memory");
-        for r in &self.records {
+/// Writes a ledger of `records` as CSV to `out`, record by record: no copy
+/// of them is made in memory (a large corpus's ledger has hundreds of
+/// thousands of rows).
+pub fn write<'r>(
+    records: impl IntoIterator<Item = &'r Record>,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(COLUMNS)?;
+        let mut number = String::new();
+        let mut num = |w: &mut csv::Writer<_>, n: &dyn std::fmt::Display| {
+            use std::fmt::Write;
+            number.clear();
+            write!(number, "{n}").expect("writing to a string");
+            w.write_field(number.as_bytes())
+        };
+        for r in records {
+            w.write_field(&r.path)?;
+            w.write_field(&r.file_id)?;
+            w.write_field(&r.key)?;
+            w.write_field(&r.content)?;
+            num(&mut w, &r.size)?;
+            num(&mut w, &r.mtime_ns)?;
+            w.write_field(r.documents.join(" "))?;
+            num(&mut w, &r.mentions)?;
+            num(&mut w, &r.ambiguous)?;
+            num(&mut w, &r.claims)?;
+            num(&mut w, &r.dates)?;
+            num(&mut w, &r.quads)?;
             let far: Vec<String> = r.far_claims.iter().map(usize::to_string).collect();
-            w.write_record([
-                r.path.as_str(),
-                &r.file_id,
-                &r.key,
-                &r.content,
-                &r.size.to_string(),
-                &r.mtime_ns.to_string(),
-                &r.documents.join(" "),
-                &r.mentions.to_string(),
-                &r.ambiguous.to_string(),
-                &r.claims.to_string(),
-                &r.dates.to_string(),
-                &r.quads.to_string(),
-                &far.join(" "),
-            ])
-            .expect("writing to memory");
+            w.write_field(far.join(" "))?;
+            w.write_record(None::<&[u8]>)?;
         }
-        w.into_inner().expect("writing to memory")
+        w.flush()
     }
 }
 
@@ -160,6 +175,42 @@ pub fn stat(path: &Path) -> Result<(u64, u128)> {
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
     Ok((m.len(), mtime))
+}
+
+/// [`stat`] of files one after another, each directory opened once: a
+/// `stat` by name in an open directory spares the kernel walking the whole
+/// path of every file, which in a large corpus is most of the cost.
+#[derive(Default)]
+pub struct Stats {
+    dir: Option<(PathBuf, std::fs::File)>,
+}
+
+impl Stats {
+    /// Size and modification time of the file at `path`, as [`stat`] says.
+    pub fn stat(&mut self, path: &Path) -> Result<(u64, u128)> {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return stat(path);
+        };
+        if self.dir.as_ref().map(|(p, _)| p.as_path()) != Some(parent) {
+            self.dir = std::fs::File::open(parent)
+                .ok()
+                .map(|f| (parent.to_path_buf(), f));
+        }
+        let name = std::ffi::CString::new(name.as_encoded_bytes()).ok();
+        let st = match (&self.dir, name) {
+            (Some((_, dir)), Some(name)) => crate::store::stamp::stat_at(dir, &name),
+            _ => None,
+        };
+        // A file that does not stat here gets its error from `stat`.
+        let Some(st) = st else { return stat(path) };
+        #[allow(clippy::unnecessary_cast)] // the field types differ between targets
+        let (secs, nanos) = (st.st_mtime as i64, st.st_mtime_nsec as i64);
+        let mtime = match u128::try_from(secs) {
+            Ok(s) => s * 1_000_000_000 + nanos.max(0) as u128,
+            Err(_) => 0,
+        };
+        Ok((st.st_size as u64, mtime))
+    }
 }
 
 /// Now, in nanoseconds since the epoch.
@@ -181,16 +232,17 @@ pub fn unchanged_since(record: &Record, size: u64, mtime_ns: u128, built_at_ns: 
 pub fn file_key(corpus: &Corpus, file: usize, content: &str) -> String {
     let mut h = Fields(blake3::Hasher::new());
     h.put(content);
-    let mut described = |fields: Vec<(&str, Option<String>)>| {
-        for (name, value) in fields {
-            h.put(name);
-            h.opt(&value);
-        }
-    };
-    described(corpus.files[file].described());
+    for (name, value) in corpus.files[file].described() {
+        h.put(name);
+        h.opt(value.as_deref());
+    }
     for (_, d) in corpus.documents_of(file) {
-        described(vec![("document", None)]);
-        described(d.described(corpus));
+        h.put("document");
+        h.opt(None);
+        for (name, value) in d.described(corpus) {
+            h.put(name);
+            h.opt(value.as_deref());
+        }
     }
     h.0.finalize().to_hex().to_string()
 }
@@ -205,7 +257,7 @@ impl Fields {
         self.0.update(s.as_bytes());
     }
 
-    fn opt(&mut self, s: &Option<String>) {
+    fn opt(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
                 self.0.update(b"1");
@@ -215,5 +267,46 @@ impl Fields {
                 self.0.update(b"0");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(path: &str, far_claims: Vec<usize>) -> Record {
+        Record {
+            path: path.to_string(),
+            file_id: "f-1".to_string(),
+            key: "a".repeat(64),
+            content: "b".repeat(64),
+            size: 4096,
+            mtime_ns: 1_733_000_000_123_456_789,
+            documents: vec!["d1".to_string(), "d,2".to_string()],
+            mentions: 7,
+            ambiguous: 1,
+            claims: 2,
+            dates: 3,
+            quads: 123_456,
+            far_claims,
+        }
+    }
+
+    #[test]
+    fn a_written_ledger_reads_back_the_same() {
+        let records = vec![
+            record("texts/a.txt", Vec::new()),
+            record("texts/\"quoted\", with a comma.txt", vec![3, 41]),
+        ];
+        let dir = std::env::temp_dir().join(format!("annalist-ledger-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ledger.csv");
+        let mut bytes = Vec::new();
+        write(&records, &mut bytes).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+        let read = Ledger::read(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(read.records, records);
+        assert!(bytes.starts_with(COLUMNS.join(",").as_bytes()));
     }
 }

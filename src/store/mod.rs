@@ -37,7 +37,7 @@ pub mod stamp;
 pub mod summary;
 
 use crate::error::{Error, Result};
-use crate::store::ledger::Ledger;
+use crate::store::ledger::{Ledger, Record};
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
@@ -199,12 +199,12 @@ impl StoreDir {
 
     /// Replaces the ledger of the generation in use, when only the times of
     /// unchanged files changed.
-    pub fn refresh_ledger(&self, ledger: &Ledger) -> Result<()> {
+    pub fn refresh_ledger<'r>(&self, ledger: impl IntoIterator<Item = &'r Record>) -> Result<()> {
         let Some(name) = self.current_name() else {
             return Ok(());
         };
         let tmp = self.path.join(format!("{name}.{LEDGER}.tmp"));
-        write_synced(&tmp, &ledger.to_csv())?;
+        write_ledger(&tmp, ledger)?;
         let path = self.path.join(format!("{name}.{LEDGER}"));
         fs::rename(&tmp, &path).map_err(|e| Error::io(path, e))
     }
@@ -440,12 +440,13 @@ impl Generation {
 
     /// Records the build and makes this generation the current one. The
     /// store opened by [`Generation::open`] must have been dropped.
-    pub fn commit(mut self, info: &BuildInfo, ledger: &Ledger) -> Result<()> {
+    pub fn commit<'r>(
+        mut self,
+        info: &BuildInfo,
+        ledger: impl IntoIterator<Item = &'r Record>,
+    ) -> Result<()> {
         let root = self.dir.path.clone();
-        write_synced(
-            &root.join(format!("{}.{LEDGER}", self.name)),
-            &ledger.to_csv(),
-        )?;
+        write_ledger(&root.join(format!("{}.{LEDGER}", self.name)), ledger)?;
         let info_path = root.join(format!("{}.build.toml", self.name));
         let text = toml::to_string(info).expect("a build record serialises");
         write_synced(&info_path, text.as_bytes())?;
@@ -503,6 +504,17 @@ fn whole_table(path: &Path) -> bool {
     MAGIC.contains(&u64::from_le_bytes(tail))
 }
 
+/// Writes a ledger of `records` to `path` as it is formatted, and syncs it.
+fn write_ledger<'r>(path: &Path, records: impl IntoIterator<Item = &'r Record>) -> Result<()> {
+    let file = File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    ledger::write(records, &mut out).map_err(|e| Error::io(path, e))?;
+    let file = out
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io(path, e))
+}
+
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
     f.write_all(bytes).map_err(|e| Error::io(path, e))?;
@@ -546,7 +558,7 @@ mod tests {
             inputs: String::new(),
             started_ns: 0,
         };
-        g.commit(&info, &Ledger::default()).unwrap();
+        g.commit(&info, &Ledger::default().records).unwrap();
     }
 
     #[test]

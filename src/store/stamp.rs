@@ -12,7 +12,7 @@
 //! change time, inode and device, and one of the store generation's own
 //! files (its build record, its ledger, its database and search index
 //! files), with the corpus's warnings and what the program and the corpus
-//! path were. [`unchanged`] stats the same entries, on every core, and
+//! path were. [`compare`] stats the same entries, on every core, and
 //! compares the digests.
 //!
 //! The entries are kept in two digests: the *frame* (every directory and
@@ -20,7 +20,7 @@
 //! overrides) and the *texts* (every text file). A file added, removed or
 //! renamed changes its directory, so the frame, a few `stat`s, sees every
 //! change but an edit of a text in place. Under [`CheckMode::Background`]
-//! [`unchanged`] compares the frame at once and hands the texts to a thread
+//! [`compare`] compares the frame at once and hands the texts to a thread
 //! ([`TextCheck`]): the command answers from the generation in use while the
 //! texts are looked at, and is told afterwards when one changed, and the
 //! stamp is removed so that the next command checks in full.
@@ -30,7 +30,7 @@
 //! time lies more than [`SETTLED_NS`] before that check began. A change to
 //! an entry after that (an edit in place, a file added to or removed from
 //! a directory, a rename, a `touch` that sets the old time back) gives it a
-//! later change time, which no program can set back, so [`unchanged`] with
+//! later change time, which no program can set back, so [`compare`] with
 //! its [`TextCheck`] finished is true only when a full check would find the
 //! store up to date and print the same warnings.
 
@@ -448,7 +448,7 @@ fn look<S: AsRef<str>>(root: &Path, groups: &[Group<S>], part: Part) -> Option<(
 }
 
 /// `stat` of `name` in the open directory `dir`, links followed.
-fn stat_at(dir: &fs::File, name: &CStr) -> Option<libc::stat> {
+pub(crate) fn stat_at(dir: &fs::File, name: &CStr) -> Option<libc::stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` ends with its NUL, `dir` is an open descriptor, and
     // `st` is read only when fstatat returned 0, having written it.
@@ -456,7 +456,7 @@ fn stat_at(dir: &fs::File, name: &CStr) -> Option<libc::stat> {
     (rc == 0).then(|| unsafe { st.assume_init() })
 }
 
-/// What [`unchanged`] found: the warnings the last full check printed, and
+/// What [`compare`] found: the warnings the last full check printed, and
 /// the look at the texts when it runs in the background.
 #[derive(Debug)]
 pub struct Unchanged {
@@ -487,39 +487,54 @@ impl TextCheck {
     }
 }
 
-/// When the stamp of the generation in use shows the corpus at `corpus`
-/// and the store at `store` as the last full check left them: the
-/// warnings that check printed. None otherwise, and whenever the stamp is
-/// missing or does not read: then a full check is due.
+/// What the stamp of the generation in use says of a corpus and its store.
+#[derive(Debug)]
+pub enum Comparison {
+    /// The corpus and the store are as the last full check left them.
+    Unchanged(Unchanged),
+    /// Something changed since that check: a directory, an input, a text
+    /// file, a file of the store, or the program. A build is all but
+    /// certain.
+    Changed,
+    /// Nothing is known: there is no stamp, or it is one of another corpus
+    /// path, or it does not read.
+    Unknown,
+}
+
+/// Whether the stamp of the generation in use shows the corpus at `corpus`
+/// and the store at `store` as the last full check left them
+/// ([`Comparison::Unchanged`], with the warnings that check printed). Anything
+/// else calls for a full check.
 ///
 /// Under [`CheckMode::Background`] (or [`CheckMode::Auto`] from
 /// [`BACKGROUND_FROM`] text files) only the frame is compared here, and
 /// the texts are looked at by the returned [`TextCheck`]; its answer must
 /// be taken before the command's own answer can be called current.
-pub fn unchanged(
-    corpus: &Path,
-    store: &Path,
-    allow_outside: bool,
-    mode: CheckMode,
-) -> Option<Unchanged> {
+pub fn compare(corpus: &Path, store: &Path, allow_outside: bool, mode: CheckMode) -> Comparison {
     if allow_outside {
-        return None;
+        return Comparison::Unknown;
     }
-    let name = current_name(store)?;
-    let text = fs::read_to_string(store.join(format!("{name}.{SUFFIX}"))).ok()?;
-    let stamp = Stamp::parse(&text)?;
-    if stamp.program != program() {
-        return None;
-    }
+    let Some(name) = current_name(store) else {
+        return Comparison::Unknown;
+    };
+    let Ok(text) = fs::read_to_string(store.join(format!("{name}.{SUFFIX}"))) else {
+        return Comparison::Unknown;
+    };
+    let Some(stamp) = Stamp::parse(&text) else {
+        return Comparison::Unknown;
+    };
     let root = PathBuf::from(stamp.corpus);
-    if fs::canonicalize(corpus).ok()? != root {
-        return None;
+    if fs::canonicalize(corpus).ok() != Some(root.clone()) {
+        return Comparison::Unknown;
     }
-    if store_digest(store, &name)? != stamp.store {
-        return None;
-    }
-    if corpus_digest(&root, &stamp.groups, Part::Frame)?.0 != stamp.frame {
-        return None;
+    if stamp.program != program()
+        || store_digest(store, &name).as_deref() != Some(stamp.store)
+        || corpus_digest(&root, &stamp.groups, Part::Frame)
+            .map(|d| d.0)
+            .as_deref()
+            != Some(stamp.frame)
+    {
+        return Comparison::Changed;
     }
     let warnings: Vec<String> = stamp.warnings.iter().map(|w| w.to_string()).collect();
     let background = match mode {
@@ -530,11 +545,13 @@ pub fn unchanged(
         }
     };
     if !background {
-        let (now, _) = corpus_digest(&root, &stamp.groups, Part::Texts)?;
-        return (now == stamp.texts).then_some(Unchanged {
-            warnings,
-            texts: None,
-        });
+        return match corpus_digest(&root, &stamp.groups, Part::Texts) {
+            Some((now, _)) if now == stamp.texts => Comparison::Unchanged(Unchanged {
+                warnings,
+                texts: None,
+            }),
+            _ => Comparison::Changed,
+        };
     }
     drop(stamp);
     // The thread reads its own entries from the stamp's text: the command
@@ -545,7 +562,7 @@ pub fn unchanged(
                 .is_some_and(|(now, _)| now == stamp.texts)
         })
     });
-    Some(Unchanged {
+    Comparison::Unchanged(Unchanged {
         warnings,
         texts: Some(TextCheck {
             handle,

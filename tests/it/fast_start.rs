@@ -74,10 +74,30 @@ fn an_unchanged_corpus_is_answered_from_the_stamp_without_a_build() {
         written,
         "the stamp answered: no full check wrote it anew"
     );
-    // `build` always checks in full, and stamps again.
+    // `build` is answered from the stamp too, with every text looked at.
+    let out = w.output(&["build"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("up to date"));
+    assert_eq!(generation(&w), before, "nothing was built");
+    assert_eq!(stamp_written(&w), written, "no full check wrote it anew");
+}
+
+#[test]
+fn build_after_the_stamp_builds_an_edit_in_place() {
+    let w = stamped();
+    let before = generation(&w);
+    // An edit in place changes no directory: only the texts' look sees it.
+    w.edit("texts/article.txt", "greeted", "Zqxwvbn");
+    let out = w.output(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("up to date"), "{stderr}");
+    assert_ne!(generation(&w), before, "the edit was built");
+    let (out, _) = read(&w, &["search", "Zqxwvbn", "--format", "csv"]);
+    assert!(out.contains("article"), "{out}");
+    // Nothing changed since: the next build has nothing to do.
     let out = w.output(&["build"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("up to date"));
-    assert!(stamp(&w).is_file());
 }
 
 #[test]
