@@ -130,35 +130,33 @@ pub fn write<'r>(
     records: impl IntoIterator<Item = &'r Record>,
     out: impl std::io::Write,
 ) -> std::io::Result<()> {
-    {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(COLUMNS)?;
-        let mut number = String::new();
-        let mut num = |w: &mut csv::Writer<_>, n: &dyn std::fmt::Display| {
-            use std::fmt::Write;
-            number.clear();
-            write!(number, "{n}").expect("writing to a string");
-            w.write_field(number.as_bytes())
-        };
-        for r in records {
-            w.write_field(&r.path)?;
-            w.write_field(&r.file_id)?;
-            w.write_field(&r.key)?;
-            w.write_field(&r.content)?;
-            num(&mut w, &r.size)?;
-            num(&mut w, &r.mtime_ns)?;
-            w.write_field(r.documents.join(" "))?;
-            num(&mut w, &r.mentions)?;
-            num(&mut w, &r.ambiguous)?;
-            num(&mut w, &r.claims)?;
-            num(&mut w, &r.dates)?;
-            num(&mut w, &r.quads)?;
-            let far: Vec<String> = r.far_claims.iter().map(usize::to_string).collect();
-            w.write_field(far.join(" "))?;
-            w.write_record(None::<&[u8]>)?;
-        }
-        w.flush()
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COLUMNS)?;
+    let mut number = String::new();
+    let mut num = |w: &mut csv::Writer<_>, n: &dyn std::fmt::Display| {
+        use std::fmt::Write;
+        number.clear();
+        write!(number, "{n}").expect("writing to a string");
+        w.write_field(number.as_bytes())
+    };
+    for r in records {
+        w.write_field(&r.path)?;
+        w.write_field(&r.file_id)?;
+        w.write_field(&r.key)?;
+        w.write_field(&r.content)?;
+        num(&mut w, &r.size)?;
+        num(&mut w, &r.mtime_ns)?;
+        w.write_field(r.documents.join(" "))?;
+        num(&mut w, &r.mentions)?;
+        num(&mut w, &r.ambiguous)?;
+        num(&mut w, &r.claims)?;
+        num(&mut w, &r.dates)?;
+        num(&mut w, &r.quads)?;
+        let far: Vec<String> = r.far_claims.iter().map(usize::to_string).collect();
+        w.write_field(far.join(" "))?;
+        w.write_record(None::<&[u8]>)?;
     }
+    w.flush()
 }
 
 /// The hash of some bytes, as hex.
@@ -179,7 +177,7 @@ pub fn stat(path: &Path) -> Result<(u64, u128)> {
 
 /// [`stat`] of files one after another, each directory opened once: a
 /// `stat` by name in an open directory spares the kernel walking the whole
-/// path of every file, which in a large corpus is most of the cost.
+/// path of every file (hundreds of thousands in a large corpus).
 #[derive(Default)]
 pub struct Stats {
     dir: Option<(PathBuf, std::fs::File)>,

@@ -30,9 +30,10 @@
 //! time lies more than [`SETTLED_NS`] before that check began. A change to
 //! an entry after that (an edit in place, a file added to or removed from
 //! a directory, a rename, a `touch` that sets the old time back) gives it a
-//! later change time, which no program can set back, so [`compare`] with
-//! its [`TextCheck`] finished is true only when a full check would find the
-//! store up to date and print the same warnings.
+//! later change time, which no program can set back, so [`compare`] says
+//! [`Comparison::Unchanged`] (with its [`TextCheck`] finished and finding
+//! nothing) only when a full check would find the store up to date and
+//! print the same warnings.
 
 use crate::input::corpus::Corpus;
 use std::collections::BTreeMap;
