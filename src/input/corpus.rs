@@ -222,16 +222,15 @@ impl SourceFile {
             original_language,
             note,
         } = self;
-        let o = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
         [
             ("path", Some(Cow::Borrowed(path.as_str()))),
             ("id", Some(Cow::Borrowed(id.as_str()))),
-            ("title", o(title)),
-            ("publisher", o(publisher)),
-            ("source", o(source)),
-            ("language", o(language)),
-            ("original_language", o(original_language)),
-            ("note", o(note)),
+            ("title", borrowed(title)),
+            ("publisher", borrowed(publisher)),
+            ("source", borrowed(source)),
+            ("language", borrowed(language)),
+            ("original_language", borrowed(original_language)),
+            ("note", borrowed(note)),
         ]
     }
 }
@@ -265,24 +264,15 @@ impl DocumentSpec {
             end_pos: _,
             in_sheet: _,
         } = self;
-        let ids = |refs: &'a [EntityRef]| -> Option<Cow<'a, str>> {
-            Some(match refs {
-                [] => Cow::Borrowed(""),
-                [one] => Cow::Borrowed(one.id.as_str()),
-                _ => Cow::Owned(
-                    refs.iter()
-                        .map(|r| r.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
-            })
+        let ids = |refs: &[EntityRef]| -> Option<Cow<'a, str>> {
+            let ids: Vec<&str> = refs.iter().map(|r| r.id.as_str()).collect();
+            Some(Cow::Owned(ids.join("\n")))
         };
-        let o = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
         let b = |s: &'a String| Some(Cow::Borrowed(s.as_str()));
         [
             ("id", b(id)),
             ("start", b(start)),
-            ("end", o(end)),
+            ("end", borrowed(end)),
             (
                 "within",
                 within.map(|w| Cow::Borrowed(corpus.documents[w].id.as_str())),
@@ -292,13 +282,18 @@ impl DocumentSpec {
             ("date", date.map(|d| Cow::Owned(d.to_string()))),
             ("authors", ids(authors)),
             ("recipients", ids(recipients)),
-            ("language", o(language)),
-            ("original_language", o(original_language)),
-            ("publisher", o(publisher)),
-            ("source", o(source)),
-            ("note", o(note)),
+            ("language", borrowed(language)),
+            ("original_language", borrowed(original_language)),
+            ("publisher", borrowed(publisher)),
+            ("source", borrowed(source)),
+            ("note", borrowed(note)),
         ]
     }
+}
+
+/// An optional field of the corpus, borrowed for a ledger key.
+fn borrowed(field: &Option<String>) -> Option<Cow<'_, str>> {
+    field.as_deref().map(Cow::Borrowed)
 }
 
 /// A document found in its file's text: byte range `start..end`.

@@ -543,9 +543,18 @@ struct Plan {
 impl Plan {
     fn full(corpus: &Corpus, inputs: String) -> Plan {
         Plan {
+            describe: (0..corpus.files.len()).collect(),
+            ..Plan::nothing(corpus, inputs)
+        }
+    }
+
+    /// A plan that describes nothing yet, with a record to make for every
+    /// file.
+    fn nothing(corpus: &Corpus, inputs: String) -> Plan {
+        Plan {
             inputs,
             records: vec![None; corpus.files.len()],
-            describe: (0..corpus.files.len()).collect(),
+            describe: Vec::new(),
             removed: Vec::new(),
             update: false,
             refreshed: false,
@@ -564,35 +573,23 @@ impl Plan {
             .saturating_sub(info.summary_quads);
         // Each file's record of the previous build, found by path and then
         // moved, not copied: a large ledger is tens of megabytes.
-        let mut file_of: Vec<Option<usize>> = vec![None; ledger.records.len()];
-        {
-            let mut by_path: HashMap<&str, usize> = HashMap::with_capacity(corpus.files.len());
-            for (i, f) in corpus.files.iter().enumerate() {
-                by_path.insert(f.path.as_str(), i);
-            }
-            for (k, r) in ledger.records.iter().enumerate() {
-                file_of[k] = by_path.remove(r.path.as_str());
-            }
+        let mut by_path: HashMap<&str, usize> = HashMap::with_capacity(corpus.files.len());
+        for (i, f) in corpus.files.iter().enumerate() {
+            by_path.insert(f.path.as_str(), i);
         }
         let mut olds: Vec<Option<Record>> = vec![None; corpus.files.len()];
         let mut gone: Vec<Record> = Vec::new();
-        for (r, file) in ledger.records.into_iter().zip(file_of) {
-            match file {
+        for r in ledger.records {
+            match by_path.remove(r.path.as_str()) {
                 Some(i) => olds[i] = Some(r),
                 None => gone.push(r),
             }
         }
         let mut plan = Plan {
-            inputs,
-            records: vec![None; corpus.files.len()],
-            describe: Vec::new(),
-            removed: Vec::new(),
             update: true,
-            refreshed: false,
-            added: 0,
-            changed: 0,
             head_quads,
             summary_quads: info.summary_quads,
+            ..Plan::nothing(corpus, inputs)
         };
         // Each file's size and time, and its key where it was built before
         // (a stat, and a read only when the stat differs): on every core.

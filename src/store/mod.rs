@@ -506,19 +506,25 @@ fn whole_table(path: &Path) -> bool {
 
 /// Writes a ledger of `records` to `path` as it is formatted, and syncs it.
 fn write_ledger<'r>(path: &Path, records: impl IntoIterator<Item = &'r Record>) -> Result<()> {
+    write_synced_by(path, |out| ledger::write(records, out))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_synced_by(path, |out| out.write_all(bytes))
+}
+
+/// Creates `path`, has `write` write it through a buffer, and syncs it.
+fn write_synced_by(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-    ledger::write(records, &mut out).map_err(|e| Error::io(path, e))?;
+    write(&mut out).map_err(|e| Error::io(path, e))?;
     let file = out
         .into_inner()
         .map_err(|e| Error::io(path, e.into_error()))?;
     file.sync_all().map_err(|e| Error::io(path, e))
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    f.sync_all().map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]
