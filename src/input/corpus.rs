@@ -344,6 +344,17 @@ impl Corpus {
     /// [`Corpus::load`], with options: whether files outside the corpus
     /// directory may be read.
     pub fn load_with(dir: &Path, options: LoadOptions) -> Result<Corpus> {
+        Corpus::load_then(dir, options, |_| {})
+    }
+
+    /// [`Corpus::load_with`], calling `header` with the gazetteer's path
+    /// as soon as the manifest is read and checked, before any text file
+    /// or document is.
+    pub fn load_then(
+        dir: &Path,
+        options: LoadOptions,
+        header: impl FnOnce(&Path),
+    ) -> Result<Corpus> {
         if !dir.is_dir() {
             return Err(InputError::new(
                 dir,
@@ -452,6 +463,7 @@ impl Corpus {
             }
             None => Some(dir.join(SHEET)).filter(|p| p.is_file()),
         };
+        header(&gazetteer_path);
 
         let mut files = Vec::new();
         let mut file_index: HashMap<String, usize> = HashMap::new();
@@ -692,6 +704,9 @@ impl Corpus {
                 &mut doc_index,
             )?;
         }
+        // What the folders' walks saw of their directories, so that the
+        // walk for undescribed texts need not walk them again.
+        let mut walked = Walked::default();
         for folder in raw.folder {
             add_folder(
                 dir,
@@ -704,6 +719,7 @@ impl Corpus {
                 &mut file_ids,
                 &mut documents,
                 &mut doc_index,
+                &mut walked,
             )?;
         }
         let mut by_file = vec![Vec::new(); files.len()];
@@ -740,7 +756,7 @@ impl Corpus {
         // Folders' files count as described: they are in `files`, not in
         // `file_index`, which holds the files the manifest and sheet name.
         let described: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        let undescribed = undescribed_texts(dir, &described)?;
+        let undescribed = undescribed_texts(dir, &described, &walked)?;
         Ok(Corpus {
             documents_path,
             undescribed,
@@ -1006,6 +1022,7 @@ fn add_folder(
     file_ids: &mut HashSet<String>,
     documents: &mut Vec<DocumentSpec>,
     doc_index: &mut HashMap<String, usize>,
+    walked: &mut Walked,
 ) -> Result<()> {
     let pos = at(folder.path.span());
     let bad = |msg: String, fix: &str| -> Error {
@@ -1076,6 +1093,12 @@ fn add_folder(
         }
     }
     found.sort_unstable();
+    // The walk for undescribed texts would see the same entries here when
+    // the folder is its own real path, with no hidden directory on the way.
+    let exact = root_is_real && shown == rel && !rel.split('/').any(|c| c.starts_with('.'));
+    if exact {
+        walked.dirs.insert(rel.to_string());
+    }
     // Room for every file at once: grown by doubling, the lists of a large
     // folder would be copied again and again.
     files.reserve(found.len());
@@ -1090,7 +1113,13 @@ fn add_folder(
         } else {
             match fs::canonicalize(&path) {
                 Ok(real) => real,
-                Err(_) => continue, // a dangling link: no text to read
+                Err(_) => {
+                    // A dangling link: no text to read.
+                    if exact {
+                        walked.left.push(rel);
+                    }
+                    continue;
+                }
             }
         };
         if !inside.allow && !real.starts_with(&inside.root) {
@@ -1104,7 +1133,11 @@ fn add_folder(
             ));
         }
         if canonical.contains_key(&real) {
-            continue; // described by the manifest itself
+            // Described by the manifest itself, under another path.
+            if exact {
+                walked.left.push(rel);
+            }
+            continue;
         }
         let id = rel.strip_suffix(".txt").unwrap_or(&rel).replace('/', "-");
         if !is_valid_id(&id) {
@@ -1357,10 +1390,30 @@ fn add_sheet(
     Ok(())
 }
 
+/// What the walks of `[[folder]]`s saw, for [`undescribed_texts`].
+#[derive(Debug, Default)]
+struct Walked {
+    /// The folders' directories (relative to the corpus) walked whole.
+    dirs: HashSet<String>,
+    /// The `.txt` entries under them the folders left out.
+    left: Vec<String>,
+}
+
 /// The `.txt` files under `dir` that `described` does not name, relative
-/// paths in order; hidden files and directories are skipped.
-fn undescribed_texts(dir: &Path, described: &HashSet<&str>) -> Result<Vec<String>> {
-    let mut found = Vec::new();
+/// paths in order; hidden files and directories are skipped. A directory
+/// a folder walked whole is not walked again: of its entries, those the
+/// folder left out are taken from `walked`.
+fn undescribed_texts(
+    dir: &Path,
+    described: &HashSet<&str>,
+    walked: &Walked,
+) -> Result<Vec<String>> {
+    let mut found: Vec<String> = walked
+        .left
+        .iter()
+        .filter(|rel| !described.contains(rel.as_str()))
+        .cloned()
+        .collect();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
@@ -1374,7 +1427,12 @@ fn undescribed_texts(dir: &Path, described: &HashSet<&str>) -> Result<Vec<String
             }
             let path = entry.path();
             match entry.file_type() {
-                Ok(t) if t.is_dir() => pending.push(path),
+                Ok(t) if t.is_dir() => {
+                    let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
+                    if !walked.dirs.contains(rel.replace('\\', "/").as_str()) {
+                        pending.push(path);
+                    }
+                }
                 Ok(_) if name.ends_with(".txt") => {
                     let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
                     let rel = rel.replace('\\', "/");
@@ -1387,6 +1445,7 @@ fn undescribed_texts(dir: &Path, described: &HashSet<&str>) -> Result<Vec<String
         }
     }
     found.sort_unstable();
+    found.dedup();
     Ok(found)
 }
 

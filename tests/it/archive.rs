@@ -603,3 +603,37 @@ fn a_hostile_place_label_survives_the_map() {
     std::fs::write(&path, &json).unwrap();
     assert_eq!(ogrinfo(&path).count, 4);
 }
+
+#[test]
+fn a_folder_names_the_texts_it_leaves_out_and_only_those() {
+    let w = Workdir::fixture("small");
+    let archive = w.corpus().join("archive/1953");
+    std::fs::create_dir_all(&archive).unwrap();
+    w.write("archive/1953/a.txt", "Molotov wrote to Sharett.\n");
+    // A link to nothing, and a link to a text the manifest describes
+    // itself: neither is a document of the folder, both are named.
+    std::os::unix::fs::symlink("gone.txt", archive.join("dangling.txt")).unwrap();
+    std::os::unix::fs::symlink("../../texts/article.txt", archive.join("again.txt")).unwrap();
+    // A text outside every folder, and a hidden one inside: the first is
+    // named, the second skipped.
+    w.write("stray.txt", "Nobody describes this file.\n");
+    w.write("archive/1953/.draft.txt", "A hidden draft.\n");
+    let manifest = w.read("manifest.toml");
+    w.write(
+        "manifest.toml",
+        format!("{manifest}\n[[folder]]\npath = \"archive\"\nkind = \"note\"\n"),
+    );
+    let out = w.output(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("3 text files under")
+            && stderr.contains("archive/1953/again.txt, archive/1953/dangling.txt, stray.txt"),
+        "{stderr}"
+    );
+    let ids = csv_rows(&w.ok(&["query", "documents", "--format", "csv", "--quiet"]));
+    assert!(
+        ids.iter().any(|r| r.iter().any(|c| c == "archive-1953-a")),
+        "{ids:?}"
+    );
+}
