@@ -336,6 +336,14 @@ impl Gazetteer {
         Ok(gazetteer)
     }
 
+    /// Whether an alias is limited to documents: only then does
+    /// [`Gazetteer::fit`] depend on the corpus.
+    pub fn has_scopes(&self) -> bool {
+        self.entities
+            .iter()
+            .any(|e| e.alias_scopes.iter().any(|s| !s.is_empty()))
+    }
+
     /// Fits the gazetteer to a corpus: a document limit (`name@doc`) that
     /// names no document of the corpus is removed, and an alias left with
     /// no document it applies to is left out and recorded in

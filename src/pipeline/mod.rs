@@ -19,15 +19,16 @@ use crate::input::overrides::Overrides;
 use crate::input::relations::Relations;
 use crate::rdf::quads::{self, Iris};
 use crate::store::ledger::{self, Ledger, Record};
+use crate::store::stamp::Trust;
 pub use crate::store::stamp::{CheckMode, TextCheck};
 use crate::store::{summary, BuildInfo, Inspection, StoreDir};
 use crate::text::table::text_of;
 use oxigraph::model::{GraphName, Quad};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How far a build has come: the bytes of text described and loaded, of
@@ -129,6 +130,10 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let i = &self.info;
         let update = match self.update {
+            Some(u) if u.kept > 0 => format!(
+                " ({} added, {} changed, {} removed), {} of them known unchanged from the stamp",
+                u.added, u.changed, u.removed, u.kept
+            ),
             Some(u) => format!(
                 " ({} added, {} changed, {} removed)",
                 u.added, u.changed, u.removed
@@ -175,10 +180,17 @@ pub(crate) struct Inputs {
 /// the aliases it left out are in its `dropped` and `foreign` lists.
 pub fn load_gazetteer(corpus: &Corpus) -> Result<Gazetteer> {
     let mut gazetteer = Gazetteer::load(&corpus.gazetteer_path)?;
-    let ids: std::collections::HashSet<&str> =
-        corpus.documents.iter().map(|d| d.id.as_str()).collect();
-    gazetteer.fit(|d| ids.contains(d));
+    fit(&mut gazetteer, corpus);
     Ok(gazetteer)
+}
+
+/// Leaves out of `gazetteer` the aliases limited to documents `corpus`
+/// does not have.
+fn fit(gazetteer: &mut Gazetteer, corpus: &Corpus) {
+    if gazetteer.has_scopes() {
+        let ids: HashSet<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+        gazetteer.fit(|d| ids.contains(d));
+    }
 }
 
 /// For `build --strict`: the first alias the gazetteer leaves out, as an
@@ -193,7 +205,11 @@ pub fn strict_check(config: &BuildConfig) -> Result<()> {
 }
 
 pub(crate) fn load_inputs(corpus: &Corpus) -> Result<Inputs> {
-    let gazetteer = load_gazetteer(corpus)?;
+    inputs_with(corpus, load_gazetteer(corpus)?)
+}
+
+/// The inputs of `corpus`, with its gazetteer already loaded and fitted.
+fn inputs_with(corpus: &Corpus, gazetteer: Gazetteer) -> Result<Inputs> {
     crate::input::check(corpus, &gazetteer)?;
     let relations = match &corpus.relations_path {
         Some(path) => Relations::load(path, corpus, &gazetteer)?,
@@ -271,7 +287,7 @@ pub fn build(config: &BuildConfig) -> Result<Summary> {
     let plan = Plan::full(&corpus, inputs);
     let summary = build_from(config, &corpus, plan, started, || prepare(&corpus))?;
     if let Some(watch) = watch {
-        watch.write(&config.store, began_ns);
+        watch.write(&config.store, began_ns, &Trust::default());
     }
     Ok(summary)
 }
@@ -329,7 +345,7 @@ pub struct Ready {
 /// files, since a build is all but certain.
 pub fn ensure_built_quickly(config: &BuildConfig) -> Result<Ready> {
     use crate::store::stamp::{compare, Comparison};
-    let ahead = match compare(
+    let trust = match compare(
         &config.corpus,
         &config.store,
         config.allow_outside,
@@ -342,10 +358,10 @@ pub fn ensure_built_quickly(config: &BuildConfig) -> Result<Ready> {
                 texts: unchanged.texts,
             })
         }
-        Comparison::Changed => true,
-        Comparison::Unknown => false,
+        Comparison::Changed(trust) => Some(trust),
+        Comparison::Unknown => None,
     };
-    let (summary, warnings) = full_check(config, ahead)?;
+    let (summary, warnings) = full_check(config, trust)?;
     Ok(Ready {
         summary,
         warnings,
@@ -359,37 +375,59 @@ pub fn ensure_built_quickly(config: &BuildConfig) -> Result<Ready> {
 /// is looked at. When the store is then up to date, it is stamped (see
 /// [`crate::store::stamp`]) for [`ensure_built_quickly`].
 pub fn ensure_built_or_warn(config: &BuildConfig) -> Result<(Option<Summary>, Vec<String>)> {
-    full_check(config, false)
+    full_check(config, None)
 }
 
-/// The full check of [`ensure_built_or_warn`]; with `ahead`, the inputs
-/// are read while the files are looked at.
-fn full_check(config: &BuildConfig, ahead: bool) -> Result<(Option<Summary>, Vec<String>)> {
+/// The full check of [`ensure_built_or_warn`]. With the [`Trust`] of a
+/// stamp that showed a change, the inputs are read while the files are
+/// looked at, and the files of directories it found unchanged are taken as
+/// the ledger has them.
+fn full_check(
+    config: &BuildConfig,
+    trust: Option<Trust>,
+) -> Result<(Option<Summary>, Vec<String>)> {
     let (started, began_ns) = (Instant::now(), ledger::now_ns());
+    let loaded: OnceLock<Corpus> = OnceLock::new();
+    let trust = trust.as_ref();
     std::thread::scope(|scope| {
         // The store (its damage check and ledger) is looked at while the
         // corpus is read.
         let inspection = scope.spawn(|| StoreDir::new(&config.store).inspect());
-        let corpus = config.load_corpus()?;
-        let watch = crate::store::stamp::Watch::new(
-            &corpus,
-            config.allow_outside,
-            corpus_warnings(&corpus),
-        );
-        // When a build is all but certain, the inputs are read and the
-        // gazetteer compiled on a thread of their own while every file is
-        // looked at.
-        let outcome = std::thread::scope(|scope| {
-            let corpus = &corpus;
-            let early = ahead.then(|| scope.spawn(|| prepare(corpus)));
-            let prepared = move || match early {
-                Some(thread) => joined(thread),
-                None => prepare(corpus),
-            };
-            check_then(config, corpus, started, || joined(inspection), prepared)
+        // When a build is all but certain, the gazetteer is read and
+        // compiled on a thread of its own as soon as the manifest names it,
+        // while the corpus is read and every file looked at.
+        let (ready, wait) = std::sync::mpsc::channel::<()>();
+        let mut early = None;
+        let corpus = Corpus::load_then(&config.corpus, config.load_options(), |gazetteer| {
+            if trust.is_some() {
+                let (path, loaded) = (gazetteer.to_path_buf(), &loaded);
+                let corpus = move || wait.recv().ok().and_then(|()| loaded.get());
+                early = Some(scope.spawn(move || prepare_early(&path, corpus)));
+            }
         })?;
+        let corpus = loaded.get_or_init(|| corpus);
+        let _ = ready.send(());
+        let watch =
+            crate::store::stamp::Watch::new(corpus, config.allow_outside, corpus_warnings(corpus));
+        let unchanged = match (trust, &watch) {
+            (Some(trust), Some(watch)) => trust.unchanged_dirs(watch),
+            _ => HashSet::new(),
+        };
+        let kept = |path: &str| unchanged.contains(path.rsplit_once('/').map_or(".", |(d, _)| d));
+        let prepared = move || match early.map(joined).transpose()? {
+            Some(Some(prepared)) => Ok(prepared),
+            _ => prepare(corpus),
+        };
+        let outcome = check_then(
+            config,
+            corpus,
+            started,
+            || joined(inspection),
+            &kept,
+            prepared,
+        )?;
         if let Some(watch) = watch {
-            watch.write(&config.store, began_ns);
+            watch.write(&config.store, began_ns, trust.unwrap_or(&Trust::default()));
         }
         Ok(outcome)
     })
@@ -403,12 +441,14 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// The full check, then the build it calls for, with the inputs and the
-/// annotator `prepared` gives.
+/// annotator `prepared` gives. A file whose path is `kept` is as its
+/// ledger record has it.
 fn check_then(
     config: &BuildConfig,
     corpus: &Corpus,
     started: Instant,
     inspection: impl FnOnce() -> Result<Inspection>,
+    kept: &(dyn Fn(&str) -> bool + Sync),
     prepared: impl FnOnce() -> Result<Prepared>,
 ) -> Result<(Option<Summary>, Vec<String>)> {
     let inputs = inputs_hash(corpus)?;
@@ -437,7 +477,7 @@ fn check_then(
         let plan = Plan::full(corpus, inputs);
         return build_from(config, corpus, plan, started, prepared).map(|s| (Some(s), Vec::new()));
     };
-    let plan = Plan::update(corpus, inputs.clone(), &info, ledger)?;
+    let plan = Plan::update(corpus, inputs.clone(), &info, ledger, kept)?;
     if plan.describe.is_empty() && plan.removed.is_empty() {
         // An up-to-date store whose search index is lost or damaged gets a
         // new generation (a checkpoint of the store) with the index made
@@ -533,6 +573,8 @@ struct Plan {
     refreshed: bool,
     added: usize,
     changed: usize,
+    /// Files whose records were taken unlooked (see [`Update::kept`]).
+    kept: usize,
     /// Quads of the ontology, corpus header and gazetteer in the current
     /// generation, for an update (the summary graph's not included).
     head_quads: usize,
@@ -560,12 +602,22 @@ impl Plan {
             refreshed: false,
             added: 0,
             changed: 0,
+            kept: 0,
             head_quads: 0,
             summary_quads: 0,
         }
     }
 
-    fn update(corpus: &Corpus, inputs: String, info: &BuildInfo, ledger: Ledger) -> Result<Plan> {
+    /// The plan of an update: each file looked at (a `stat`, and a key
+    /// where it was built before), but a file whose path is `kept`, whose
+    /// record is taken as it is.
+    fn update(
+        corpus: &Corpus,
+        inputs: String,
+        info: &BuildInfo,
+        ledger: Ledger,
+        kept: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Plan> {
         let recorded: usize = ledger.records.iter().map(|r| r.quads).sum();
         let head_quads = info
             .quads
@@ -593,22 +645,31 @@ impl Plan {
         };
         // Each file's size and time, and its key where it was built before
         // (a stat, and a read only when the stat differs): on every core.
-        let look = |stats: &mut ledger::Stats, i: usize| -> Result<(u64, u128, Option<String>)> {
+        // None for a file kept as its record has it.
+        type Looked = Option<(u64, u128, Option<String>)>;
+        let look = |stats: &mut ledger::Stats, i: usize| -> Result<Looked> {
+            if olds[i].is_some() && kept(&corpus.files[i].path) {
+                return Ok(None);
+            }
             let path = corpus.file_path(i);
             let (size, mtime_ns) = stats.stat(&path)?;
             let Some(old) = &olds[i] else {
-                return Ok((size, mtime_ns, None));
+                return Ok(Some((size, mtime_ns, None)));
             };
             let content = if ledger::unchanged_since(old, size, mtime_ns, info.started_ns) {
                 old.content.clone()
             } else {
                 ledger::content_hash(&std::fs::read(&path).map_err(|e| Error::io(&path, e))?)
             };
-            Ok((size, mtime_ns, Some(ledger::file_key(corpus, i, &content))))
+            Ok(Some((
+                size,
+                mtime_ns,
+                Some(ledger::file_key(corpus, i, &content)),
+            )))
         };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = corpus.files.len().div_ceil(threads).max(1);
-        let looked: Vec<Result<(u64, u128, Option<String>)>> = std::thread::scope(|scope| {
+        let looked: Vec<Result<Looked>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..corpus.files.len())
                 .step_by(chunk)
                 .map(|from| {
@@ -625,7 +686,11 @@ impl Plan {
                 .collect()
         });
         for (i, (old, looked)) in olds.into_iter().zip(looked).enumerate() {
-            let (size, mtime_ns, key) = looked?;
+            let Some((size, mtime_ns, key)) = looked? else {
+                plan.records[i] = old;
+                plan.kept += 1;
+                continue;
+            };
             let Some(mut old) = old else {
                 plan.describe.push(i);
                 plan.added += 1;
@@ -654,6 +719,25 @@ impl Plan {
 struct Prepared {
     inputs: Inputs,
     annotator: Annotator,
+}
+
+/// [`prepare`], begun before the corpus is loaded: the gazetteer at
+/// `gazetteer` is read and, unless an alias is limited to documents (which
+/// the corpus decides), compiled while `corpus` waits for the corpus. None
+/// when the corpus did not load.
+fn prepare_early<'c>(
+    gazetteer: &Path,
+    corpus: impl FnOnce() -> Option<&'c Corpus>,
+) -> Result<Option<Prepared>> {
+    let mut gazetteer = Gazetteer::load(gazetteer)?;
+    let early = (!gazetteer.has_scopes()).then(|| Annotator::new(&gazetteer));
+    let Some(corpus) = corpus() else {
+        return Ok(None);
+    };
+    fit(&mut gazetteer, corpus);
+    let annotator = early.unwrap_or_else(|| Annotator::new(&gazetteer));
+    let inputs = inputs_with(corpus, gazetteer)?;
+    Ok(Some(Prepared { inputs, annotator }))
 }
 
 fn prepare(corpus: &Corpus) -> Result<Prepared> {
@@ -914,6 +998,7 @@ fn build_from(
         added: plan.added,
         changed: plan.changed,
         removed: plan.removed.len() - plan.changed,
+        kept: plan.kept,
     });
     Ok(Summary {
         info,
@@ -931,6 +1016,9 @@ pub struct Update {
     pub added: usize,
     pub changed: usize,
     pub removed: usize,
+    /// Files taken as their ledger records have them, not looked at: the
+    /// stamp found their directories' texts unchanged.
+    pub kept: usize,
 }
 
 pub(crate) type Described = (usize, Result<(quads::FileGraph, Record)>);

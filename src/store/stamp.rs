@@ -8,18 +8,22 @@
 //! document sheet, the gazetteer, the claims, the overrides, every text
 //! file, and every directory under the corpus directory (hidden ones and
 //! the store left out, as the corpus leaves them out), grouped by
-//! directory. It keeps a BLAKE3 digest of their size, modification time,
-//! change time, inode and device, and one of the store generation's own
-//! files (its build record, its ledger, its database and search index
-//! files), with the corpus's warnings and what the program and the corpus
-//! path were. [`compare`] stats the same entries, on every core, and
-//! compares the digests.
+//! directory. For each directory it keeps three BLAKE3 digests of the size,
+//! modification time, change time, inode and device of its entries: of the
+//! directory itself, of its *inputs* (the files every document depends on:
+//! manifest, sheet, gazetteer, claims, overrides) and of its *texts*. It
+//! keeps one digest of the store generation's own files (its build record,
+//! its ledger, its database and search index files), with the corpus's
+//! warnings and what the program and the corpus path were. [`compare`]
+//! stats the same entries, on every core, and compares the digests.
 //!
-//! The entries are kept in two digests: the *frame* (every directory and
-//! the files every document depends on: manifest, sheet, gazetteer, claims,
-//! overrides) and the *texts* (every text file). A file added, removed or
-//! renamed changes its directory, so the frame, a few `stat`s, sees every
-//! change but an edit of a text in place. Under [`CheckMode::Background`]
+//! The directories and inputs make the *frame*; the text files the
+//! *texts*. A file added, removed or renamed changes its directory, so the
+//! frame, a few `stat`s, sees every change but an edit of a text in place.
+//! When something changed, the directories whose texts did not are named in
+//! a [`Trust`]: the full check that follows takes their files' ledger
+//! records as they are, without a `stat` or a key of each, and the stamp it
+//! writes keeps their digests. Under [`CheckMode::Background`]
 //! [`compare`] compares the frame at once and hands the texts to a thread
 //! ([`TextCheck`]): the command answers from the generation in use while the
 //! texts are looked at, and is told afterwards when one changed, and the
@@ -33,7 +37,9 @@
 //! later change time, which no program can set back, so [`compare`] says
 //! [`Comparison::Unchanged`] (with its [`TextCheck`] finished and finding
 //! nothing) only when a full check would find the store up to date and
-//! print the same warnings.
+//! print the same warnings; and a directory is in a [`Trust`] only when
+//! its text files are those the stamp names, with the digest it keeps, and
+//! no input changed, so that their ledger records are still current.
 
 use crate::input::corpus::Corpus;
 use std::collections::BTreeMap;
@@ -48,7 +54,7 @@ use std::path::{Path, PathBuf};
 /// two seconds, so a change in the tick of the check could keep its time.
 pub const SETTLED_NS: u128 = 2_000_000_000;
 
-const MAGIC: &str = "annalist stamp 2";
+const MAGIC: &str = "annalist stamp 3";
 
 /// From how many text files [`CheckMode::Auto`] looks at the texts in the
 /// background: below it, the whole check costs a few tens of milliseconds.
@@ -155,6 +161,85 @@ struct Group<S> {
     texts: Vec<S>,
 }
 
+/// The digests of one directory's entries (hexadecimal, 128 bits each):
+/// of the directory itself, of its inputs, of its texts. A look at one
+/// part fills only that part's fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Seen<S> {
+    dir: S,
+    inputs: S,
+    texts: S,
+}
+
+impl Seen<&str> {
+    fn owned(&self) -> Seen<String> {
+        Seen {
+            dir: self.dir.to_string(),
+            inputs: self.inputs.to_string(),
+            texts: self.texts.to_string(),
+        }
+    }
+}
+
+/// What a full check may take from the stamp when [`compare`] found a
+/// change: the directories whose text files are as the stamp names them.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    /// By directory (relative to the corpus, `.` for itself).
+    groups: std::collections::HashMap<String, Kept>,
+}
+
+/// One directory of the stamp, as [`compare`] found it again.
+#[derive(Debug, Clone)]
+struct Kept {
+    /// The digest of the names of its text files, in the stamp's order.
+    names: [u8; 16],
+    /// The digest of the names of its inputs.
+    inputs: [u8; 16],
+    /// Its digests in the stamp.
+    seen: Seen<String>,
+    /// Whether the directory itself is unchanged: no entry was added,
+    /// removed or renamed in it.
+    dir_same: bool,
+    /// Whether every text file in it is unchanged.
+    texts_same: bool,
+}
+
+impl Trust {
+    /// The directories, of those a corpus's [`Watch`] names, whose text
+    /// files are unchanged since the stamp: the same names, in the same
+    /// order, with the same digest.
+    pub fn unchanged_dirs<'w>(&self, watch: &'w Watch) -> std::collections::HashSet<&'w str> {
+        watch
+            .groups
+            .values()
+            .filter(|g| {
+                self.groups
+                    .get(&g.dir)
+                    .is_some_and(|k| k.texts_same && k.names == names_digest(&g.texts))
+            })
+            .map(|g| g.dir.as_str())
+            .collect()
+    }
+}
+
+/// The digest of a list of names, in order.
+fn names_digest<S: AsRef<str>>(names: &[S]) -> [u8; 16] {
+    let mut h = blake3::Hasher::new();
+    for n in names {
+        h.update(&(n.as_ref().len() as u64).to_le_bytes());
+        h.update(n.as_ref().as_bytes());
+    }
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    out
+}
+
+/// 128 bits of a digest, as hexadecimal.
+fn short_hex(h: &blake3::Hasher) -> String {
+    h.finalize().to_hex()[..32].to_string()
+}
+
 impl<S> Group<S> {
     fn entries(&self, part: Part) -> usize {
         match part {
@@ -246,12 +331,12 @@ impl Watch {
     /// Writes nothing, and removes an earlier stamp, when an entry changed
     /// too recently to be trusted (see [`SETTLED_NS`]) or cannot be read.
     /// Never fails: a stamp only saves time.
-    pub fn write(mut self, store: &Path, began_ns: u128) {
+    pub fn write(mut self, store: &Path, began_ns: u128, trust: &Trust) {
         let Some(name) = current_name(store) else {
             return;
         };
         let path = store.join(format!("{name}.{SUFFIX}"));
-        let text = self.stamp(store, &name, began_ns);
+        let text = self.stamp(store, &name, began_ns, trust);
         let _ = fs::remove_file(&path);
         let Some(text) = text else {
             return;
@@ -262,13 +347,28 @@ impl Watch {
         }
     }
 
-    /// The text of the stamp, or None when it cannot be made.
-    fn stamp(&mut self, store: &Path, name: &str, began_ns: u128) -> Option<String> {
+    /// The text of the stamp, or None when it cannot be made. A directory
+    /// `trust` found unchanged is not read again, and one whose entries are
+    /// all as it found them keeps its digests without a `stat`.
+    fn stamp(&mut self, store: &Path, name: &str, began_ns: u128, trust: &Trust) -> Option<String> {
         // Every directory under the corpus, but hidden ones and the store.
+        // Those of an unchanged directory are those the stamp named.
+        let mut children: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+        for d in trust.groups.keys().filter(|d| d.as_str() != ".") {
+            let parent = d.rsplit_once('/').map_or(".", |(p, _)| p);
+            children.entry(parent).or_default().push(d);
+        }
         let store_real = fs::canonicalize(store).ok();
         let mut pending = vec![(self.root.clone(), ".".to_string())];
         let mut dirs = Vec::new();
         while let Some((dir, rel)) = pending.pop() {
+            if trust.groups.get(&rel).is_some_and(|k| k.dir_same) {
+                for c in children.get(rel.as_str()).into_iter().flatten() {
+                    pending.push((self.root.join(c), c.to_string()));
+                }
+                dirs.push(rel);
+                continue;
+            }
             for entry in fs::read_dir(&dir).ok()?.flatten() {
                 let file_name = entry.file_name();
                 if file_name.as_encoded_bytes().starts_with(b".")
@@ -300,14 +400,38 @@ impl Watch {
             });
         }
         let groups: Vec<Group<String>> = std::mem::take(&mut self.groups).into_values().collect();
-        let (frame, frame_change) = corpus_digest(&self.root, &groups, Part::Frame)?;
-        let (texts, texts_change) = corpus_digest(&self.root, &groups, Part::Texts)?;
-        if frame_change.max(texts_change) + SETTLED_NS >= began_ns {
+        // The digests kept, and the groups to look at.
+        let mut seen: Vec<Option<Seen<String>>> = groups.iter().map(|g| trust.kept(g)).collect();
+        let todo: Vec<Group<&str>> = groups
+            .iter()
+            .zip(&seen)
+            .filter(|(_, s)| s.is_none())
+            .map(|(g, _)| Group {
+                dir: g.dir.as_str(),
+                inputs: g.inputs.iter().map(String::as_str).collect(),
+                texts: g.texts.iter().map(String::as_str).collect(),
+            })
+            .collect();
+        let (frame, frame_change) = digests(&self.root, &todo, Part::Frame);
+        let (texts, texts_change) = digests(&self.root, &todo, Part::Texts);
+        let unread = |s: &Seen<String>| s.dir.is_empty() || s.inputs.is_empty();
+        if frame.iter().any(unread)
+            || texts.iter().any(|s| s.texts.is_empty())
+            || frame_change.max(texts_change) + SETTLED_NS >= began_ns
+        {
             return None;
+        }
+        let mut looked = frame.into_iter().zip(texts);
+        for s in seen.iter_mut().filter(|s| s.is_none()) {
+            let (frame, texts) = looked.next()?;
+            *s = Some(Seen {
+                texts: texts.texts,
+                ..frame
+            });
         }
         let store_digest = store_digest(store, name)?;
         let mut out = format!(
-            "{MAGIC}\nprogram {}\ncorpus {}\nstore {store_digest}\nframe {frame}\ntexts {texts}\n",
+            "{MAGIC}\nprogram {}\ncorpus {}\nstore {store_digest}\n",
             program(),
             self.root.to_str()?
         );
@@ -315,8 +439,12 @@ impl Watch {
             out.push_str(&format!("warning {w}\n"));
         }
         let mut entries = 0usize;
-        for group in &groups {
-            out.push_str(&format!("D {}\n", group.dir));
+        for (group, seen) in groups.iter().zip(seen) {
+            let seen = seen?;
+            out.push_str(&format!(
+                "D {} {} {} {}\n",
+                seen.dir, seen.inputs, seen.texts, group.dir
+            ));
             for n in &group.inputs {
                 out.push_str(&format!("I {n}\n"));
             }
@@ -327,6 +455,19 @@ impl Watch {
         }
         out.push_str(&format!("end {entries}\n"));
         Some(out)
+    }
+}
+
+impl Trust {
+    /// The digests the stamp keeps for `group` when they still hold: its
+    /// directory and texts unchanged, and the same names in it.
+    fn kept(&self, group: &Group<String>) -> Option<Seen<String>> {
+        let k = self.groups.get(&group.dir)?;
+        (k.dir_same
+            && k.texts_same
+            && k.names == names_digest(&group.texts)
+            && k.inputs == names_digest(&group.inputs))
+        .then(|| k.seen.clone())
     }
 }
 
@@ -369,14 +510,14 @@ fn store_digest(store: &Path, name: &str) -> Option<String> {
     Some(h.finalize().to_hex().to_string())
 }
 
-/// The digest of the `part` entries of `groups` under `root`, and the
-/// latest change time among them; None when one cannot be read. The
-/// entries are looked at on every core.
-fn corpus_digest<S: AsRef<str> + Sync>(
+/// The digests of the `part` entries of each of `groups` under `root`, in
+/// order (empty for a group whose entries cannot all be read), and the
+/// latest change time among them. The entries are looked at on every core.
+fn digests<S: AsRef<str> + Sync>(
     root: &Path,
     groups: &[Group<S>],
     part: Part,
-) -> Option<(String, u128)> {
+) -> (Vec<Seen<String>>, u128) {
     let total: usize = groups.iter().map(|g| g.entries(part)).sum();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -392,7 +533,7 @@ fn corpus_digest<S: AsRef<str> + Sync>(
             from = i + 1;
         }
     }
-    let looked: Vec<Option<(Vec<u8>, u128)>> = std::thread::scope(|scope| {
+    let looked: Vec<(Vec<Seen<String>>, u128)> = std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .into_iter()
             .map(|run| scope.spawn(move || look(root, run, part)))
@@ -402,31 +543,32 @@ fn corpus_digest<S: AsRef<str> + Sync>(
             .map(|h| h.join().expect("a stat thread"))
             .collect()
     });
-    let mut h = blake3::Hasher::new();
+    let mut all = Vec::with_capacity(groups.len());
     let mut last = 0;
-    for l in looked {
-        let (bytes, latest) = l?;
-        h.update(&bytes);
+    for (seen, latest) in looked {
+        all.extend(seen);
         last = last.max(latest);
     }
-    Some((h.finalize().to_hex().to_string(), last))
+    (all, last)
 }
 
-/// What `stat` says of each `part` entry of `groups`, in order, and the
-/// latest change time among them. Each directory is opened once and its
-/// files looked at by name in it, which spares the kernel walking the
-/// whole path of every file.
-fn look<S: AsRef<str>>(root: &Path, groups: &[Group<S>], part: Part) -> Option<(Vec<u8>, u128)> {
-    let entries: usize = groups.iter().map(|g| g.entries(part)).sum();
-    let mut bytes = Vec::with_capacity(entries * 56);
-    let mut last = 0;
-    for group in groups {
+/// The digests of the `part` entries of each of `groups`, in order, and
+/// the latest change time among them. A group whose entries cannot all be
+/// read has empty digests for the part, which match no stamp's. Each
+/// directory is opened once and its files looked at by name in it, which
+/// spares the kernel walking the whole path of every file.
+fn look<S: AsRef<str>>(root: &Path, groups: &[Group<S>], part: Part) -> (Vec<Seen<String>>, u128) {
+    let one = |group: &Group<S>| -> Option<(Seen<String>, u128)> {
+        let mut seen = Seen::default();
+        let mut last = 0;
         let names = match part {
             Part::Frame => &group.inputs,
             Part::Texts => &group.texts,
         };
+        let mut h = blake3::Hasher::new();
         if names.is_empty() && part == Part::Texts {
-            continue;
+            seen.texts = short_hex(&h);
+            return Some((seen, last));
         }
         let dir = match group.dir.as_ref() {
             "." => fs::File::open(root),
@@ -435,17 +577,31 @@ fn look<S: AsRef<str>>(root: &Path, groups: &[Group<S>], part: Part) -> Option<(
         .ok()?;
         if part == Part::Frame {
             let m = Stat::from(&dir.metadata().ok()?);
-            bytes.extend_from_slice(&m.bytes());
-            last = last.max(m.ctime_ns());
+            let mut d = blake3::Hasher::new();
+            d.update(&m.bytes());
+            seen.dir = short_hex(&d);
+            last = m.ctime_ns();
         }
         for n in names {
             let st = stat_at(&dir, &CString::new(n.as_ref()).ok()?)?;
             let m = Stat::from(&st);
-            bytes.extend_from_slice(&m.bytes());
+            h.update(&m.bytes());
             last = last.max(m.ctime_ns());
         }
+        match part {
+            Part::Frame => seen.inputs = short_hex(&h),
+            Part::Texts => seen.texts = short_hex(&h),
+        }
+        Some((seen, last))
+    };
+    let mut all = Vec::with_capacity(groups.len());
+    let mut last = 0;
+    for group in groups {
+        let (seen, latest) = one(group).unwrap_or_default();
+        all.push(seen);
+        last = last.max(latest);
     }
-    Some((bytes, last))
+    (all, last)
 }
 
 /// `stat` of `name` in the open directory `dir`, links followed.
@@ -495,8 +651,9 @@ pub enum Comparison {
     Unchanged(Unchanged),
     /// Something changed since that check: a directory, an input, a text
     /// file, a file of the store, or the program. A build is all but
-    /// certain.
-    Changed,
+    /// certain; the [`Trust`] names the directories whose texts did not
+    /// change (none when an input, the store or the program did).
+    Changed(Trust),
     /// Nothing is known: there is no stamp, or it is one of another corpus
     /// path, or it does not read.
     Unknown,
@@ -510,7 +667,9 @@ pub enum Comparison {
 /// Under [`CheckMode::Background`] (or [`CheckMode::Auto`] from
 /// [`BACKGROUND_FROM`] text files) only the frame is compared here, and
 /// the texts are looked at by the returned [`TextCheck`]; its answer must
-/// be taken before the command's own answer can be called current.
+/// be taken before the command's own answer can be called current. When
+/// the frame changed but no input did, the texts are looked at here, for
+/// the [`Trust`].
 pub fn compare(corpus: &Path, store: &Path, allow_outside: bool, mode: CheckMode) -> Comparison {
     if allow_outside {
         return Comparison::Unknown;
@@ -528,16 +687,22 @@ pub fn compare(corpus: &Path, store: &Path, allow_outside: bool, mode: CheckMode
     if fs::canonicalize(corpus).ok() != Some(root.clone()) {
         return Comparison::Unknown;
     }
-    if stamp.program != program()
-        || store_digest(store, &name).as_deref() != Some(stamp.store)
-        || corpus_digest(&root, &stamp.groups, Part::Frame)
-            .map(|d| d.0)
-            .as_deref()
-            != Some(stamp.frame)
-    {
-        return Comparison::Changed;
+    let changed = || Comparison::Changed(Trust::default());
+    if stamp.program != program() || store_digest(store, &name).as_deref() != Some(stamp.store) {
+        return changed();
     }
-    let warnings: Vec<String> = stamp.warnings.iter().map(|w| w.to_string()).collect();
+    let (frame, _) = digests(&root, &stamp.groups, Part::Frame);
+    let inputs_same = frame
+        .iter()
+        .zip(&stamp.seen)
+        .all(|(now, then)| now.inputs == then.inputs);
+    if !inputs_same {
+        return changed();
+    }
+    let frame_same = frame
+        .iter()
+        .zip(&stamp.seen)
+        .all(|(now, then)| now.dir == then.dir);
     let background = match mode {
         CheckMode::Full => false,
         CheckMode::Background => true,
@@ -545,22 +710,40 @@ pub fn compare(corpus: &Path, store: &Path, allow_outside: bool, mode: CheckMode
             stamp.groups.iter().map(|g| g.texts.len()).sum::<usize>() >= BACKGROUND_FROM
         }
     };
-    if !background {
-        return match corpus_digest(&root, &stamp.groups, Part::Texts) {
-            Some((now, _)) if now == stamp.texts => Comparison::Unchanged(Unchanged {
-                warnings,
+    let warnings = || stamp.warnings.iter().map(|w| w.to_string()).collect();
+    if !background || !frame_same {
+        let (texts, _) = digests(&root, &stamp.groups, Part::Texts);
+        let same = |i: usize| texts[i].texts == stamp.seen[i].texts;
+        if frame_same && (0..texts.len()).all(same) {
+            return Comparison::Unchanged(Unchanged {
+                warnings: warnings(),
                 texts: None,
-            }),
-            _ => Comparison::Changed,
-        };
+            });
+        }
+        let groups = (0..texts.len())
+            .map(|i| {
+                let kept = Kept {
+                    names: names_digest(&stamp.groups[i].texts),
+                    inputs: names_digest(&stamp.groups[i].inputs),
+                    seen: stamp.seen[i].owned(),
+                    dir_same: frame[i].dir == stamp.seen[i].dir,
+                    texts_same: same(i),
+                };
+                (stamp.groups[i].dir.to_string(), kept)
+            })
+            .collect();
+        return Comparison::Changed(Trust { groups });
     }
+    let warnings = warnings();
     drop(stamp);
     // The thread reads its own entries from the stamp's text: the command
     // does not wait for a copy of every name.
     let handle = std::thread::spawn(move || {
         Stamp::parse(&text).is_some_and(|stamp| {
-            corpus_digest(&root, &stamp.groups, Part::Texts)
-                .is_some_and(|(now, _)| now == stamp.texts)
+            let (now, _) = digests(&root, &stamp.groups, Part::Texts);
+            now.iter()
+                .zip(&stamp.seen)
+                .all(|(now, then)| now.texts == then.texts)
         })
     });
     Comparison::Unchanged(Unchanged {
@@ -578,10 +761,10 @@ struct Stamp<'a> {
     program: &'a str,
     corpus: &'a str,
     store: &'a str,
-    frame: &'a str,
-    texts: &'a str,
     warnings: Vec<&'a str>,
     groups: Vec<Group<&'a str>>,
+    /// Each group's digests, in the same order.
+    seen: Vec<Seen<&'a str>>,
 }
 
 impl<'a> Stamp<'a> {
@@ -593,15 +776,13 @@ impl<'a> Stamp<'a> {
             return None;
         }
         let (program, corpus, store) = (field("program ")?, field("corpus ")?, field("store ")?);
-        let (frame, texts) = (field("frame ")?, field("texts ")?);
         let mut stamp = Stamp {
             program,
             corpus,
             store,
-            frame,
-            texts,
             warnings: Vec::new(),
             groups: Vec::new(),
+            seen: Vec::new(),
         };
         let mut entries = 0usize;
         let mut ended = false;
@@ -612,8 +793,12 @@ impl<'a> Stamp<'a> {
             if let Some(w) = line.strip_prefix("warning ") {
                 stamp.warnings.push(w);
             } else if let Some(d) = line.strip_prefix("D ") {
+                let mut fields = d.splitn(4, ' ');
+                let mut digest = || fields.next().filter(|h| h.len() == 32);
+                let (dir, inputs, texts) = (digest()?, digest()?, digest()?);
+                stamp.seen.push(Seen { dir, inputs, texts });
                 stamp.groups.push(Group {
-                    dir: d,
+                    dir: fields.next()?,
                     ..Group::default()
                 });
                 entries += 1;

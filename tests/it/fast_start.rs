@@ -287,3 +287,123 @@ fn in_the_background_a_file_added_is_still_built_before_the_answer() {
     assert!(stderr.contains("Built"), "{stderr}");
     assert!(out.contains("archive-1953-b"), "{out}");
 }
+
+/// [`stamped_with_folder`], with `archive/1954/c.txt` too, and ten files
+/// in `archive/1955`, so that a change of a few files is an update, not a
+/// build anew.
+fn stamped_with_two_directories() -> Workdir {
+    let w = stamped_with_folder();
+    std::fs::create_dir_all(w.corpus().join("archive/1954")).unwrap();
+    w.write("archive/1954/c.txt", "Molotov cabled Sharett in Zqxwvbn.\n");
+    std::fs::create_dir_all(w.corpus().join("archive/1955")).unwrap();
+    for i in 0..10 {
+        w.write(&format!("archive/1955/d{i}.txt"), "Sharett met Molotov.\n");
+    }
+    w.ok(&["build", "--quiet"]);
+    settle();
+    read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(stamp(&w).is_file());
+    w
+}
+
+/// Builds, and returns how many files the build saw and how many of them
+/// it knew unchanged from the stamp (0 when it says nothing of it).
+fn build_kept(w: &Workdir) -> (usize, usize) {
+    let out = w.output(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    let number_before = |word: &str| -> usize {
+        let at = stderr
+            .find(word)
+            .unwrap_or_else(|| panic!("{word:?}: {stderr}"));
+        let digits: String = stderr[..at]
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    let files = number_before(" file");
+    let kept = if stderr.contains("known unchanged from the stamp") {
+        number_before(" of them known unchanged")
+    } else {
+        0
+    };
+    (files, kept)
+}
+
+#[test]
+fn a_change_looks_only_at_the_directories_the_stamp_cannot_vouch_for() {
+    let w = stamped_with_two_directories();
+    // A file added to archive/1953 changes that directory alone.
+    w.write("archive/1953/b.txt", "Sharett wrote back to Molotov.\n");
+    let (files, kept) = build_kept(&w);
+    assert_eq!(
+        kept,
+        files - 2,
+        "every file but archive/1953's two is known from the stamp"
+    );
+    let (out, _) = read(&w, &["search", "wrote back", "--format", "csv"]);
+    assert!(out.contains("archive-1953-b"), "{out}");
+    let (out, _) = read(&w, &["search", "Zqxwvbn", "--format", "csv"]);
+    assert!(out.contains("archive-1954-c"), "{out}");
+}
+
+#[test]
+fn an_edit_in_place_beside_an_added_file_is_built_too() {
+    let w = stamped_with_two_directories();
+    // archive/1954 keeps its directory's time: only its text's look sees
+    // the edit, and the stamp must not vouch for it.
+    w.edit("archive/1954/c.txt", "Zqxwvbn", "Pqzjyxw");
+    w.write("archive/1953/b.txt", "Sharett wrote back to Molotov.\n");
+    let (files, kept) = build_kept(&w);
+    assert_eq!(
+        kept,
+        files - 3,
+        "archive/1953 and archive/1954 are looked at"
+    );
+    let (out, _) = read(&w, &["search", "Pqzjyxw", "--format", "csv"]);
+    assert!(out.contains("archive-1954-c"), "{out}");
+    let (out, _) = read(&w, &["search", "Zqxwvbn", "--format", "csv"]);
+    assert!(
+        !out.contains("archive-1954-c"),
+        "the old text is gone: {out}"
+    );
+}
+
+#[test]
+fn a_file_removed_after_the_stamp_leaves_the_store() {
+    let w = stamped_with_two_directories();
+    std::fs::remove_file(w.corpus().join("archive/1953/a.txt")).unwrap();
+    let (files, kept) = build_kept(&w);
+    assert_eq!(kept, files, "archive/1953 holds no file now");
+    let ids = w.select(
+        "SELECT ?id WHERE { ?d <http://purl.org/dc/terms/identifier> ?id FILTER(STRSTARTS(STR(?id), \"archive-195\")) } ORDER BY ?id",
+    );
+    let ids: Vec<&str> = ids.iter().map(|row| row[0].as_str()).collect();
+    assert!(!ids.contains(&"archive-1953-a"), "{ids:?}");
+    assert!(ids.contains(&"archive-1954-c"), "{ids:?}");
+    assert_eq!(ids.len(), 11, "{ids:?}");
+}
+
+#[test]
+fn the_stamp_a_partial_look_writes_still_sees_later_edits() {
+    let w = stamped_with_two_directories();
+    w.write("archive/1953/b.txt", "Sharett wrote back to Molotov.\n");
+    settle();
+    // This build takes archive/1954 and texts/ from the stamp, and stamps
+    // the generation it makes with their digests kept.
+    let (_, kept) = build_kept(&w);
+    assert!(kept > 0);
+    assert!(stamp(&w).is_file(), "a settled corpus is stamped");
+    let written = stamp_written(&w);
+    let (_, stderr) = read(&w, &["query", "--format", "csv", "entities"]);
+    assert!(!stderr.contains("Built"), "{stderr}");
+    assert_eq!(stamp_written(&w), written, "the stamp answered");
+    // An edit in place in a directory whose digests were kept is seen.
+    w.edit("archive/1954/c.txt", "Zqxwvbn", "Pqzjyxw");
+    let (out, stderr) = read(&w, &["search", "Pqzjyxw", "--format", "csv"]);
+    assert!(stderr.contains("Built"), "{stderr}");
+    assert!(out.contains("archive-1954-c"), "{out}");
+}
