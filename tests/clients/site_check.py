@@ -9,6 +9,9 @@ html.parser and prints what the tests check, as JSON:
   (<a class="m ..."> inside #text, or <span class="m nested" data-href> for
   a name inside an event's or work's name) with its start and end in code
   points of the text content, its text and its href;
+- unlisted: for every document page, each name no gazetteer lists
+  (<span class="m unlisted ...">) with its start, end, text, classes and
+  title;
 - labels: the rows of the search index's entity and document tables.
 
 Usage: site_check.py SITE_DIR
@@ -43,6 +46,8 @@ class Page(HTMLParser):
         self.mentions = []
         self.open_nested = None
         self.open_mention = None
+        self.unlisted = []
+        self.open_unlisted = None
 
     def problem(self, msg):
         self.problems.append(f"{self.path}: line {self.getpos()[0]}: {msg}")
@@ -96,6 +101,8 @@ class Page(HTMLParser):
         if self.text_depth is not None and "m" in classes:
             if tag == "a":
                 self.open_mention = (len(self.stack) + 1, self.text_len, a.get("href"), a.get("id"))
+            elif tag == "span" and "unlisted" in classes:
+                self.open_unlisted = (len(self.stack) + 1, self.text_len, a.get("class", ""), a.get("title", ""))
             elif tag == "span" and "nested" in classes:
                 self.open_nested = (len(self.stack) + 1, self.text_len, a.get("data-href"), a.get("id"))
                 self.links.append((tag, a.get("data-href", "")))
@@ -124,6 +131,10 @@ class Page(HTMLParser):
             d, start, href, ident = self.open_nested
             self.mentions.append([start, self.text_len, "".join(self.text)[start:], href, ident])
             self.open_nested = None
+        if self.open_unlisted and tag == "span" and depth == self.open_unlisted[0]:
+            d, start, classes, title = self.open_unlisted
+            self.unlisted.append([start, self.text_len, "".join(self.text)[start:], classes, title])
+            self.open_unlisted = None
         if self.text_depth is not None and tag == "div" and depth == self.text_depth:
             self.text_depth = None
 
@@ -209,6 +220,7 @@ def main():
         "titles": {rel: p.title for rel, p in pages.items()},
         "text_lengths": {rel: p.text_len for rel, p in pages.items() if rel.startswith("doc/")},
         "mentions": {rel: p.mentions for rel, p in pages.items() if rel.startswith("doc/")},
+        "unlisted": {rel: p.unlisted for rel, p in pages.items() if rel.startswith("doc/") and p.unlisted},
         "search_entities": labels["e"],
         "search_documents": labels["d"],
     }

@@ -151,3 +151,85 @@ fn a_manifest_can_turn_the_recogniser_off() {
         .any(|r| r[0] == "Coldharbour" && r[1] == "coldharbour"));
     assert!(rows.iter().all(|r| r[4] == "listed"), "{rows:#?}");
 }
+
+#[test]
+fn the_reading_view_marks_them_as_neither_linked_nor_reviewed() {
+    let w = built();
+    let site = w.path().join("site");
+    w.ok(&[
+        "export",
+        "--format",
+        "html",
+        "-o",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let out = std::process::Command::new(python())
+        .arg(repo().join("tests/clients/site_check.py"))
+        .arg(&site)
+        .output()
+        .expect("python runs site_check.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["problems"], serde_json::json!([]));
+    // Every name `mentions --how unlisted` lists is marked on its
+    // document's page, over exactly its characters, with its type and rule.
+    let rows = mentions(&w, &["--how", "unlisted"]);
+    let mut marked: Vec<(String, String, String)> = Vec::new();
+    for list in v["unlisted"].as_object().unwrap().values() {
+        for u in list.as_array().unwrap() {
+            let classes = u[3].as_str().unwrap();
+            assert!(classes.split(' ').any(|c| c == "unlisted"), "{u}");
+            let kind = classes
+                .split(' ')
+                .find_map(|c| c.strip_prefix("t-"))
+                .expect("a type class");
+            marked.push((
+                u[2].as_str().unwrap().to_string(),
+                kind.to_string(),
+                u[4].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    // A listed name inside one keeps its link ("Ravensby" in "Ravensby
+    // Mechanics Institute"): the rest of the name is marked around it.
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for r in &rows {
+        let pieces: Vec<&(String, String, String)> = marked
+            .iter()
+            .filter(|(text, kind, title)| {
+                *kind == r[2] && title.contains(&r[5]) && words(&r[0]).contains(&words(text))
+            })
+            .collect();
+        assert!(!pieces.is_empty(), "{r:?} is not marked: {marked:?}");
+        for (_, _, title) in pieces {
+            assert!(title.contains("not linked"), "{title}");
+            assert!(title.contains("not reviewed"), "{title}");
+        }
+    }
+    assert!(
+        marked
+            .iter()
+            .any(|(text, kind, _)| text == "Music Hall" && kind == "Place"),
+        "a name with no link inside is marked whole: {marked:?}"
+    );
+    assert!(
+        marked
+            .iter()
+            .any(|(text, kind, _)| text == "Mechanics Institute" && kind == "Organisation"),
+        "{marked:?}"
+    );
+    // No mark of theirs is a link.
+    for page in v["mentions"].as_object().unwrap().values() {
+        for m in page.as_array().unwrap() {
+            assert!(
+                !rows.iter().any(|r| r[0] == m[2].as_str().unwrap()),
+                "an unlisted name became a link: {m}"
+            );
+        }
+    }
+}

@@ -529,6 +529,69 @@ impl Ctx<'_> {
                 inner: None,
             });
         }
+        // A name no gazetteer lists is marked where no link is: a listed
+        // name inside it ("Ravensby" in "Ravensby Mechanics Institute")
+        // keeps its link, and the rest of the name is marked around it.
+        let chars: Vec<char> = if doc.unlisted.is_empty() {
+            Vec::new()
+        } else {
+            doc.text.chars().collect()
+        };
+        for u in &doc.unlisted {
+            let mut pieces = Vec::new();
+            let mut at = u.start;
+            for m in doc
+                .mentions
+                .iter()
+                .filter(|m| m.start < u.end && m.end > u.start)
+            {
+                if m.start > at {
+                    pieces.push((at, m.start));
+                }
+                at = at.max(m.end);
+            }
+            if at < u.end {
+                pieces.push((at, u.end));
+            }
+            let title = attr(&format!(
+                "{}, not linked: \"{}\", a name no gazetteer lists, recognised by a rule ({}); not reviewed",
+                u.kind,
+                flat(&u.text),
+                u.reason.as_deref().unwrap_or("no rule recorded")
+            ));
+            let mut first = true;
+            for (start, end) in pieces {
+                // Without the spaces a link leaves at its edges.
+                let (mut start, mut end) = (start, end.min(chars.len()));
+                while start < end && chars[start].is_whitespace() {
+                    start += 1;
+                }
+                while end > start && chars[end - 1].is_whitespace() {
+                    end -= 1;
+                }
+                if start == end {
+                    continue;
+                }
+                let id = if first {
+                    format!(" id=\"u{}-{}\"", u.start, u.end)
+                } else {
+                    String::new()
+                };
+                inline.push(Inline {
+                    start,
+                    end,
+                    rank: 1,
+                    open: format!(
+                        "<span class=\"m unlisted t-{}\"{id} title=\"{title}\">",
+                        u.kind
+                    ),
+                    close: "</span>",
+                    anchor: first.then(|| format!("u{}-{}", u.start, u.end)),
+                    inner: None,
+                });
+                first = false;
+            }
+        }
         for t in &doc.dates {
             let mut title = match &t.value {
                 Some(v) => format!("Date: {v}"),
@@ -985,4 +1048,4 @@ impl Ctx<'_> {
 }
 
 /// The key to the marks in a text.
-const LEGEND: &str = "<p class=\"legend\">Names are links: <span class=\"m t-Person\">person</span> <span class=\"m t-Organisation\">organisation</span> <span class=\"m t-Place\">place</span> <span class=\"m t-Event\">event</span> <span class=\"m t-Work\">work</span> <span class=\"m shared\">shared name, not linked</span>; <span class=\"m t-Person derived\">dashed: a name annalist derived (a surname, a short form, another spelling), not one the gazetteer lists</span>; <span class=\"m t-Event\">the <span class=\"m nested t-Person\">double line</span>: a name inside an event's or a work's name</span>; <span class=\"d\">dates</span>; <mark class=\"q\">evidence of a claim</mark>. Hover or focus a mark for what it is.</p>\n";
+const LEGEND: &str = "<p class=\"legend\">Names are links: <span class=\"m t-Person\">person</span> <span class=\"m t-Organisation\">organisation</span> <span class=\"m t-Place\">place</span> <span class=\"m t-Event\">event</span> <span class=\"m t-Work\">work</span> <span class=\"m shared\">shared name, not linked</span> <span class=\"m unlisted t-Place\">dotted, without colour: a name no gazetteer lists, recognised by a rule, not linked</span>; <span class=\"m t-Person derived\">dashed: a name annalist derived (a surname, a short form, another spelling), not one the gazetteer lists</span>; <span class=\"m t-Event\">the <span class=\"m nested t-Person\">double line</span>: a name inside an event's or a work's name</span>; <span class=\"d\">dates</span>; <mark class=\"q\">evidence of a claim</mark>. Hover or focus a mark for what it is.</p>\n";

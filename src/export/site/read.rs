@@ -60,6 +60,9 @@ pub struct Document {
     pub mentions: Vec<Mention>,
     /// Names several entities share, left unlinked.
     pub shared: Vec<Shared>,
+    /// Names no gazetteer lists, recognised by a rule: typed, unlinked,
+    /// unreviewed. Sorted by start, then end.
+    pub unlisted: Vec<crate::read::Unlisted>,
     pub dates: Vec<DateSpan>,
 }
 
@@ -191,12 +194,13 @@ impl Site {
         };
 
         // Documents in reading order; a document embedded in another comes
-        // after it. Each with its mentions, shared names and dates.
+        // after it. Each with its mentions, shared names, dates and names no
+        // gazetteer lists.
         let mut doc_index: HashMap<String, usize> = HashMap::new();
         let mut doc_by_iri: HashMap<String, usize> = HashMap::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
         read_documents(&reader, &keys, |key, parts| {
-            let (r, found, shared_names, date_spans) = parts;
+            let (r, found, shared_names, date_spans, mut unlisted) = parts;
             network.document(key, &r, &found);
             if doc_index.contains_key(&key.id) {
                 return Ok(());
@@ -258,6 +262,7 @@ impl Site {
                     note: s.note,
                 })
                 .collect();
+            unlisted.sort_by_key(|u| (u.start, u.end));
             site.documents.push(Document {
                 id: key.id.clone(),
                 title: r.title.unwrap_or_default(),
@@ -277,6 +282,7 @@ impl Site {
                 text,
                 mentions,
                 shared,
+                unlisted,
                 dates,
             });
             Ok(())
@@ -386,6 +392,7 @@ type Parts = (
     Vec<crate::read::Mention>,
     Vec<crate::read::Shared>,
     Vec<crate::read::DateSpan>,
+    Vec<crate::read::Unlisted>,
 );
 
 /// Reads every document's graph on as many threads as there are cores,
@@ -405,6 +412,7 @@ fn read_documents(
             graph.mentions()?,
             graph.shared()?,
             graph.dates()?,
+            graph.unlisted()?,
         ))
     };
     let blocks: Vec<&[crate::read::DocumentKey]> = keys.chunks(BLOCK).collect();

@@ -1,14 +1,15 @@
 //! A document's text as HTML, with its spans marked: mentions (links),
-//! shared names, dates, and the evidence passages of claims.
+//! shared names, names no gazetteer lists, dates, and the evidence
+//! passages of claims.
 //!
 //! Invariants: the text content of the result is the document text, code
 //! point for code point (see [`super::html`] for the few characters HTML
 //! cannot carry); marked spans never overlap, and a mention's element holds
 //! exactly the mention's characters. Where two inline spans overlap the one
-//! of higher rank wins (mentions, then shared names, then dates), and of
-//! equal rank the one that starts first, then the longer; an evidence
-//! passage whose end falls inside an inline span is widened to that span's
-//! edge, since a link cannot be cut in two. A span that lies wholly inside a
+//! of higher rank wins (mentions, then shared and unlisted names, then
+//! dates), and of equal rank the one that starts first, then the longer; an
+//! evidence passage whose end falls inside an inline span is widened to that
+//! span's edge, since a link cannot be cut in two. A span that lies wholly inside a
 //! winner and has an element for that ([`Inline::inner`]: a person named
 //! inside an event's name) is marked inside it, one level deep; any other
 //! span that loses an overlap keeps its anchor: an empty element with its
@@ -17,7 +18,7 @@
 use super::html;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// An inline span: a link, a shared name or a date.
+/// An inline span: a link, a shared or unlisted name, or a date.
 pub struct Inline {
     pub start: usize,
     pub end: usize,
