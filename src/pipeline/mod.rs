@@ -341,8 +341,9 @@ pub struct Ready {
 /// is up to date and nothing else is read; otherwise the full check. Under
 /// `config.check` the text files of a large corpus are looked at in the
 /// background ([`Ready::texts`]). When the stamp shows a change, the full
-/// check reads the gazetteer on a thread of its own while it looks at the
-/// files, since a build is all but certain.
+/// check reads the gazetteer on a thread of its own while it loads the
+/// corpus, since a build is all but certain, and looks only at the files
+/// of directories the stamp's [`Trust`] cannot vouch for.
 pub fn ensure_built_quickly(config: &BuildConfig) -> Result<Ready> {
     use crate::store::stamp::{compare, Comparison};
     let trust = match compare(
