@@ -3,7 +3,8 @@
 //! RDF exports are sorted (graph, subject, predicate, object, by their
 //! N-Triples form), so the same store always gives the same bytes, and
 //! streamed: a quad syntax is written one graph at a time, a triple syntax
-//! one subject at a time, each group sorted alone (see [`write_rdf`]). Quad
+//! one subject at a time, each group read and sorted alone, on every core,
+//! and written in order (see [`write_rdf`]). Quad
 //! syntaxes (N-Quads, TriG, JSON-LD) keep every named graph; triple syntaxes
 //! (Turtle, N-Triples, RDF/XML) merge them, or take the one `--graph` names.
 //!
@@ -26,8 +27,12 @@ use std::str::FromStr;
 
 /// How many quads of one graph a quad syntax sorts at once: a larger graph
 /// (the summary graph of a large archive holds millions) goes subject by
-/// subject, as triple syntaxes do, which gives the same order.
-const GRAPH_AT_ONCE: usize = 250_000;
+/// subject, as triple syntaxes do, which gives the same order. Each core
+/// holds up to three graphs read ahead.
+const GRAPH_AT_ONCE: usize = 100_000;
+
+/// How many subjects' quads a core reads and sorts together.
+const SUBJECTS_AT_ONCE: usize = 16;
 
 /// Writes the store (or one graph of it) in an RDF syntax.
 ///
@@ -37,7 +42,9 @@ const GRAPH_AT_ONCE: usize = 250_000;
 /// Oxigraph's graph index and sorted alone, or subject by subject when
 /// there are more than [`GRAPH_AT_ONCE`]); triple syntaxes, whose graphs
 /// merge, go subject by subject (the distinct subjects are listed and sorted
-/// first, then each subject's triples read from the subject index).
+/// first, then each subject's triples read from the subject index). The
+/// groups are read and sorted on every core ([`super::in_order`]) and
+/// written one after the other, in order, by one serializer.
 pub fn write_rdf(
     store: &Store,
     format: RdfFormat,
@@ -78,24 +85,11 @@ fn write_rdf_by(
     let mut safe = XmlSafe::new(out, format == RdfFormat::RdfXml);
     let mut w = serializer.for_writer(&mut safe);
     let mut written = 0;
-    // Sorts one group of quads by their key, drops repeats and writes them.
     let mut emit = |group: Vec<Quad>| -> Result<()> {
-        let mut keyed: Vec<(String, Quad)> = group
-            .into_iter()
-            .map(|q| {
-                let key = format!(
-                    "{}\t{}\t{}\t{}",
-                    q.graph_name, q.subject, q.predicate, q.object
-                );
-                (key, q)
-            })
-            .collect();
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        keyed.dedup_by(|a, b| a.0 == b.0);
-        for (_, q) in &keyed {
+        for q in &group {
             w.serialize_quad(q).map_err(Error::Output)?;
         }
-        written += keyed.len();
+        written += group.len();
         Ok(())
     };
     let read = |s: Option<NamedOrBlankNodeRef<'_>>, g: Option<GraphNameRef<'_>>| {
@@ -111,6 +105,18 @@ fn write_rdf_by(
                 })
             })
             .collect::<Result<Vec<Quad>>>()
+            .map(sorted)
+    };
+    // Groups are read and sorted on every core, and written in order.
+    let by_subject = |subjects: &[NamedOrBlankNode],
+                      g: Option<GraphNameRef<'_>>,
+                      emit: &mut dyn FnMut(Vec<Quad>) -> Result<()>| {
+        super::in_order(
+            subjects,
+            SUBJECTS_AT_ONCE,
+            |s| read(Some(s.as_ref()), g),
+            |_, group| emit(group?),
+        )
     };
     if let Some(g) = graph {
         emit(read(None, Some(GraphNameRef::from(g.as_ref())))?)?;
@@ -129,36 +135,52 @@ fn write_rdf_by(
         graphs.push((GraphName::DefaultGraph.to_string(), GraphName::DefaultGraph));
         graphs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         graphs.dedup_by(|a, b| a.0 == b.0);
-        for (_, g) in graphs {
+        // A graph's quads, sorted; None for a graph too large to sort at
+        // once, which goes subject by subject: keys of one graph compare by
+        // subject first, and no subject's N-Triples form holds the tab that
+        // ends it in the key.
+        let whole = |(_, g): &(String, GraphName)| -> Result<Option<Vec<Quad>>> {
             let mut quads = Vec::new();
             for q in store.quads_for_pattern(None, None, None, Some(g.as_ref())) {
                 quads.push(q.map_err(storage)?);
                 if quads.len() > at_once {
-                    break;
+                    return Ok(None);
                 }
             }
-            if quads.len() <= at_once {
-                emit(quads)?;
-                continue;
+            Ok(Some(sorted(quads)))
+        };
+        super::in_order(&graphs, 1, whole, |(_, g), group| match group? {
+            Some(quads) => emit(quads),
+            None => {
+                let quads = store.quads_for_pattern(None, None, None, Some(g.as_ref()));
+                by_subject(&sorted_subjects(quads)?, Some(g.as_ref()), &mut emit)
             }
-            // A graph too large to sort at once: subject by subject. Keys
-            // of one graph compare by subject first, and no subject's
-            // N-Triples form holds the tab that ends it in the key.
-            drop(quads);
-            let quads = store.quads_for_pattern(None, None, None, Some(g.as_ref()));
-            for subject in sorted_subjects(quads)? {
-                emit(read(Some(subject.as_ref()), Some(g.as_ref()))?)?;
-            }
-        }
+        })?;
     } else {
         // Subject by subject, in the order of their N-Triples forms.
-        for subject in sorted_subjects(store.iter())? {
-            emit(read(Some(subject.as_ref()), None)?)?;
-        }
+        by_subject(&sorted_subjects(store.iter())?, None, &mut emit)?;
     }
     w.finish().map_err(Error::Output)?;
     safe.finish().map_err(Error::Output)?;
     Ok(written)
+}
+
+/// Sorts one group of quads by the N-Triples forms of (graph, subject,
+/// predicate, object) and drops repeats.
+fn sorted(group: Vec<Quad>) -> Vec<Quad> {
+    let mut keyed: Vec<(String, Quad)> = group
+        .into_iter()
+        .map(|q| {
+            let key = format!(
+                "{}\t{}\t{}\t{}",
+                q.graph_name, q.subject, q.predicate, q.object
+            );
+            (key, q)
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    keyed.into_iter().map(|(_, q)| q).collect()
 }
 
 /// A failed read of the store, as an export reports it.

@@ -403,8 +403,6 @@ fn read_documents(
     keys: &[crate::read::DocumentKey],
     mut each: impl FnMut(&crate::read::DocumentKey, Parts) -> Result<()>,
 ) -> Result<()> {
-    const BLOCK: usize = 256;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let one = |key: &crate::read::DocumentKey| -> Result<Parts> {
         let graph = reader.graph(key)?;
         Ok((
@@ -415,37 +413,7 @@ fn read_documents(
             graph.unlisted()?,
         ))
     };
-    let blocks: Vec<&[crate::read::DocumentKey]> = keys.chunks(BLOCK).collect();
-    std::thread::scope(|scope| {
-        // Worker `t` reads blocks t, t + threads, …; each holds at most two
-        // blocks read ahead.
-        let inboxes: Vec<_> = (0..threads)
-            .map(|t| {
-                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Parts>>>(2);
-                let (blocks, one) = (&blocks, &one);
-                scope.spawn(move || {
-                    for block in blocks.iter().skip(t).step_by(threads) {
-                        // A closed inbox: `each` stopped at an error.
-                        if tx.send(block.iter().map(one).collect()).is_err() {
-                            return;
-                        }
-                    }
-                });
-                rx
-            })
-            .collect();
-        for (b, block) in blocks.iter().enumerate() {
-            // A worker that panicked closed its inbox: the scope re-raises
-            // its panic.
-            let Ok(answers) = inboxes[b % threads].recv() else {
-                break;
-            };
-            for (key, parts) in block.iter().zip(answers) {
-                each(key, parts?)?;
-            }
-        }
-        Ok(())
-    })
+    crate::export::in_order(keys, 256, one, |key, parts| each(key, parts?))
 }
 
 /// The entity types in the order pages list them.
