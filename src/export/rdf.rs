@@ -108,13 +108,13 @@ fn write_rdf_by(
             .map(sorted)
     };
     // Groups are read and sorted on every core, and written in order.
-    let by_subject = |subjects: &[NamedOrBlankNode],
+    let by_subject = |subjects: &[String],
                       g: Option<GraphNameRef<'_>>,
                       emit: &mut dyn FnMut(Vec<Quad>) -> Result<()>| {
         super::in_order(
             subjects,
             SUBJECTS_AT_ONCE,
-            |s| read(Some(s.as_ref()), g),
+            |s| read(Some(subject(s)?.as_ref()), g),
             |_, group| emit(group?),
         )
     };
@@ -188,12 +188,13 @@ fn storage(e: oxigraph::store::StorageError) -> Error {
     Error::Query(format!("reading the store: {e}"))
 }
 
-/// The distinct subjects of `quads`, sorted by their N-Triples forms.
-/// Only the forms are held while they are listed: the quads come from an
-/// index that keeps a subject's quads together.
+/// The N-Triples forms of the distinct subjects of `quads`, sorted. Only
+/// the forms are held, each read back as a subject when its turn comes
+/// ([`subject`]): the quads come from an index that keeps a subject's quads
+/// together.
 fn sorted_subjects(
     quads: impl Iterator<Item = std::result::Result<Quad, oxigraph::store::StorageError>>,
-) -> Result<Vec<NamedOrBlankNode>> {
+) -> Result<Vec<String>> {
     let mut subjects: Vec<String> = Vec::new();
     let mut last: Option<NamedOrBlankNode> = None;
     for q in quads {
@@ -206,16 +207,18 @@ fn sorted_subjects(
     drop(last);
     subjects.sort_unstable();
     subjects.dedup();
-    subjects
-        .into_iter()
-        .map(|s| match Term::from_str(&s) {
-            Ok(Term::NamedNode(n)) => Ok(NamedOrBlankNode::from(n)),
-            Ok(Term::BlankNode(b)) => Ok(NamedOrBlankNode::from(b)),
-            _ => Err(Error::Query(format!(
-                "reading the store: a subject {s} that does not read back"
-            ))),
-        })
-        .collect()
+    Ok(subjects)
+}
+
+/// A subject read back from its N-Triples form.
+fn subject(form: &str) -> Result<NamedOrBlankNode> {
+    match Term::from_str(form) {
+        Ok(Term::NamedNode(n)) => Ok(NamedOrBlankNode::from(n)),
+        Ok(Term::BlankNode(b)) => Ok(NamedOrBlankNode::from(b)),
+        _ => Err(Error::Query(format!(
+            "reading the store: a subject {form} that does not read back"
+        ))),
+    }
 }
 
 #[cfg(test)]
