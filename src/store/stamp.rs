@@ -221,6 +221,17 @@ impl Trust {
             .map(|g| g.dir.as_str())
             .collect()
     }
+
+    /// The digests the stamp keeps for `group` when they still hold: its
+    /// directory and texts unchanged, and the same names in it.
+    fn kept(&self, group: &Group<String>) -> Option<Seen<String>> {
+        let k = self.groups.get(&group.dir)?;
+        (k.dir_same
+            && k.texts_same
+            && k.names == names_digest(&group.texts)
+            && k.inputs == names_digest(&group.inputs))
+        .then(|| k.seen.clone())
+    }
 }
 
 /// The digest of a list of names, in order.
@@ -455,19 +466,6 @@ impl Watch {
         }
         out.push_str(&format!("end {entries}\n"));
         Some(out)
-    }
-}
-
-impl Trust {
-    /// The digests the stamp keeps for `group` when they still hold: its
-    /// directory and texts unchanged, and the same names in it.
-    fn kept(&self, group: &Group<String>) -> Option<Seen<String>> {
-        let k = self.groups.get(&group.dir)?;
-        (k.dir_same
-            && k.texts_same
-            && k.names == names_digest(&group.texts)
-            && k.inputs == names_digest(&group.inputs))
-        .then(|| k.seen.clone())
     }
 }
 

@@ -559,7 +559,8 @@ impl Ctx<'_> {
                 flat(&u.text),
                 u.reason.as_deref().unwrap_or("no rule recorded")
             ));
-            let mut first = true;
+            // The first piece carries the name's anchor.
+            let mut anchor = Some(format!("u{}-{}", u.start, u.end));
             for (start, end) in pieces {
                 // Without the spaces a link leaves at its edges.
                 let (mut start, mut end) = (start, end.min(chars.len()));
@@ -572,11 +573,10 @@ impl Ctx<'_> {
                 if start == end {
                     continue;
                 }
-                let id = if first {
-                    format!(" id=\"u{}-{}\"", u.start, u.end)
-                } else {
-                    String::new()
-                };
+                let anchor = anchor.take();
+                let id = anchor
+                    .as_ref()
+                    .map_or(String::new(), |a| format!(" id=\"{a}\""));
                 inline.push(Inline {
                     start,
                     end,
@@ -586,10 +586,9 @@ impl Ctx<'_> {
                         u.kind
                     ),
                     close: "</span>",
-                    anchor: first.then(|| format!("u{}-{}", u.start, u.end)),
+                    anchor,
                     inner: None,
                 });
-                first = false;
             }
         }
         for t in &doc.dates {
