@@ -11,6 +11,10 @@
 //! RDF/XML replaces the characters XML 1.0 cannot hold with U+FFFD (see
 //! [`crate::output`]), so that it always parses.
 //!
+//! A triple syntax of a large store keeps the sorted lists of its subjects
+//! in a temporary directory while it runs (`SubjectRuns`); the directory
+//! goes with the export.
+//!
 //! Invariant: exporting never changes the store, and the same store gives
 //! byte-identical files.
 
@@ -52,10 +56,10 @@ const SUBJECTS_BATCH: usize = 1 << 16;
 /// there are more than [`GRAPH_AT_ONCE`]); triple syntaxes, whose graphs
 /// merge, go subject by subject (each graph's distinct subjects listed on
 /// every core, merged into one sorted list through runs on disk beyond
-/// [`FORMS_AT_ONCE`], then each block of subjects' triples read from the
+/// `FORMS_AT_ONCE`, then each block of subjects' triples read from the
 /// subject index). The groups are read and sorted on every core
 /// ([`super::in_order`]) and written one after the other, in order, by one
-/// serializer. Memory holds a few groups and at most [`FORMS_AT_ONCE`]
+/// serializer. Memory holds a few groups and at most `FORMS_AT_ONCE`
 /// subjects, whatever the size of the store.
 pub fn write_rdf(
     store: &Store,
