@@ -361,17 +361,17 @@ fn subjects_quads(
         for solution in solutions {
             let solution = solution.map_err(evaluation)?;
             let row = (solution.get(0), solution.get(1), solution.get(2));
-            let (Some(Term::Literal(i)), Some(Term::NamedNode(p)), Some(o)) = row else {
-                return Err(Error::Query(format!(
-                    "reading the store: an unexpected row {row:?}"
-                )));
+            // The subject by its place in the block, its predicate, its object.
+            let read = match row {
+                (Some(Term::Literal(i)), Some(Term::NamedNode(p)), Some(o)) => i
+                    .value()
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| subjects.get(i))
+                    .map(|s| (s, p, o)),
+                _ => None,
             };
-            let Some(s) = i
-                .value()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| subjects.get(i))
-            else {
+            let Some((s, p, o)) = read else {
                 return Err(Error::Query(format!(
                     "reading the store: an unexpected row {row:?}"
                 )));
@@ -413,15 +413,11 @@ impl SubjectRuns {
 
     /// Takes one subject.
     fn push_one(&mut self, form: String) -> Result<bool> {
-        self.held.push(form);
-        if self.held.len() >= self.at_once {
-            self.spill()?;
-        }
-        Ok(true)
+        self.push(std::iter::once(form)).map(|()| true)
     }
 
     /// Takes one graph's subjects.
-    fn push(&mut self, forms: Vec<String>) -> Result<()> {
+    fn push(&mut self, forms: impl IntoIterator<Item = String>) -> Result<()> {
         self.held.extend(forms);
         if self.held.len() >= self.at_once {
             self.spill()?;
@@ -692,7 +688,7 @@ _:b1 <http://e/q> "w" .
             vec!["<c>"],
             vec!["<a>"],
         ] {
-            runs.push(list.into_iter().map(String::from).collect())
+            runs.push(list.into_iter().map(String::from).collect::<Vec<_>>())
                 .unwrap();
         }
         let dir = runs.dir.as_ref().expect("spilled").path().to_path_buf();
