@@ -360,6 +360,33 @@ def measure_start(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
     return out
 
 
+def measure_library(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
+    """Every library query on a workload's store, with no bindings: evaluated (`--fresh`, once,
+    the rows counted), then `build --answers`, then answered from the kept answers (median of
+    runs). Each run is a new process: start, up-to-date check and output to /dev/null included."""
+    names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    base = [tools.annalist, "-q", "--corpus", w.corpus, "--store", w.store]
+    out: dict[str, Any] = {"evaluated": {}, "kept": {}, "rows": {}}
+    for name in names:
+        cmd = base + ["query", name, "--format", "csv", "--fresh", "--timeout", "7200"]
+        seconds, proc = timed(cmd)
+        out["evaluated"][name] = seconds
+        out["rows"][name] = max(proc.stdout.count(b"\n") - 1, 0)
+        log(f"[{w.label}] query {name}: evaluated {seconds:.2f} s, {out['rows'][name]:,} rows")
+    answers = base + ["build", "--answers"]
+    out["answers_s"], _ = timed(answers)
+    gen = (w.store / "CURRENT").read_text().strip()
+    kept_dir = w.store / f"{gen}.answers"
+    out["answers_bytes"] = sum(f.stat().st_size for f in kept_dir.glob("*.tsv"))
+    log(f"[{w.label}] build --answers: {out['answers_s']:.1f} s, {out['answers_bytes'] / 1e6:.1f} MB")
+    for name in names:
+        cmd = base + ["query", name, "--format", "csv"]
+        out["kept"][name] = stats([timed(cmd, stdout=subprocess.DEVNULL)[0] for _ in range(runs)])
+        log(f"[{w.label}] query {name}: kept {out['kept'][name]['median']:.3f} s")
+    out["command"] = show(base + ["query", "NAME", "--format", "csv"])
+    return out
+
+
 def measure_exports(tools: Tools, w: Workload, runs: int, formats: list[str],
                     keep: Path) -> dict[str, Any]:
     """`annalist export` to files in each format; the nquads output is kept at `keep`."""
@@ -773,6 +800,20 @@ def render(results: dict[str, Any]) -> str:
     if q:
         out.append(render_queries(q))
 
+    libraries = [c for c in corpora if c.get("library")]
+    if libraries:
+        out.append("## 5b. Library queries at scale\n")
+        out.append(f"Command: `{libraries[0]['library']['command']} > /dev/null`, a new process "
+                   "each run. *evaluated*: with `--fresh`, once; *kept*: after `annalist build "
+                   "--answers`, read from the answers kept with the store (median and range).\n")
+        for c in libraries:
+            lib = c["library"]
+            out.append(f"{c['label']}: `build --answers` {num(lib['answers_s'])} s, "
+                       f"{num(lib['answers_bytes'] / 1e6)} MB kept.\n")
+            out.append(table(["query", "rows", "evaluated s", "kept s"],
+                             [[name, f"{lib['rows'][name]:,}", num(lib["evaluated"][name]),
+                               spread(lib["kept"][name])] for name in sorted(lib["kept"])]))
+
     exports = [c for c in corpora if c.get("exports")]
     if exports:
         out.append("## 6. Export\n")
@@ -1061,6 +1102,8 @@ def main(argv: list[str]) -> int:
         if c["build"] is None:
             continue
         c["start"] = attempt(f"start {w.label}", lambda: measure_start(tools, w, runs))
+        c["library"] = attempt(f"library queries {w.label}",
+                               lambda: measure_library(tools, w, max(runs, 3)))
         nquads = w.dir / "store.nq"
         formats = EXPORT_FORMATS if mb <= args.export_max_mb else ["nquads"]
         export_runs = runs if mb <= args.export_max_mb else 1

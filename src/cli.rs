@@ -542,6 +542,14 @@ pub struct BuildArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Then answer every query of the library and of the corpus's
+    /// queries/ directory, with no bindings, and keep the answers with the
+    /// store, so that `annalist query NAME` and `annalist serve` read them
+    /// instead of evaluating; they hold until the next build changes the
+    /// store.
+    #[arg(long, conflicts_with = "emit")]
+    pub answers: bool,
+
     /// Write the graph as files in DIR instead of loading the store:
     /// `nquads` writes gzip'd N-Quads, DIR/shard-K-of-N.nq.gz (shard-1-of-1
     /// for the whole corpus), for a triplestore's bulk loader.
@@ -589,6 +597,12 @@ pub struct QueryArgs {
     /// Stop the query after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub timeout: f64,
+
+    /// Evaluate the query on the store even if its answer was kept with
+    /// the store (a SELECT query that took half a second or more keeps its
+    /// answer until the next build; this one replaces it).
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 #[derive(Debug, Args)]

@@ -64,10 +64,17 @@ impl Context {
     /// Opens the store, building it first if the corpus changed. The
     /// generation stays on disk until the command ends.
     pub fn store(&self) -> Result<(Store, BuildInfo)> {
+        self.store_at().map(|(store, info, _)| (store, info))
+    }
+
+    /// The store, as [`Context::store`], and the directory of the
+    /// generation opened (where its kept answers are).
+    pub fn store_at(&self) -> Result<(Store, BuildInfo, PathBuf)> {
         self.ensure_built()?;
         let Reader { store, info, lease } = StoreDir::new(&self.build.store).open_reader()?;
+        let path = lease.path.clone();
         self.leases.borrow_mut().push(lease);
-        Ok((store, info))
+        Ok((store, info, path))
     }
 
     /// The directory of the generation in use, building it first if the

@@ -4,6 +4,7 @@
 use super::{Context, Status};
 use crate::cli::QueryArgs;
 use annalist::read::query::{self, Format, Outcome, QueryConfig};
+use annalist::store::answers::{Answers, Keep, KEEP_AFTER};
 use annalist::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
@@ -33,7 +34,7 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Statu
         .iter()
         .map(|b| query::parse_binding(b))
         .collect::<Result<Vec<_>>>()?;
-    let (store, info) = ctx.store()?;
+    let (store, info, generation) = ctx.store_at()?;
     let config = QueryConfig {
         origin,
         bindings,
@@ -42,6 +43,11 @@ pub fn run(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Statu
         table_by_default: std::io::stdout().is_terminal(),
         base_iri: info.base_iri,
         dataset: None,
+        answers: Some(Answers::of(
+            &generation,
+            !args.fresh,
+            Keep::After(KEEP_AFTER),
+        )),
     };
     Ok(match query::run(&store, &text, &config, out)? {
         Outcome::Boolean(false) => Status::No,

@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<()> {
 
 /// The corpus's own queries (queries/*.rq), then the library's that they
 /// do not replace, as `annalist queries` lists them.
-fn queries(ctx: &Context) -> Result<Vec<NamedQuery>> {
+pub(super) fn queries(ctx: &Context) -> Result<Vec<NamedQuery>> {
     let mut out = Vec::new();
     let own = ctx.build.corpus.join("queries");
     if let Ok(entries) = std::fs::read_dir(&own) {

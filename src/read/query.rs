@@ -12,10 +12,13 @@
 use crate::error::{Error, InputError, Position, Result};
 use crate::output::{write_table, XmlSafe};
 use crate::rdf::vocab;
+use crate::store::answers::{Answers, Question};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator,
+};
 use oxigraph::store::Store;
 use std::io::Write;
 use std::path::Path;
@@ -116,6 +119,10 @@ pub struct QueryConfig {
     /// `named-graph-uri` ask for; None: the union of all graphs as the
     /// default graph, every named graph available.
     pub dataset: Option<Dataset>,
+    /// The answers kept with the generation queried: a SELECT query's
+    /// solutions are read from there when they were kept, and kept there
+    /// by its rule when they were evaluated. None evaluates every time.
+    pub answers: Option<Answers>,
 }
 
 /// A query's dataset given beside it (SPARQL 1.1 Protocol).
@@ -330,48 +337,47 @@ fn evaluate(
     }
     let seconds = config.timeout.map_or(0.0, |d| d.as_secs_f64());
     let eval = |e: QueryEvaluationError| evaluation_error(e, seconds);
-    let results = prepared.on_store(store).execute().map_err(eval)?;
     let results_format = match config.format {
         Some(f) => f,
         None if config.table_by_default => Format::Table,
         None => Format::Results(QueryResultsFormat::Csv),
     };
+    let question = Question {
+        text: query,
+        bindings: &config.bindings,
+        dataset: config
+            .dataset
+            .as_ref()
+            .map(|d| (&d.default_graphs[..], &d.named_graphs[..])),
+    };
+    let kept = match &config.answers {
+        Some(answers) => answers.kept(&question)?,
+        None => None,
+    };
+    if let Some(kept) = kept {
+        let variables = kept.variables().to_vec();
+        let rows = write_solutions(results_format, variables, kept, out)?;
+        return Ok(Outcome::Solutions(rows));
+    }
+    let started = std::time::Instant::now();
+    let results = prepared.on_store(store).execute().map_err(eval)?;
     match results {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();
-            let mut rows = 0;
-            match results_format {
-                Format::Table => {
-                    let mut table = Vec::new();
-                    for s in solutions {
-                        let s = s.map_err(eval)?;
-                        table.push(
-                            variables
-                                .iter()
-                                .map(|v| s.get(v).map(cell).unwrap_or_default())
-                                .collect::<Vec<_>>(),
-                        );
-                    }
-                    rows = table.len();
-                    let header: Vec<String> =
-                        variables.iter().map(|v| v.as_str().to_string()).collect();
-                    write_table(out, &header, &table).map_err(Error::Output)?;
+            let mut keeping = config
+                .answers
+                .as_ref()
+                .and_then(|a| a.begin(&question, &variables));
+            let solutions = solutions.map(|s| {
+                let s = s.map_err(eval)?;
+                if let Some(k) = &mut keeping {
+                    k.add(&s);
                 }
-                Format::Results(format) | Format::Negotiated(format, _) => {
-                    let mut safe = XmlSafe::new(&mut *out, format == QueryResultsFormat::Xml);
-                    let mut w = QueryResultsSerializer::from_format(format)
-                        .serialize_solutions_to_writer(&mut safe, variables)
-                        .map_err(Error::Output)?;
-                    for s in solutions {
-                        w.serialize(&s.map_err(eval)?).map_err(Error::Output)?;
-                        rows += 1;
-                    }
-                    w.finish().map_err(Error::Output)?;
-                    safe.finish().map_err(Error::Output)?;
-                }
-                Format::Rdf(_) => {
-                    return Err(wrong_format("SELECT", "table, csv, tsv, json or xml"))
-                }
+                Ok(s)
+            });
+            let rows = write_solutions(results_format, variables, solutions, out)?;
+            if let Some(k) = keeping {
+                k.finish(started.elapsed());
             }
             Ok(Outcome::Solutions(rows))
         }
@@ -418,6 +424,48 @@ fn evaluate(
             Ok(Outcome::Triples(n))
         }
     }
+}
+
+/// Writes a SELECT query's solutions, evaluated or kept, in `format`, and
+/// returns how many there were.
+fn write_solutions(
+    format: Format,
+    variables: Vec<Variable>,
+    solutions: impl Iterator<Item = Result<QuerySolution>>,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let mut rows = 0;
+    match format {
+        Format::Table => {
+            let mut table = Vec::new();
+            for s in solutions {
+                let s = s?;
+                table.push(
+                    variables
+                        .iter()
+                        .map(|v| s.get(v).map(cell).unwrap_or_default())
+                        .collect::<Vec<_>>(),
+                );
+            }
+            rows = table.len();
+            let header: Vec<String> = variables.iter().map(|v| v.as_str().to_string()).collect();
+            write_table(out, &header, &table).map_err(Error::Output)?;
+        }
+        Format::Results(format) | Format::Negotiated(format, _) => {
+            let mut safe = XmlSafe::new(&mut *out, format == QueryResultsFormat::Xml);
+            let mut w = QueryResultsSerializer::from_format(format)
+                .serialize_solutions_to_writer(&mut safe, variables)
+                .map_err(Error::Output)?;
+            for s in solutions {
+                w.serialize(&s?).map_err(Error::Output)?;
+                rows += 1;
+            }
+            w.finish().map_err(Error::Output)?;
+            safe.finish().map_err(Error::Output)?;
+        }
+        Format::Rdf(_) => return Err(wrong_format("SELECT", "table, csv, tsv, json or xml")),
+    }
+    Ok(rows)
 }
 
 fn wrong_format(kind: &str, allowed: &str) -> Error {

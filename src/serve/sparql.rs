@@ -22,6 +22,7 @@ use super::{Request, Response};
 use crate::error::Error;
 use crate::export::rdf::write_rdf;
 use crate::read::query::{self, Dataset, Format, Outcome, QueryConfig};
+use crate::store::answers::{Answers, Keep};
 use crate::store::{Reader, StoreDir};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
@@ -222,6 +223,10 @@ impl Service {
             table_by_default: false,
             base_iri: reader.info.base_iri.clone(),
             dataset,
+            // Answers `annalist query` or `build --answers` kept are read;
+            // a client's questions are not kept, so that clients cannot
+            // fill the disk.
+            answers: Some(Answers::of(&reader.lease.path, true, Keep::Never)),
         };
         let mut body = Vec::new();
         match query::run(&reader.store, text, &config, &mut body) {

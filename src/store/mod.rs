@@ -17,7 +17,9 @@
 //! build it anew rather than call it up to date.
 //!
 //! Each generation has its search index beside it, `gen-NNNNNN.search/`
-//! (see [`crate::store::search`]), made and removed with it, and may have a stamp,
+//! (see [`crate::store::search`]), made and removed with it, may keep the
+//! answers of slow queries in `gen-NNNNNN.answers/` (see
+//! [`crate::store::answers`]), removed with it, and may have a stamp,
 //! `gen-NNNNNN.stamp` (see [`crate::store::stamp`]), written by the check that
 //! last found it up to date and removed with it.
 //!
@@ -31,6 +33,7 @@
 //!
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
+pub mod answers;
 pub mod ledger;
 pub mod search;
 pub mod stamp;
@@ -372,6 +375,7 @@ impl StoreDir {
                 let path = self.path.join(&name);
                 fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
                 let _ = fs::remove_dir_all(crate::store::search::index_dir(&path));
+                let _ = fs::remove_dir_all(crate::store::answers::answers_dir(&path));
                 let _ = fs::remove_file(self.path.join(format!("{name}.build.toml")));
                 let _ = fs::remove_file(self.path.join(format!("{name}.{LEDGER}")));
                 crate::store::stamp::remove(&self.path, &name);
@@ -465,6 +469,7 @@ impl Drop for Generation {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.path);
             let _ = fs::remove_dir_all(crate::store::search::index_dir(&self.path));
+            let _ = fs::remove_dir_all(crate::store::answers::answers_dir(&self.path));
         }
     }
 }

@@ -308,3 +308,137 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The kept answers of the generation in use, by their first line (the
+/// variables).
+fn kept_answers(w: &Workdir) -> Vec<(std::path::PathBuf, String)> {
+    let current = std::fs::read_to_string(w.store().join("CURRENT"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let dir = w.store().join(format!("{current}.answers"));
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+        .map(|p| {
+            let head = std::fs::read_to_string(&p)
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            (p, head)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn build_answers_keeps_answers_that_queries_and_the_server_read_until_the_next_build() {
+    let w = Workdir::shipped();
+    let built = w.output(&["build", "--answers"]);
+    assert!(built.status.success());
+    let said = String::from_utf8_lossy(&built.stderr);
+    let listed = w.ok(&["queries"]).lines().skip(1).count();
+    assert!(
+        said.contains(&format!("Kept the answers of {listed} queries")),
+        "{said}"
+    );
+    let kept = kept_answers(&w);
+    assert_eq!(kept.len(), listed, "one answer per query: {kept:?}");
+    let before = std::fs::read_to_string(w.store().join("CURRENT")).unwrap();
+    let evaluated: Vec<String> = ["csv", "tsv", "json", "xml", "table"]
+        .iter()
+        .map(|f| w.ok(&["query", "entities", "--fresh", "--format", f]))
+        .collect();
+    for (f, fresh) in ["csv", "tsv", "json", "xml", "table"]
+        .iter()
+        .zip(&evaluated)
+    {
+        assert_eq!(&w.ok(&["query", "entities", "--format", f]), fresh, "{f}");
+    }
+
+    // The answer is read, not evaluated: change the kept file and the
+    // change shows, except with --fresh.
+    let (path, _) = kept
+        .iter()
+        .find(|(_, head)| head == "?type\t?id\t?label\t?wikidata\t?mentions")
+        .expect("the entities query's answer");
+    let text = std::fs::read_to_string(path).unwrap();
+    // The first entity's label, as TSV writes it ("…").
+    let label = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let plain = label.trim_matches('"').to_string();
+    assert!(evaluated[0].contains(&plain), "{plain}");
+    std::fs::write(
+        path,
+        text.replace(&label, "\"Kept, \\\"not\\\" evaluated\""),
+    )
+    .unwrap();
+    let read = w.ok(&["query", "entities", "--format", "csv"]);
+    assert!(read.contains("\"Kept, \"\"not\"\" evaluated\""), "{read}");
+    assert!(!read.contains(&plain));
+    let fresh = w.ok(&["query", "entities", "--fresh", "--format", "csv"]);
+    assert_eq!(fresh, evaluated[0]);
+    // A bound question is another question.
+    let bound = w.ok(&[
+        "query",
+        "profile",
+        "--bind",
+        "entity=joseph-stalin",
+        "--format",
+        "csv",
+    ]);
+    assert!(!bound.contains("Kept"), "{bound}");
+    {
+        let server = crate::serve::start(&w);
+        let got = crate::serve::curl(&[
+            &format!("{}/queries/entities", server.root()),
+            "-H",
+            "Accept: text/csv",
+        ]);
+        assert_eq!(got.status, 200, "{}", got.body);
+        assert!(got.body.contains("Kept"), "the server reads kept answers");
+    }
+
+    // A damaged answer is named, with its fix.
+    std::fs::write(path, "?type\t?id\n<not closed\n").unwrap();
+    let err = w.fails(&["query", "entities", "--format", "csv"]);
+    assert!(
+        err.contains(&path.display().to_string()) && err.contains("--fresh"),
+        "{err}"
+    );
+
+    // A build that changes the store makes a generation without them, and
+    // removes the old generation's with it.
+    let doc = std::fs::read_dir(w.corpus().join("texts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .unwrap();
+    let mut body = std::fs::read_to_string(&doc).unwrap();
+    body.push_str("\nOne more sentence.\n");
+    std::fs::write(&doc, body).unwrap();
+    w.ok(&["build"]);
+    assert_ne!(
+        std::fs::read_to_string(w.store().join("CURRENT")).unwrap(),
+        before
+    );
+    assert!(!w
+        .store()
+        .join(format!("{}.answers", before.trim()))
+        .exists());
+    assert!(kept_answers(&w).is_empty());
+    let after = w.ok(&["query", "entities", "--format", "csv"]);
+    assert!(after.contains(&plain) && !after.contains("Kept"));
+}

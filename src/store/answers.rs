@@ -1,0 +1,381 @@
+//! Answers kept beside the generation they were computed on.
+//!
+//! A committed generation never changes (see [`crate::store`]): every build
+//! writes a new one. So the solutions of a SELECT query over a generation
+//! are the same every time it is asked, and a slow one can be kept and read
+//! back instead of evaluated again. The answers of generation
+//! `gen-NNNNNN` live in `gen-NNNNNN.answers/`, one file per question, named
+//! by a digest of everything that decides the solutions: the query text,
+//! its bindings, its dataset and the program. A file holds the solutions in
+//! SPARQL 1.1 TSV, which writes every term in full (IRI, blank node,
+//! literal with its datatype or language), so an answer read back prints
+//! the same bytes, in any format, as the evaluation that kept it.
+//!
+//! Invariant: a kept answer is whole and belongs to one generation: it is
+//! written aside and renamed into place only after its last solution, and
+//! its directory is removed with the generation. Keeping is best-effort:
+//! a store on read-only media, or a full disk, only means the next asking
+//! evaluates again.
+
+use crate::error::{Error, Result};
+use oxigraph::model::{NamedNode, Term, Variable};
+use oxigraph::sparql::results::{
+    QueryResultsFormat, QueryResultsParser, QueryResultsSerializer, ReaderQueryResultsParserOutput,
+    ReaderSolutionsParser, WriterSolutionsSerializer,
+};
+use oxigraph::sparql::QuerySolution;
+use std::fs::{self, File};
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// When an evaluated answer is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Only read what is kept (a server answering many clients, which must
+    /// not fill the disk with their questions).
+    Never,
+    /// When the evaluation took at least this long: a fast query costs
+    /// less to evaluate than its answer costs on disk.
+    After(Duration),
+    /// Every answer (`build --answers`, which answers the library ahead).
+    Always,
+}
+
+/// How long an evaluation must take before `annalist query` keeps its
+/// answer.
+pub const KEEP_AFTER: Duration = Duration::from_millis(500);
+
+/// The answers of one generation, and how to use them.
+#[derive(Debug, Clone)]
+pub struct Answers {
+    dir: PathBuf,
+    /// Read a kept answer when there is one; false evaluates anew (and
+    /// keeps the new answer by `keep`).
+    pub read: bool,
+    pub keep: Keep,
+}
+
+/// The directory of a generation's answers: `gen-NNNNNN.answers` beside it.
+pub fn answers_dir(generation: &Path) -> PathBuf {
+    let mut name = generation.file_name().unwrap_or_default().to_os_string();
+    name.push(".answers");
+    generation.with_file_name(name)
+}
+
+/// What decides a query's solutions, besides the generation.
+pub struct Question<'q> {
+    pub text: &'q str,
+    pub bindings: &'q [(String, Term)],
+    /// The default and named graphs given beside the query; None for the
+    /// union of all graphs.
+    pub dataset: Option<(&'q [NamedNode], &'q [NamedNode])>,
+}
+
+impl Question<'_> {
+    /// The file name of its answer: a digest of the question and of the
+    /// program that evaluates it.
+    fn key(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        let mut put = |s: &str| {
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        put("annalist answer 1");
+        put(crate::SOURCE_DIGEST);
+        put(self.text);
+        for (name, term) in self.bindings {
+            put(name);
+            put(&term.to_string());
+        }
+        match self.dataset {
+            None => put("union"),
+            Some((default, named)) => {
+                put("default");
+                default.iter().for_each(|g| put(g.as_str()));
+                put("named");
+                named.iter().for_each(|g| put(g.as_str()));
+            }
+        }
+        let hex = h.finalize().to_hex();
+        format!("{}.tsv", &hex.as_str()[..32])
+    }
+}
+
+impl Answers {
+    /// The answers of the generation at `generation`.
+    pub fn of(generation: &Path, read: bool, keep: Keep) -> Answers {
+        Answers {
+            dir: answers_dir(generation),
+            read,
+            keep,
+        }
+    }
+
+    /// The kept answer to `question`, if there is one to read.
+    pub fn kept(&self, question: &Question) -> Result<Option<Kept>> {
+        if !self.read {
+            return Ok(None);
+        }
+        let path = self.dir.join(question.key());
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let parsed = QueryResultsParser::from_format(QueryResultsFormat::Tsv)
+            .for_reader(BufReader::with_capacity(1 << 16, file))
+            .map_err(|e| damaged(&path, &e))?;
+        match parsed {
+            ReaderQueryResultsParserOutput::Solutions(solutions) => {
+                Ok(Some(Kept { path, solutions }))
+            }
+            ReaderQueryResultsParserOutput::Boolean(_) => {
+                Err(damaged(&path, &"a yes or no where solutions were kept"))
+            }
+        }
+    }
+
+    /// Starts keeping the answer to `question`, unless this answers keeps
+    /// none or the directory cannot be written.
+    pub fn begin(&self, question: &Question, variables: &[Variable]) -> Option<Keeping> {
+        if self.keep == Keep::Never {
+            return None;
+        }
+        fs::create_dir_all(&self.dir).ok()?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".keeping-");
+        // Readable as the store's other files are (a server run by another
+        // user reads them); the umask still applies.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let file = builder.tempfile_in(&self.dir).ok()?;
+        let writer = QueryResultsSerializer::from_format(QueryResultsFormat::Tsv)
+            .serialize_solutions_to_writer(
+                BufWriter::with_capacity(1 << 16, file),
+                variables.to_vec(),
+            )
+            .ok()?;
+        Some(Keeping {
+            path: self.dir.join(question.key()),
+            keep: self.keep,
+            writer: Some(writer),
+        })
+    }
+}
+
+/// A kept answer being read back.
+pub struct Kept {
+    path: PathBuf,
+    solutions: ReaderSolutionsParser<BufReader<File>>,
+}
+
+impl Kept {
+    pub fn variables(&self) -> &[Variable] {
+        self.solutions.variables()
+    }
+
+    /// Where it is kept, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Iterator for Kept {
+    type Item = Result<QuerySolution>;
+
+    fn next(&mut self) -> Option<Result<QuerySolution>> {
+        let next = self.solutions.next()?;
+        Some(next.map_err(|e| damaged(&self.path, &e)))
+    }
+}
+
+/// An answer being written aside as it is evaluated.
+pub struct Keeping {
+    path: PathBuf,
+    keep: Keep,
+    /// None once a write failed: the answer is then not kept.
+    writer: Option<WriterSolutionsSerializer<BufWriter<tempfile::NamedTempFile>>>,
+}
+
+impl Keeping {
+    /// Adds one solution.
+    pub fn add(&mut self, solution: &QuerySolution) {
+        if let Some(w) = &mut self.writer {
+            if w.serialize(solution).is_err() {
+                self.writer = None;
+            }
+        }
+    }
+
+    /// Keeps the answer if the evaluation took long enough (it is whole),
+    /// and otherwise forgets it. Returns whether it was kept.
+    pub fn finish(self, took: Duration) -> bool {
+        let Some(writer) = self.writer else {
+            return false;
+        };
+        if let Keep::After(at_least) = self.keep {
+            if took < at_least {
+                return false;
+            }
+        }
+        let kept = (|| {
+            let mut buffered = writer.finish().ok()?;
+            buffered.flush().ok()?;
+            let file = buffered.into_inner().ok()?;
+            file.persist(&self.path).ok()
+        })();
+        kept.is_some()
+    }
+}
+
+fn damaged(path: &Path, e: &dyn std::fmt::Display) -> Error {
+    crate::error::InputError::new(
+        path,
+        format!("this answer kept with the store does not read: {e}"),
+        "remove the file, or ask with --fresh: the query is then evaluated again",
+    )
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{BlankNode, Literal};
+    use std::sync::Arc;
+
+    fn question<'q>(text: &'q str, bindings: &'q [(String, Term)]) -> Question<'q> {
+        Question {
+            text,
+            bindings,
+            dataset: None,
+        }
+    }
+
+    #[test]
+    fn hostile_terms_read_back_as_they_were_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let generation = dir.path().join("gen-000001");
+        let answers = Answers::of(&generation, true, Keep::Always);
+        let variables = vec![Variable::new_unchecked("a"), Variable::new_unchecked("b")];
+        let terms: Vec<Option<Term>> = vec![
+            Some(NamedNode::new_unchecked("https://example.org/x?a=1&b=%3C2%3E#f").into()),
+            Some(BlankNode::new_unchecked("b0").into()),
+            Some(Literal::new_simple_literal("tab\there \"quoted\"\nnew line, =cmd <x>").into()),
+            Some(Literal::new_language_tagged_literal_unchecked("Moskva", "ru").into()),
+            Some(
+                Literal::new_typed_literal(
+                    "007",
+                    NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#integer"),
+                )
+                .into(),
+            ),
+            Some(
+                Literal::new_typed_literal(
+                    "1953-03",
+                    NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#gYearMonth"),
+                )
+                .into(),
+            ),
+            Some(Literal::new_simple_literal("").into()),
+            None,
+        ];
+        let solutions: Vec<QuerySolution> = terms
+            .iter()
+            .zip(terms.iter().rev())
+            .map(|(a, b)| {
+                QuerySolution::from((Arc::from(variables.clone()), vec![a.clone(), b.clone()]))
+            })
+            .collect();
+        let q = question("SELECT ?a ?b {}", &[]);
+        let mut keeping = answers.begin(&q, &variables).unwrap();
+        solutions.iter().for_each(|s| keeping.add(s));
+        assert!(keeping.finish(Duration::ZERO));
+        let kept = answers.kept(&q).unwrap().expect("kept");
+        assert_eq!(kept.variables(), &variables[..]);
+        let back: Vec<QuerySolution> = kept.map(|s| s.unwrap()).collect();
+        assert_eq!(back.len(), solutions.len());
+        for (b, s) in back.iter().zip(&solutions) {
+            for v in &variables {
+                assert_eq!(b.get(v), s.get(v), "{v}");
+            }
+        }
+        // Nothing but the answer is left in the directory.
+        let names: Vec<_> = fs::read_dir(answers_dir(&generation))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn an_answer_is_kept_by_its_rule_and_only_for_its_own_question() {
+        let dir = tempfile::tempdir().unwrap();
+        let generation = dir.path().join("gen-000002");
+        let variables = vec![Variable::new_unchecked("x")];
+        let solution = QuerySolution::from((
+            Arc::from(variables.clone()),
+            vec![Some(Literal::new_simple_literal("x").into())],
+        ));
+        let bound = [(
+            "entity".to_string(),
+            Term::from(Literal::new_simple_literal("a")),
+        )];
+        let q = question("SELECT ?x {}", &bound);
+        let slow = Answers::of(&generation, true, Keep::After(Duration::from_secs(1)));
+        let mut keeping = slow.begin(&q, &variables).unwrap();
+        keeping.add(&solution);
+        assert!(!keeping.finish(Duration::from_millis(10)), "a fast answer");
+        assert!(slow.kept(&q).unwrap().is_none());
+        let mut keeping = slow.begin(&q, &variables).unwrap();
+        keeping.add(&solution);
+        assert!(keeping.finish(Duration::from_secs(2)), "a slow answer");
+        assert_eq!(slow.kept(&q).unwrap().unwrap().count(), 1);
+        // Another binding, another text, another dataset: another question.
+        let other = [(
+            "entity".to_string(),
+            Term::from(Literal::new_simple_literal("b")),
+        )];
+        assert!(slow
+            .kept(&question("SELECT ?x {}", &other))
+            .unwrap()
+            .is_none());
+        assert!(slow
+            .kept(&question("SELECT ?x { }", &bound))
+            .unwrap()
+            .is_none());
+        let graphs = [NamedNode::new_unchecked("https://example.org/g")];
+        let in_graph = Question {
+            dataset: Some((&graphs, &[])),
+            ..question("SELECT ?x {}", &bound)
+        };
+        assert!(slow.kept(&in_graph).unwrap().is_none());
+        // --fresh does not read it; a server only reads.
+        let fresh = Answers::of(&generation, false, Keep::Always);
+        assert!(fresh.kept(&q).unwrap().is_none());
+        assert!(Answers::of(&generation, true, Keep::Never)
+            .begin(&q, &variables)
+            .is_none());
+        // Another generation has none.
+        let next = Answers::of(&dir.path().join("gen-000003"), true, Keep::Always);
+        assert!(next.kept(&q).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_damaged_answer_is_named_with_its_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let generation = dir.path().join("gen-000004");
+        let answers = Answers::of(&generation, true, Keep::Always);
+        let q = question("SELECT ?x {}", &[]);
+        fs::create_dir_all(answers_dir(&generation)).unwrap();
+        fs::write(answers_dir(&generation).join(q.key()), "?x\n<unclosed\n").unwrap();
+        let err = match answers.kept(&q) {
+            Ok(Some(mut kept)) => kept.try_for_each(|s| s.map(|_| ())).unwrap_err(),
+            Ok(None) => panic!("the file is there"),
+            Err(e) => e,
+        };
+        let message = err.to_string();
+        assert!(message.contains(".answers"), "{message}");
+        assert!(err.fix().unwrap().contains("--fresh"), "{message}");
+    }
+}
