@@ -151,6 +151,14 @@ pub enum Error {
 impl Error {
     /// How to fix the error, for the user.
     pub fn fix(&self) -> Option<String> {
+        if self.is_disk_full() {
+            return Some(
+                "free space on the disk that holds this path, or give a path on another disk \
+                 (--store, -o); a build writes its new generation beside the one in use, which \
+                 stays as it was"
+                    .into(),
+            );
+        }
         match self {
             Error::Input(e) => Some(e.fix.clone()),
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
@@ -177,6 +185,20 @@ impl Error {
                 Some("make the query more selective, or raise --timeout".into())
             }
             Error::Usage { fix, .. } | Error::Remote { fix, .. } => Some(fix.clone()),
+        }
+    }
+
+    /// Whether a write failed because the disk is full.
+    pub fn is_disk_full(&self) -> bool {
+        let full = |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull;
+        match self {
+            Error::Io { source, .. } => full(source),
+            Error::Output(e) => full(e),
+            Error::Storage {
+                source: oxigraph::store::StorageError::Io(e),
+                ..
+            } => full(e),
+            _ => false,
         }
     }
 
@@ -279,5 +301,26 @@ mod tests {
                 "byte {byte}"
             );
         }
+    }
+
+    #[test]
+    fn a_full_disk_says_to_free_space_whatever_wrote() {
+        let full =
+            || std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device");
+        for e in [
+            Error::storage("st/gen-000002", full().into()),
+            Error::io("st/gen-000002.answers/x.tsv", full()),
+            Error::Output(full()),
+        ] {
+            assert!(e.is_disk_full());
+            let fix = e.fix().unwrap();
+            assert!(fix.contains("free space"), "{fix}");
+        }
+        let other = Error::storage(
+            "st/gen-000002",
+            std::io::Error::new(std::io::ErrorKind::NotFound, "gone").into(),
+        );
+        assert!(!other.is_disk_full());
+        assert!(other.fix().unwrap().contains("--force"));
     }
 }

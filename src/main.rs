@@ -15,7 +15,11 @@ use std::process::ExitCode;
 /// mimalloc, not the C library's allocator: a build or a full check of a
 /// large corpus makes and frees millions of small strings, and glibc's
 /// allocator spends a second of a 1 GB corpus's check merging its free
-/// lists (`malloc_consolidate`).
+/// lists (`malloc_consolidate`). It replaces `malloc` and `free` for the
+/// whole process too (the crate's `override`), so that RocksDB's C++ and
+/// Rust share one allocator: Oxigraph frees RocksDB's error strings, made by
+/// the C library's `strdup`, as Rust strings, and two allocators there
+/// crash the process as it reports a full disk or a damaged store.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
