@@ -451,6 +451,35 @@ fn write_solutions(
             let header: Vec<String> = variables.iter().map(|v| v.as_str().to_string()).collect();
             write_table(out, &header, &table).map_err(Error::Output)?;
         }
+        Format::Results(QueryResultsFormat::Csv)
+        | Format::Negotiated(QueryResultsFormat::Csv, _) => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+            let mut line = String::new();
+            for (i, v) in variables.iter().enumerate() {
+                if i > 0 {
+                    line.push(',');
+                }
+                line.push_str(v.as_str());
+            }
+            line.push_str("\r\n");
+            w.write_all(line.as_bytes()).map_err(Error::Output)?;
+            for s in solutions {
+                let s = s?;
+                line.clear();
+                for (i, v) in variables.iter().enumerate() {
+                    if i > 0 {
+                        line.push(',');
+                    }
+                    if let Some(term) = s.get(v) {
+                        csv_term(&mut line, term);
+                    }
+                }
+                line.push_str("\r\n");
+                w.write_all(line.as_bytes()).map_err(Error::Output)?;
+                rows += 1;
+            }
+            w.flush().map_err(Error::Output)?;
+        }
         Format::Results(format) | Format::Negotiated(format, _) => {
             let mut safe = XmlSafe::new(&mut *out, format == QueryResultsFormat::Xml);
             let mut w = QueryResultsSerializer::from_format(format)
@@ -466,6 +495,27 @@ fn write_solutions(
         Format::Rdf(_) => return Err(wrong_format("SELECT", "table, csv, tsv, json or xml")),
     }
     Ok(rows)
+}
+
+/// A term in SPARQL 1.1 Query Results CSV: an IRI or a literal's lexical
+/// form, quoted (RFC 4180) when it holds a comma, a quote or a line break.
+/// IRIs are quoted too: a mention's IRI (`…#char=10,15`) holds a comma,
+/// which Oxigraph's CSV writer leaves bare and so splits the row.
+fn csv_term(line: &mut String, term: &Term) {
+    let text = match term {
+        Term::NamedNode(n) => std::borrow::Cow::Borrowed(n.as_str()),
+        Term::BlankNode(b) => std::borrow::Cow::Owned(format!("_:{}", b.as_str())),
+        Term::Literal(l) => std::borrow::Cow::Borrowed(l.value()),
+        #[allow(unreachable_patterns)]
+        other => std::borrow::Cow::Owned(other.to_string()),
+    };
+    if text.contains(['"', ',', '\n', '\r']) {
+        line.push('"');
+        line.push_str(&text.replace('"', "\"\""));
+        line.push('"');
+    } else {
+        line.push_str(&text);
+    }
 }
 
 fn wrong_format(kind: &str, allowed: &str) -> Error {

@@ -442,3 +442,55 @@ fn build_answers_keeps_answers_that_queries_and_the_server_read_until_the_next_b
     let after = w.ok(&["query", "entities", "--format", "csv"]);
     assert!(after.contains(&plain) && !after.contains("Kept"));
 }
+
+#[test]
+fn the_timeline_lists_a_written_date_once_for_each_place_it_is_written() {
+    let w = Workdir::shipped();
+    let rows = csv_rows(&w.ok(&["query", "timeline", "--format", "csv"]));
+    let written = rows.iter().filter(|r| r[1] == "date in the text").count();
+    let mentions = w.select(
+        "PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+         PREFIX time: <http://www.w3.org/2006/time#>
+         SELECT ?m WHERE { GRAPH ?g { ?m itsrdf:taClassRef time:TemporalEntity ; itsrdf:taIdentRef ?day } }",
+    );
+    // Each written date that resolves to a day, month or year. The corpus
+    // writes some day in several documents, each of which
+    // describes that day in its own graph: the case that once multiplied
+    // the rows.
+    let shared = w.select(
+        "PREFIX time: <http://www.w3.org/2006/time#>
+         SELECT ?day WHERE { GRAPH ?g { ?day time:inXSDDate ?date } }
+         GROUP BY ?day HAVING (COUNT(DISTINCT ?g) > 1)",
+    );
+    assert!(!shared.is_empty());
+    assert!(written > 0);
+    assert_eq!(written, mentions.len());
+}
+
+#[test]
+fn csv_quotes_an_iri_that_holds_a_comma() {
+    // A mention's IRI ends in #char=START,END (NIF): the comma must not
+    // split its row.
+    let w = Workdir::shipped();
+    let sparql = "PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+        SELECT ?m ?e WHERE { ?m itsrdf:taIdentRef ?e } ORDER BY ?m LIMIT 5";
+    let csv = csv_rows(&w.ok(&["query", "--format", "csv", "--sparql", sparql]));
+    let json: serde_json::Value =
+        serde_json::from_str(&w.ok(&["query", "--format", "json", "--sparql", sparql])).unwrap();
+    let from_json: Vec<Vec<String>> = json["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            ["m", "e"]
+                .iter()
+                .map(|v| b[v]["value"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(csv.len(), 5);
+    assert!(csv
+        .iter()
+        .all(|r| r[0].contains("#char=") && r[0].contains(',')));
+    assert_eq!(csv, from_json);
+}
