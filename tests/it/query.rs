@@ -276,6 +276,12 @@ fn bad_bindings_and_formats_are_usage_errors() {
     assert!(w
         .fails(&["query", "entities", "--format", "turtle"])
         .contains("SELECT"));
+    // A variable the query does not return would change nothing.
+    let err = w.fails(&["query", "correspondence", "--bind", "author=molotov"]);
+    assert!(
+        err.contains("no variable ?author") && err.contains("sender, recipient"),
+        "{err}"
+    );
 }
 
 #[test]
