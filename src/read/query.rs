@@ -3,11 +3,14 @@
 //! The default graph of every query is the union of all graphs, so a plain
 //! pattern sees everything; `GRAPH ?g { … }` still names the source that
 //! says so. Variables can be bound from the command line
-//! (`--bind entity=joseph-stalin`), and a time limit cancels a runaway
-//! query.
+//! (`--bind entity=joseph-stalin`), planned with the query as a one-row
+//! `VALUES`, and a time limit cancels a runaway query. A SELECT's answer
+//! may be read from, or kept in, the answers of the generation queried
+//! ([`crate::store::answers`]).
 //!
 //! Invariant: output goes only to the writer given; a query never changes
-//! the store (it is opened read-only).
+//! the store (it is opened read-only; a kept answer lies beside it), and a
+//! kept answer prints the bytes its evaluation prints.
 
 use crate::error::{Error, InputError, Position, Result};
 use crate::output::{write_table, XmlSafe};
