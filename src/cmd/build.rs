@@ -4,7 +4,7 @@ use super::Context;
 use crate::cli::{BuildArgs, EmitFormat};
 use annalist::pipeline::shard::{self, Shard};
 use annalist::read::query::{self, Format, QueryConfig};
-use annalist::store::answers::{Answers, Keep};
+use annalist::store::answers::{Answers, Keep, Question};
 use annalist::store::stamp::CheckMode;
 use annalist::{pipeline, Result};
 use oxigraph::sparql::results::QueryResultsFormat;
@@ -68,7 +68,7 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
 }
 
 /// Answers every named query on the generation in use and keeps what it
-/// finds: a query whose answer is kept already is read, not evaluated. A query
+/// finds: a query whose answer is kept already is not asked again. A query
 /// that fails is reported and the others are still answered; the first
 /// failure is the command's.
 fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
@@ -78,6 +78,15 @@ fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
     let mut first_error = None;
     let mut asked = 0;
     for q in super::serve::queries(ctx)? {
+        let question = Question {
+            text: &q.text,
+            bindings: &[],
+            dataset: None,
+        };
+        if answers.has(&question) {
+            asked += 1;
+            continue;
+        }
         let config = QueryConfig {
             origin: if q.from == "library" {
                 format!("queries/{}.rq", q.name)

@@ -729,13 +729,7 @@ fn write_solutions(
 /// IRIs are quoted too: a mention's IRI (`…#char=10,15`) holds a comma,
 /// which Oxigraph's CSV writer leaves bare and so splits the row.
 fn csv_term(line: &mut String, term: &Term) {
-    let text = match term {
-        Term::NamedNode(n) => std::borrow::Cow::Borrowed(n.as_str()),
-        Term::BlankNode(b) => std::borrow::Cow::Owned(format!("_:{}", b.as_str())),
-        Term::Literal(l) => std::borrow::Cow::Borrowed(l.value()),
-        #[allow(unreachable_patterns)]
-        other => std::borrow::Cow::Owned(other.to_string()),
-    };
+    let text = bare(term);
     if text.contains(['"', ',', '\n', '\r']) {
         line.push('"');
         line.push_str(&text.replace('"', "\"\""));
@@ -785,14 +779,19 @@ fn syntax_error(origin: &str, query: &str, message: &str) -> Error {
 
 /// A term as a table shows it: IRIs and literal values bare.
 fn cell(term: &Term) -> String {
-    let s = match term {
-        Term::NamedNode(n) => n.as_str().to_string(),
-        Term::BlankNode(b) => format!("_:{}", b.as_str()),
-        Term::Literal(l) => l.value().to_string(),
+    bare(term).replace(['\n', '\r', '\t'], " ")
+}
+
+/// A term's text without syntax: an IRI, `_:` and a blank node's id, a
+/// literal's lexical form.
+fn bare(term: &Term) -> std::borrow::Cow<'_, str> {
+    match term {
+        Term::NamedNode(n) => n.as_str().into(),
+        Term::BlankNode(b) => format!("_:{}", b.as_str()).into(),
+        Term::Literal(l) => l.value().into(),
         #[allow(unreachable_patterns)]
-        other => other.to_string(),
-    };
-    s.replace(['\n', '\r', '\t'], " ")
+        other => other.to_string().into(),
+    }
 }
 
 /// Resolves `--graph` values: an absolute IRI, or a path under the base

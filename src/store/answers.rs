@@ -112,6 +112,11 @@ impl Answers {
         }
     }
 
+    /// Whether an answer to `question` is kept.
+    pub fn has(&self, question: &Question) -> bool {
+        self.dir.join(question.key()).is_file()
+    }
+
     /// The kept answer to `question`, if there is one to read.
     pub fn kept(&self, question: &Question) -> Result<Option<Kept>> {
         if !self.read {
@@ -173,11 +178,6 @@ pub struct Kept {
 impl Kept {
     pub fn variables(&self) -> &[Variable] {
         self.solutions.variables()
-    }
-
-    /// Where it is kept, for messages.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 }
 
