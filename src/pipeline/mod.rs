@@ -905,15 +905,13 @@ fn build_from(
     // The loader writes each batch as files whose key ranges overlap every
     // other batch's, so every read of a freshly loaded store searches all of
     // them, and the first change waits for RocksDB to merge them. A full
-    // build merges them now, once; an update adds a few files to a store
-    // merged before.
+    // build merges them now, once, compressed (`store::compact`); an update
+    // adds a few files to a store merged before.
+    drop(store);
     if !plan.update {
-        store
-            .optimize()
-            .map_err(|e| Error::storage(&store_path, e))?;
+        crate::store::compact::compact(&store_path)?;
         phases.mark("compact");
     }
-    drop(store);
 
     // The search index of the new generation: an update re-indexes only
     // what changed in the previous generation's index (all of the corpus

@@ -34,6 +34,7 @@
 //! Invariant: `CURRENT` only ever names a generation whose build finished.
 
 pub mod answers;
+pub mod compact;
 pub mod ledger;
 pub mod search;
 pub mod stamp;

@@ -325,3 +325,50 @@ fn init_writes_a_corpus_that_builds() {
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }
+
+/// The compression each table file of a RocksDB directory names in its
+/// properties block, which is written uncompressed near the file's end. Its
+/// keys are sorted and share prefixes: `rocksdb.compression` follows
+/// `rocksdb.comparator`, so its entry is 12 bytes shared, the 7 of
+/// `ression`, the value's length, `ression` and the value.
+fn table_compressions(dir: &std::path::Path) -> Vec<(String, String)> {
+    const REST: &[u8] = b"ression";
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "sst") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let at = (3..bytes.len().saturating_sub(REST.len()))
+            .rev()
+            .find(|&i| bytes[i..].starts_with(REST) && bytes[i - 3] == 12 && bytes[i - 2] == 7)
+            .unwrap_or_else(|| panic!("{} names no compression", path.display()));
+        let len = bytes[at - 1] as usize;
+        let value = &bytes[at + REST.len()..at + REST.len() + len];
+        found.push((
+            path.file_name().unwrap().to_string_lossy().to_string(),
+            String::from_utf8_lossy(value).to_string(),
+        ));
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_full_build_leaves_its_tables_compressed() {
+    let w = Workdir::shipped();
+    w.ok(&["build", "--quiet"]);
+    let generation = w.store().join(generations(&w)[0].as_str());
+    let tables = table_compressions(&generation);
+    assert!(!tables.is_empty(), "a built store has table files");
+    // RocksDB names LZ4 as `LZ4`, or by its type number (4) when its
+    // compression manager wrote the file.
+    let lz4 = |name: &str| name == "LZ4" || name == "BuiltinV2;04;";
+    let plain: Vec<_> = tables.iter().filter(|(_, c)| !lz4(c)).collect();
+    assert!(
+        plain.is_empty(),
+        "every table file of a full build is LZ4-compressed, as `oxigraph load` leaves them: {plain:?} of {}",
+        tables.len()
+    );
+}
