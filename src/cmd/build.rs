@@ -83,7 +83,7 @@ fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
             bindings: &[],
             dataset: None,
         };
-        if answers.has(&question) {
+        if answers.has(&question, "csv") {
             asked += 1;
             continue;
         }
@@ -98,7 +98,8 @@ fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
             },
             bindings: Vec::new(),
             timeout: None,
-            format: Some(Format::Results(QueryResultsFormat::Tsv)),
+            // Kept as solutions, and printed as scripts read them.
+            format: Some(Format::Results(QueryResultsFormat::Csv)),
             table_by_default: false,
             base_iri: info.base_iri.clone(),
             dataset: None,

@@ -15,7 +15,7 @@
 use crate::error::{Error, InputError, Position, Result};
 use crate::output::{write_table, XmlSafe};
 use crate::rdf::vocab;
-use crate::store::answers::{Answers, Question};
+use crate::store::answers::{Answers, Printing, Question};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -23,7 +23,7 @@ use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator,
 };
 use oxigraph::store::Store;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -138,7 +138,7 @@ pub struct Dataset {
 /// What the query printed, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    Solutions(usize),
+    Solutions,
     Boolean(bool),
     Triples(usize),
 }
@@ -357,24 +357,45 @@ fn evaluate(
             .as_ref()
             .map(|d| (&d.default_graphs[..], &d.named_graphs[..])),
     };
-    let kept = match &config.answers {
-        Some(answers) => answers.kept(&question)?,
-        None => None,
-    };
-    if let Some(kept) = kept {
-        let variables = kept.variables().to_vec();
-        let rows = write_solutions(results_format, variables, kept, out)?;
-        return Ok(Outcome::Solutions(rows));
-    }
+    // A kept answer, printed as it was printed before, or printed from the
+    // kept solutions (and that printing kept in turn).
+    let printed_as = printed_name(results_format);
     let started = std::time::Instant::now();
+    if let Some(answers) = &config.answers {
+        if let Some((path, file)) = printed_as
+            .map(|f| answers.printed(&question, f))
+            .transpose()?
+            .flatten()
+        {
+            copy_printed(&path, file, out)?;
+            return Ok(Outcome::Solutions);
+        }
+        if let Some(kept) = answers.kept(&question)? {
+            let mut printing = printed_as.and_then(|f| answers.begin_printed(&question, f));
+            let variables = kept.variables().to_vec();
+            write_solutions(
+                results_format,
+                variables,
+                kept,
+                &mut Tee::new(out, &mut printing),
+            )?;
+            if let Some(p) = printing {
+                p.finish(started.elapsed());
+            }
+            return Ok(Outcome::Solutions);
+        }
+    }
     let results = prepared.on_store(store).execute().map_err(eval)?;
     match results {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();
-            let mut keeping = config
-                .answers
-                .as_ref()
-                .and_then(|a| a.begin(&question, &variables));
+            let (mut keeping, mut printing) = match &config.answers {
+                Some(a) => (
+                    a.begin(&question, &variables),
+                    printed_as.and_then(|f| a.begin_printed(&question, f)),
+                ),
+                None => (None, None),
+            };
             let solutions = solutions.map(|s| {
                 let s = s.map_err(eval)?;
                 if let Some(k) = &mut keeping {
@@ -382,11 +403,20 @@ fn evaluate(
                 }
                 Ok(s)
             });
-            let rows = write_solutions(results_format, variables, solutions, out)?;
+            write_solutions(
+                results_format,
+                variables,
+                solutions,
+                &mut Tee::new(out, &mut printing),
+            )?;
+            let took = started.elapsed();
             if let Some(k) = keeping {
-                k.finish(started.elapsed());
+                k.finish(took);
             }
-            Ok(Outcome::Solutions(rows))
+            if let Some(p) = printing {
+                p.finish(took);
+            }
+            Ok(Outcome::Solutions)
         }
         QueryResults::Boolean(value) => {
             match results_format {
@@ -653,15 +683,69 @@ fn bind_in_pattern<'b>(
         .collect()
 }
 
-/// Writes a SELECT query's solutions, evaluated or kept, in `format`, and
-/// returns how many there were.
+/// The name under which an answer printed in `format` is kept beside the
+/// kept solutions; none for TSV, which is how solutions are kept (and read
+/// back through the parser, which tells a damaged file), and for RDF.
+fn printed_name(format: Format) -> Option<&'static str> {
+    match format {
+        Format::Table => Some("txt"),
+        Format::Results(f) | Format::Negotiated(f, _) => match f {
+            QueryResultsFormat::Csv => Some("csv"),
+            QueryResultsFormat::Json => Some("json"),
+            QueryResultsFormat::Xml => Some("xml"),
+            _ => None,
+        },
+        Format::Rdf(_) => None,
+    }
+}
+
+/// Prints a kept printing as it is.
+fn copy_printed(path: &Path, mut file: std::fs::File, out: &mut dyn Write) -> Result<()> {
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => return out.flush().map_err(Error::Output),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        out.write_all(&buffer[..n]).map_err(Error::Output)?;
+    }
+}
+
+/// What is printed, and a copy of it being kept.
+struct Tee<'a> {
+    out: &'a mut dyn Write,
+    copy: &'a mut Option<Printing>,
+}
+
+impl<'a> Tee<'a> {
+    fn new(out: &'a mut dyn Write, copy: &'a mut Option<Printing>) -> Self {
+        Tee { out, copy }
+    }
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        if let Some(copy) = self.copy {
+            copy.add(&buf[..n]);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes a SELECT query's solutions, evaluated or kept, in `format`.
 fn write_solutions(
     format: Format,
     variables: Vec<Variable>,
     solutions: impl Iterator<Item = Result<QuerySolution>>,
     out: &mut dyn Write,
-) -> Result<usize> {
-    let mut rows = 0;
+) -> Result<()> {
     match format {
         Format::Table => {
             let mut table = Vec::new();
@@ -674,7 +758,6 @@ fn write_solutions(
                         .collect::<Vec<_>>(),
                 );
             }
-            rows = table.len();
             let header: Vec<String> = variables.iter().map(|v| v.as_str().to_string()).collect();
             write_table(out, &header, &table).map_err(Error::Output)?;
         }
@@ -703,7 +786,6 @@ fn write_solutions(
                 }
                 line.push_str("\r\n");
                 w.write_all(line.as_bytes()).map_err(Error::Output)?;
-                rows += 1;
             }
             w.flush().map_err(Error::Output)?;
         }
@@ -714,14 +796,13 @@ fn write_solutions(
                 .map_err(Error::Output)?;
             for s in solutions {
                 w.serialize(&s?).map_err(Error::Output)?;
-                rows += 1;
             }
             w.finish().map_err(Error::Output)?;
             safe.finish().map_err(Error::Output)?;
         }
         Format::Rdf(_) => return Err(wrong_format("SELECT", "table, csv, tsv, json or xml")),
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// A term in SPARQL 1.1 Query Results CSV: an IRI or a literal's lexical

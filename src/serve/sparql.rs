@@ -233,7 +233,7 @@ impl Service {
             Ok(outcome) => {
                 let content_type = match outcome {
                     Outcome::Triples(_) => media.1,
-                    Outcome::Solutions(_) | Outcome::Boolean(_) => media.0,
+                    Outcome::Solutions | Outcome::Boolean(_) => media.0,
                 };
                 Response::bytes(200, content_type, body).with_header("Vary", "Accept")
             }

@@ -9,10 +9,14 @@
 //! its bindings, its dataset and the program. A file holds the solutions in
 //! SPARQL 1.1 TSV, which writes every term in full (IRI, blank node,
 //! literal with its datatype or language), so an answer read back prints
-//! the same bytes, in any format, as the evaluation that kept it.
+//! the same bytes, in any format, as the evaluation that kept it. Beside
+//! it, the answer may be kept as printed in a format (`KEY.csv`, `.json`,
+//! `.xml`, `.txt` for the table): printing hundreds of megabytes of
+//! solutions takes seconds, copying them a fraction of one.
 //!
-//! Invariant: a kept answer is whole and belongs to one generation: it is
-//! written aside and renamed into place only after its last solution, and
+//! Invariant: a kept answer (solutions or printing) is whole and belongs to
+//! one generation: it is written aside and renamed into place only after
+//! its last solution, a printing holds exactly the bytes printed, and
 //! its directory is removed with the generation. Keeping is best-effort:
 //! a store on read-only media, or a full disk, only means the next asking
 //! evaluates again.
@@ -98,7 +102,18 @@ impl Question<'_> {
             }
         }
         let hex = h.finalize().to_hex();
-        format!("{}.tsv", &hex.as_str()[..32])
+        hex.as_str()[..32].to_string()
+    }
+
+    /// The file name of its solutions, kept in TSV.
+    fn kept_name(&self) -> String {
+        format!("{}.tsv", self.key())
+    }
+
+    /// The file name of its answer as printed in a format (`csv`, `json`,
+    /// `xml`, `txt` for the table).
+    fn printed_name(&self, format: &str) -> String {
+        format!("{}.{format}", self.key())
     }
 }
 
@@ -112,9 +127,25 @@ impl Answers {
         }
     }
 
-    /// Whether an answer to `question` is kept.
-    pub fn has(&self, question: &Question) -> bool {
-        self.dir.join(question.key()).is_file()
+    /// Whether an answer to `question` is kept, and printed in `format`.
+    pub fn has(&self, question: &Question, format: &str) -> bool {
+        self.dir.join(question.kept_name()).is_file()
+            && self.dir.join(question.printed_name(format)).is_file()
+    }
+
+    /// The kept answer to `question` as printed in `format`, if there is
+    /// one to read: its bytes are what printing the kept solutions in that
+    /// format prints.
+    pub fn printed(&self, question: &Question, format: &str) -> Result<Option<(PathBuf, File)>> {
+        if !self.read {
+            return Ok(None);
+        }
+        let path = self.dir.join(question.printed_name(format));
+        match File::open(&path) {
+            Ok(f) => Ok(Some((path, f))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, e)),
+        }
     }
 
     /// The kept answer to `question`, if there is one to read.
@@ -122,7 +153,7 @@ impl Answers {
         if !self.read {
             return Ok(None);
         }
-        let path = self.dir.join(question.key());
+        let path = self.dir.join(question.kept_name());
         let file = match File::open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -144,6 +175,33 @@ impl Answers {
     /// Starts keeping the answer to `question`, unless this answers keeps
     /// none or the directory cannot be written.
     pub fn begin(&self, question: &Question, variables: &[Variable]) -> Option<Keeping> {
+        let file = self.aside()?;
+        let writer = QueryResultsSerializer::from_format(QueryResultsFormat::Tsv)
+            .serialize_solutions_to_writer(
+                BufWriter::with_capacity(1 << 16, file),
+                variables.to_vec(),
+            )
+            .ok()?;
+        Some(Keeping {
+            path: self.dir.join(question.kept_name()),
+            keep: self.keep,
+            writer: Some(writer),
+        })
+    }
+
+    /// Starts keeping the answer to `question` as printed in `format`,
+    /// unless this answers keeps none or the directory cannot be written.
+    pub fn begin_printed(&self, question: &Question, format: &str) -> Option<Printing> {
+        let file = self.aside()?;
+        Some(Printing {
+            path: self.dir.join(question.printed_name(format)),
+            keep: self.keep,
+            file: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    /// A new file beside the answers, removed unless it is persisted.
+    fn aside(&self) -> Option<tempfile::NamedTempFile> {
         if self.keep == Keep::Never {
             return None;
         }
@@ -154,18 +212,16 @@ impl Answers {
         // user reads them); the umask still applies.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let file = builder.tempfile_in(&self.dir).ok()?;
-        let writer = QueryResultsSerializer::from_format(QueryResultsFormat::Tsv)
-            .serialize_solutions_to_writer(
-                BufWriter::with_capacity(1 << 16, file),
-                variables.to_vec(),
-            )
-            .ok()?;
-        Some(Keeping {
-            path: self.dir.join(question.key()),
-            keep: self.keep,
-            writer: Some(writer),
-        })
+        builder.tempfile_in(&self.dir).ok()
+    }
+}
+
+/// Whether an answer that took `took` is kept by `keep`.
+fn due(keep: Keep, took: Duration) -> bool {
+    match keep {
+        Keep::Never => false,
+        Keep::After(at_least) => took >= at_least,
+        Keep::Always => true,
     }
 }
 
@@ -214,13 +270,47 @@ impl Keeping {
         let Some(writer) = self.writer else {
             return false;
         };
-        if let Keep::After(at_least) = self.keep {
-            if took < at_least {
-                return false;
-            }
+        if !due(self.keep, took) {
+            return false;
         }
         let kept = (|| {
             let mut buffered = writer.finish().ok()?;
+            buffered.flush().ok()?;
+            let file = buffered.into_inner().ok()?;
+            file.persist(&self.path).ok()
+        })();
+        kept.is_some()
+    }
+}
+
+/// An answer being written aside as it is printed, byte for byte.
+pub struct Printing {
+    path: PathBuf,
+    keep: Keep,
+    /// None once a write failed: the printing is then not kept.
+    file: Option<BufWriter<tempfile::NamedTempFile>>,
+}
+
+impl Printing {
+    /// Adds bytes printed.
+    pub fn add(&mut self, bytes: &[u8]) {
+        if let Some(f) = &mut self.file {
+            if f.write_all(bytes).is_err() {
+                self.file = None;
+            }
+        }
+    }
+
+    /// Keeps the printing if the answer took long enough to print (it is
+    /// whole), and otherwise forgets it. Returns whether it was kept.
+    pub fn finish(self, took: Duration) -> bool {
+        let Some(mut buffered) = self.file else {
+            return false;
+        };
+        if !due(self.keep, took) {
+            return false;
+        }
+        let kept = (|| {
             buffered.flush().ok()?;
             let file = buffered.into_inner().ok()?;
             file.persist(&self.path).ok()
@@ -362,13 +452,69 @@ mod tests {
     }
 
     #[test]
+    fn a_printing_is_kept_whole_by_its_rule_in_its_own_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let generation = dir.path().join("gen-000005");
+        let q = question("SELECT ?x {}", &[]);
+        let read_back = |answers: &Answers, format: &str| {
+            answers.printed(&q, format).unwrap().map(|(_, mut f)| {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+                text
+            })
+        };
+        let slow = Answers::of(&generation, true, Keep::After(Duration::from_secs(1)));
+        let mut printing = slow.begin_printed(&q, "csv").unwrap();
+        printing.add(b"x\r\n");
+        assert!(
+            !printing.finish(Duration::from_millis(10)),
+            "a fast printing"
+        );
+        assert_eq!(read_back(&slow, "csv"), None);
+        let mut printing = slow.begin_printed(&q, "csv").unwrap();
+        printing.add(b"x\r\n");
+        printing.add(b"\"a, \"\"b\"\"\"\r\n");
+        assert!(printing.finish(Duration::from_secs(2)), "a slow printing");
+        assert_eq!(
+            read_back(&slow, "csv").as_deref(),
+            Some("x\r\n\"a, \"\"b\"\"\"\r\n")
+        );
+        // Another format, and the solutions themselves, are not printed.
+        assert_eq!(read_back(&slow, "json"), None);
+        assert!(!slow.has(&q, "csv"), "no solutions were kept");
+        // A printing cut short (dropped before finishing) is not kept.
+        let mut printing = slow.begin_printed(&q, "json").unwrap();
+        printing.add(b"{\"head\"");
+        drop(printing);
+        assert_eq!(read_back(&slow, "json"), None);
+        // --fresh does not read it; a server keeps none.
+        assert_eq!(
+            read_back(&Answers::of(&generation, false, Keep::Always), "csv"),
+            None
+        );
+        assert!(Answers::of(&generation, true, Keep::Never)
+            .begin_printed(&q, "csv")
+            .is_none());
+        let leftovers: Vec<_> = fs::read_dir(answers_dir(&generation))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with(".keeping-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
     fn a_damaged_answer_is_named_with_its_fix() {
         let dir = tempfile::tempdir().unwrap();
         let generation = dir.path().join("gen-000004");
         let answers = Answers::of(&generation, true, Keep::Always);
         let q = question("SELECT ?x {}", &[]);
         fs::create_dir_all(answers_dir(&generation)).unwrap();
-        fs::write(answers_dir(&generation).join(q.key()), "?x\n<unclosed\n").unwrap();
+        fs::write(
+            answers_dir(&generation).join(q.kept_name()),
+            "?x\n<unclosed\n",
+        )
+        .unwrap();
         let err = match answers.kept(&q) {
             Ok(Some(mut kept)) => kept.try_for_each(|s| s.map(|_| ())).unwrap_err(),
             Ok(None) => panic!("the file is there"),
