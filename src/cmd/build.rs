@@ -83,7 +83,9 @@ fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
             bindings: &[],
             dataset: None,
         };
-        if answers.has(&question, "csv") {
+        // Kept as solutions, and printed as scripts read them.
+        let format = Format::Results(QueryResultsFormat::Csv);
+        if query::printed_name(format).is_some_and(|f| answers.has(&question, f)) {
             asked += 1;
             continue;
         }
@@ -98,8 +100,7 @@ fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
             },
             bindings: Vec::new(),
             timeout: None,
-            // Kept as solutions, and printed as scripts read them.
-            format: Some(Format::Results(QueryResultsFormat::Csv)),
+            format: Some(format),
             table_by_default: false,
             base_iri: info.base_iri.clone(),
             dataset: None,

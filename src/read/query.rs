@@ -371,17 +371,9 @@ fn evaluate(
             return Ok(Outcome::Solutions);
         }
         if let Some(kept) = answers.kept(&question)? {
-            let mut printing = printed_as.and_then(|f| answers.begin_printed(&question, f));
+            let printing = printed_as.and_then(|f| answers.begin_printed(&question, f));
             let variables = kept.variables().to_vec();
-            write_solutions(
-                results_format,
-                variables,
-                kept,
-                &mut Tee::new(out, &mut printing),
-            )?;
-            if let Some(p) = printing {
-                p.finish(started.elapsed());
-            }
+            print_solutions(results_format, variables, kept, out, printing, started)?;
             return Ok(Outcome::Solutions);
         }
     }
@@ -389,7 +381,7 @@ fn evaluate(
     match results {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();
-            let (mut keeping, mut printing) = match &config.answers {
+            let (mut keeping, printing) = match &config.answers {
                 Some(a) => (
                     a.begin(&question, &variables),
                     printed_as.and_then(|f| a.begin_printed(&question, f)),
@@ -403,18 +395,10 @@ fn evaluate(
                 }
                 Ok(s)
             });
-            write_solutions(
-                results_format,
-                variables,
-                solutions,
-                &mut Tee::new(out, &mut printing),
-            )?;
-            let took = started.elapsed();
+            let took =
+                print_solutions(results_format, variables, solutions, out, printing, started)?;
             if let Some(k) = keeping {
                 k.finish(took);
-            }
-            if let Some(p) = printing {
-                p.finish(took);
             }
             Ok(Outcome::Solutions)
         }
@@ -686,7 +670,7 @@ fn bind_in_pattern<'b>(
 /// The name under which an answer printed in `format` is kept beside the
 /// kept solutions; none for TSV, which is how solutions are kept (and read
 /// back through the parser, which tells a damaged file), and for RDF.
-fn printed_name(format: Format) -> Option<&'static str> {
+pub fn printed_name(format: Format) -> Option<&'static str> {
     match format {
         Format::Table => Some("txt"),
         Format::Results(f) | Format::Negotiated(f, _) => match f {
@@ -713,16 +697,36 @@ fn copy_printed(path: &Path, mut file: std::fs::File, out: &mut dyn Write) -> Re
     }
 }
 
+/// Prints solutions through a `Tee` into `printing`, which is then kept by
+/// its rule; returns how long the answer took since `started`.
+fn print_solutions(
+    format: Format,
+    variables: Vec<Variable>,
+    solutions: impl Iterator<Item = Result<QuerySolution>>,
+    out: &mut dyn Write,
+    mut printing: Option<Printing>,
+    started: std::time::Instant,
+) -> Result<Duration> {
+    write_solutions(
+        format,
+        variables,
+        solutions,
+        &mut Tee {
+            out,
+            copy: &mut printing,
+        },
+    )?;
+    let took = started.elapsed();
+    if let Some(p) = printing {
+        p.finish(took);
+    }
+    Ok(took)
+}
+
 /// What is printed, and a copy of it being kept.
 struct Tee<'a> {
     out: &'a mut dyn Write,
     copy: &'a mut Option<Printing>,
-}
-
-impl<'a> Tee<'a> {
-    fn new(out: &'a mut dyn Write, copy: &'a mut Option<Printing>) -> Self {
-        Tee { out, copy }
-    }
 }
 
 impl Write for Tee<'_> {

@@ -141,11 +141,7 @@ impl Answers {
             return Ok(None);
         }
         let path = self.dir.join(question.printed_name(format));
-        match File::open(&path) {
-            Ok(f) => Ok(Some((path, f))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&path, e)),
-        }
+        Ok(open(&path)?.map(|f| (path, f)))
     }
 
     /// The kept answer to `question`, if there is one to read.
@@ -154,10 +150,8 @@ impl Answers {
             return Ok(None);
         }
         let path = self.dir.join(question.kept_name());
-        let file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&path, e)),
+        let Some(file) = open(&path)? else {
+            return Ok(None);
         };
         let parsed = QueryResultsParser::from_format(QueryResultsFormat::Tsv)
             .for_reader(BufReader::with_capacity(1 << 16, file))
@@ -214,6 +208,24 @@ impl Answers {
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
         builder.tempfile_in(&self.dir).ok()
     }
+}
+
+/// A kept file, if it is there.
+fn open(path: &Path) -> Result<Option<File>> {
+    match File::open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Renames a whole answer written aside into place; whether it was kept.
+fn persist(mut buffered: BufWriter<tempfile::NamedTempFile>, path: &Path) -> bool {
+    let kept = (|| {
+        buffered.flush().ok()?;
+        buffered.into_inner().ok()?.persist(path).ok()
+    })();
+    kept.is_some()
 }
 
 /// Whether an answer that took `took` is kept by `keep`.
@@ -273,13 +285,9 @@ impl Keeping {
         if !due(self.keep, took) {
             return false;
         }
-        let kept = (|| {
-            let mut buffered = writer.finish().ok()?;
-            buffered.flush().ok()?;
-            let file = buffered.into_inner().ok()?;
-            file.persist(&self.path).ok()
-        })();
-        kept.is_some()
+        writer
+            .finish()
+            .is_ok_and(|buffered| persist(buffered, &self.path))
     }
 }
 
@@ -304,18 +312,10 @@ impl Printing {
     /// Keeps the printing if the answer took long enough to print (it is
     /// whole), and otherwise forgets it. Returns whether it was kept.
     pub fn finish(self, took: Duration) -> bool {
-        let Some(mut buffered) = self.file else {
+        let Some(buffered) = self.file else {
             return false;
         };
-        if !due(self.keep, took) {
-            return false;
-        }
-        let kept = (|| {
-            buffered.flush().ok()?;
-            let file = buffered.into_inner().ok()?;
-            file.persist(&self.path).ok()
-        })();
-        kept.is_some()
+        due(self.keep, took) && persist(buffered, &self.path)
     }
 }
 
