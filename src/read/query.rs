@@ -668,8 +668,8 @@ fn bind_in_pattern<'b>(
 }
 
 /// The name under which an answer printed in `format` is kept beside the
-/// kept solutions; none for TSV, which is how solutions are kept (and read
-/// back through the parser, which tells a damaged file), and for RDF.
+/// kept solutions (for TSV, the kept solutions themselves, whose bytes are
+/// that printing); none for RDF.
 pub fn printed_name(format: Format) -> Option<&'static str> {
     match format {
         Format::Table => Some("txt"),
@@ -677,6 +677,7 @@ pub fn printed_name(format: Format) -> Option<&'static str> {
             QueryResultsFormat::Csv => Some("csv"),
             QueryResultsFormat::Json => Some("json"),
             QueryResultsFormat::Xml => Some("xml"),
+            QueryResultsFormat::Tsv => Some("tsv"),
             _ => None,
         },
         Format::Rdf(_) => None,

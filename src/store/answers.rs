@@ -12,7 +12,8 @@
 //! the same bytes, in any format, as the evaluation that kept it. Beside
 //! it, the answer may be kept as printed in a format (`KEY.csv`, `.json`,
 //! `.xml`, `.txt` for the table): printing hundreds of megabytes of
-//! solutions takes seconds, copying them a fraction of one.
+//! solutions takes seconds, copying them a fraction of one. Printed in
+//! TSV, an answer is the kept solutions' own bytes, so `KEY.tsv` is both.
 //!
 //! Invariant: a kept answer (solutions or printing) is whole and belongs to
 //! one generation: it is written aside and renamed into place only after
@@ -32,6 +33,9 @@ use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// The format solutions are kept in, and the name of its printing.
+const TSV: &str = "tsv";
 
 /// When an evaluated answer is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,11 +111,12 @@ impl Question<'_> {
 
     /// The file name of its solutions, kept in TSV.
     fn kept_name(&self) -> String {
-        format!("{}.tsv", self.key())
+        self.printed_name(TSV)
     }
 
     /// The file name of its answer as printed in a format (`csv`, `json`,
-    /// `xml`, `txt` for the table).
+    /// `xml`, `txt` for the table; `tsv` is [`Question::kept_name`], whose
+    /// bytes are the TSV printing).
     fn printed_name(&self, format: &str) -> String {
         format!("{}.{format}", self.key())
     }
@@ -185,7 +190,12 @@ impl Answers {
 
     /// Starts keeping the answer to `question` as printed in `format`,
     /// unless this answers keeps none or the directory cannot be written.
+    /// None for TSV: keeping the solutions ([`Answers::begin`]) keeps that
+    /// printing.
     pub fn begin_printed(&self, question: &Question, format: &str) -> Option<Printing> {
+        if format == TSV {
+            return None;
+        }
         let file = self.aside()?;
         Some(Printing {
             path: self.dir.join(question.printed_name(format)),
@@ -482,6 +492,18 @@ mod tests {
         // Another format, and the solutions themselves, are not printed.
         assert_eq!(read_back(&slow, "json"), None);
         assert!(!slow.has(&q, "csv"), "no solutions were kept");
+        // In TSV the kept solutions are the printing: none is kept apart,
+        // and what keeping the solutions wrote is what is copied out.
+        assert!(slow.begin_printed(&q, "tsv").is_none());
+        assert_eq!(read_back(&slow, "tsv"), None);
+        let mut keeping = slow.begin(&q, &[Variable::new_unchecked("x")]).unwrap();
+        keeping.add(&QuerySolution::from((
+            Arc::from(vec![Variable::new_unchecked("x")]),
+            vec![Some(Literal::new_simple_literal("a\tb").into())],
+        )));
+        assert!(keeping.finish(Duration::from_secs(2)));
+        assert_eq!(read_back(&slow, "tsv").as_deref(), Some("?x\n\"a\\tb\"\n"));
+        assert!(slow.has(&q, "csv") && slow.has(&q, "tsv"));
         // A printing cut short (dropped before finishing) is not kept.
         let mut printing = slow.begin_printed(&q, "json").unwrap();
         printing.add(b"{\"head\"");

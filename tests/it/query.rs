@@ -406,6 +406,19 @@ fn build_answers_keeps_answers_that_queries_and_the_server_read_until_the_next_b
     std::fs::remove_file(&printed).unwrap();
     let read = w.ok(&["query", "entities", "--format", "csv"]);
     assert!(read.contains("\"Kept, \"\"not\"\" evaluated\""), "{read}");
+    // In TSV the kept solutions are the printing, copied out as they are
+    // (printed from the solutions, the literal would lose its datatype).
+    let copied = text.replace(
+        &label,
+        "\"Copied as it is\"^^<http://www.w3.org/2001/XMLSchema#string>",
+    );
+    std::fs::write(path, &copied).unwrap();
+    assert_eq!(w.ok(&["query", "entities", "--format", "tsv"]), copied);
+    std::fs::write(
+        path,
+        text.replace(&label, "\"Kept, \\\"not\\\" evaluated\""),
+    )
+    .unwrap();
     assert!(!read.contains(&plain));
     let fresh = w.ok(&["query", "entities", "--fresh", "--format", "csv"]);
     assert_eq!(fresh, evaluated[0]);
