@@ -7,7 +7,8 @@
 //! - **title** ([`Rule::Title`]): capitalised words after a personal title
 //!   (`Mr. Parker`, `Sir William Molesworth`, `Rev. George Turberville`) are
 //!   a person; offices and roles between them are skipped (`Mr. Commissioner
-//!   Jemmett`);
+//!   Jemmett`); so are capitalised words before a comma and a title written
+//!   after a name (`Jonathan Birch, Esq.`, `Sir A. Lechmere, Bart.`);
 //! - **initials** ([`Rule::Initials`]): initials or an abbreviated given name
 //!   and a surname (`T. B. Simpson`, `Wm. Coventry`) are a person;
 //! - **head word** ([`Rule::HeadWord`]): capitalised words that end in the
@@ -97,6 +98,12 @@ const TOWN_JOINS: &str = "in on under upon le by super";
 
 /// Titles the lexicon does not list, used before names in older prose.
 const MORE_TITLES: &str = "hon honourable messrs rt right dame father mother sister brother";
+
+/// Titles written after a name and a comma (`Thomas Blayds, Esq.`).
+const POSTNOMINALS: &str = "esq esquire bart";
+
+/// The most words a name before a title written after it takes.
+const POSTNOMINAL_WORDS_MAX: usize = 4;
 
 /// Abbreviated given names, read like initials (`Wm. Coventry`).
 const GIVEN_ABBREVIATIONS: &str = "\
@@ -359,7 +366,7 @@ fn recognise_at(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> 
         }
     }
     if w.cap {
-        return headed(text, ws, i);
+        return suffixed(text, ws, i).or_else(|| headed(text, ws, i));
     }
     None
 }
@@ -516,6 +523,45 @@ fn titled(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
             reason: format!("after the title {title:?}"),
         },
         last + 1,
+    ))
+}
+
+/// A person at word `i` named before a comma and a title written after a
+/// name (`Jonathan Birch, Esq.`).
+fn suffixed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
+    let mut last = None;
+    let mut j = i;
+    while j < ws.len() && j - i < POSTNOMINAL_WORDS_MAX {
+        let w = &ws[j];
+        if j > i && !joined(text, &ws[j - 1], w) {
+            break;
+        }
+        if proper(w) {
+            last = Some(j);
+        } else if !is_initial(w) {
+            break;
+        }
+        j += 1;
+    }
+    let last = last?;
+    let title = ws.get(last + 1)?;
+    let gap = &text[ws[last].end_dot()..title.start];
+    if gap.trim() != ","
+        || gap.contains('\n')
+        || !title.cap
+        || !POSTNOMINALS.split_whitespace().any(|t| t == title.key)
+    {
+        return None;
+    }
+    Some((
+        Unlisted {
+            start: ws[i].start,
+            end: ws[last].end,
+            kind: EntityType::Person,
+            rule: Rule::Title,
+            reason: format!("before the title {:?}", &text[title.start..title.end_dot()]),
+        },
+        last + 2,
     ))
 }
 
@@ -679,6 +725,23 @@ mod tests {
         );
         // A capital that ends a sentence is no initial of the next word.
         assert_eq!(names("He took plan B. The rest followed."), vec![]);
+    }
+
+    #[test]
+    fn a_title_after_a_name_makes_a_person() {
+        assert_eq!(
+            names("Jonathan Birch, Esq. and Thomas Blayds, Esq., with John B. Smith, Bart., came"),
+            vec![
+                ("Jonathan Birch".to_string(), "Person", Rule::Title),
+                ("Thomas Blayds".to_string(), "Person", Rule::Title),
+                ("John B. Smith".to_string(), "Person", Rule::Title),
+            ]
+        );
+        // Only right after the comma, in capitals, and after a name.
+        assert_eq!(
+            names("Thomas Blayds esq. came; Thomas Blayds, and Esq. came; the esquire, Esq. came"),
+            vec![]
+        );
     }
 
     #[test]
