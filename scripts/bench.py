@@ -142,6 +142,19 @@ def time_v(cmd: list[Any], log_file: Path, **kwargs: Any) -> dict[str, Any]:
     return {"seconds": seconds, "peak_rss_mb": int(rss.group(1)) / 1024, "stderr": stderr}
 
 
+def time_v_runs(cmd: list[Any], log_file: Path, runs: int,
+                before: Callable[[], None]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`runs` runs of a command under `/usr/bin/time -v`, `before` called ahead of each: the
+    stats of their wall times and of their peak RSS."""
+    seconds, rss = [], []
+    for _ in range(runs):
+        before()
+        r = time_v(cmd, log_file)
+        seconds.append(r["seconds"])
+        rss.append(r["peak_rss_mb"])
+    return stats(seconds), stats(rss)
+
+
 def stats(values: list[float]) -> dict[str, Any]:
     """Median, min and max of some measurements."""
     if not values:
@@ -242,6 +255,11 @@ class Workload:
         return self.dir / "store"
 
     @property
+    def generation(self) -> Path:
+        """The store's current generation directory."""
+        return self.store / (self.store / "CURRENT").read_text().strip()
+
+    @property
     def label(self) -> str:
         dense = " dense" if self.density == "dense" else ""
         return f"{self.megabytes:g} MB{dense}"
@@ -336,9 +354,8 @@ def measure_build(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
         rss.append(r["peak_rss_mb"])
         log(f"[{w.label}] build {i + 1}/{runs}: {r['seconds']:.2f} s, "
             f"{r['peak_rss_mb']:.0f} MB peak RSS, {triples} triples")
-    generation = w.store / (w.store / "CURRENT").read_text().strip()
     return {"command": "/usr/bin/time -v " + show(cmd), "seconds": stats(seconds),
-            "peak_rss_mb": stats(rss), "triples": triples, "store_bytes": dir_usage(generation),
+            "peak_rss_mb": stats(rss), "triples": triples, "store_bytes": dir_usage(w.generation),
             "summary": m.group(0)}
 
 
@@ -350,7 +367,7 @@ def measure_start(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
     from the stamp of the generation in use, and after a full check (the stamp removed first)."""
     cmd = [tools.annalist, "-q", "--corpus", w.corpus, "--store", w.store, "query",
            "--format", "csv", "--sparql", START_QUERY]
-    stamp = w.store / ((w.store / "CURRENT").read_text().strip() + ".stamp")
+    stamp = w.generation.with_name(w.generation.name + ".stamp")
     # The corpus must have settled for two seconds before a check stamps it.
     time.sleep(2.5)
     run(cmd)
@@ -383,8 +400,7 @@ def measure_library(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
         log(f"[{w.label}] query {name}: evaluated {seconds:.2f} s, {out['rows'][name]:,} rows")
     answers = base + ["build", "--answers"]
     out["answers_s"], _ = timed(answers)
-    gen = (w.store / "CURRENT").read_text().strip()
-    kept_dir = w.store / f"{gen}.answers"
+    kept_dir = w.generation.with_name(w.generation.name + ".answers")
     out["answers_bytes"] = sum(f.stat().st_size for f in kept_dir.glob("*.tsv"))
     log(f"[{w.label}] build --answers: {out['answers_s']:.1f} s, {out['answers_bytes'] / 1e6:.1f} MB")
     for name in names:
@@ -406,18 +422,15 @@ def measure_exports(tools: Tools, w: Workload, runs: int, formats: list[str],
         target = out_dir / (fmt if fmt in DIRECTORY_FORMATS else f"out.{fmt}")
         cmd = [tools.annalist, "-q", "--corpus", w.corpus, "--store", w.store, "export",
                "--format", fmt, "-o", target]
-        seconds, rss = [], []
-        for _ in range(runs):
+        def clear() -> None:
             if target.is_dir():
                 shutil.rmtree(target)
             target.unlink(missing_ok=True)
-            r = time_v(cmd, out_dir / "export.log")
-            seconds.append(r["seconds"])
-            rss.append(r["peak_rss_mb"])
+
+        st, rss = time_v_runs(cmd, out_dir / "export.log", runs, clear)
         size = tree_bytes(target)
-        st = stats(seconds)
-        results[fmt] = {"command": show(cmd), "seconds": st, "peak_rss_mb": stats(rss),
-                        "output_bytes": size, "mb_per_s": size / 1e6 / max(st["median"], 1e-9)}
+        results[fmt] = {"command": show(cmd), "seconds": st, "peak_rss_mb": rss,
+                        "output_bytes": size}
         log(f"[{w.label}] export {fmt}: {st['median']:.2f} s, {size / 1e6:.1f} MB")
         if fmt == "nquads":
             results[fmt]["lines"] = count_lines(target)
@@ -518,24 +531,19 @@ def measure_oxigraph(tools: Tools, nquads: Path, quads: int, runs: int) -> dict[
 def measure_dump(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
     """`oxigraph dump` of the store's current generation (annalist's store is an Oxigraph store)
     to an N-Quads file, under /usr/bin/time -v: the peer of `annalist export --format nquads`."""
-    generation = w.store / (w.store / "CURRENT").read_text().strip()
     target = w.dir / "dump.nq"
-    cmd = [tools.oxigraph, "dump", "--location", generation, "--format", "nq", "--file", target]
-    seconds, rss, lines = [], [], 0
+    cmd = [tools.oxigraph, "dump", "--location", w.generation, "--format", "nq", "--file", target]
     try:
-        for i in range(runs):
-            target.unlink(missing_ok=True)
-            r = time_v(cmd, w.dir / "dump.log")
-            seconds.append(r["seconds"])
-            rss.append(r["peak_rss_mb"])
-            log(f"[{w.label}] oxigraph dump {i + 1}/{runs}: {r['seconds']:.2f} s")
+        st, rss = time_v_runs(cmd, w.dir / "dump.log", runs,
+                              lambda: target.unlink(missing_ok=True))
         lines = count_lines(target)
     finally:
         target.unlink(missing_ok=True)
+    log(f"[{w.label}] oxigraph dump: {st['median']:.2f} s")
     shown = show([tools.oxigraph, "dump", "--location", "W/store/gen-N", "--format", "nq",
                   "--file", "dump.nq"])
-    return {"command": "/usr/bin/time -v " + shown, "seconds": stats(seconds),
-            "peak_rss_mb": stats(rss), "quads": lines}
+    return {"command": "/usr/bin/time -v " + shown, "seconds": st, "peak_rss_mb": rss,
+            "quads": lines}
 
 
 def measure_rdflib(nquads: Path, quads: int, runs: int, max_lines: int) -> dict[str, Any]:
