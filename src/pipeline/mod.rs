@@ -793,6 +793,9 @@ fn build_from(
     // graphs and the file nodes of changed and removed files. Their
     // mentions are taken off the summary's tally.
     let mut tally = summary::Tally::new(&iris, gazetteer.entities.iter().map(|e| e.id.as_str()));
+    if plan.update {
+        tally = tally.track();
+    }
     let corpus_graph = GraphName::from(iris.corpus_graph());
     for old in &plan.removed {
         for doc in &old.documents {
@@ -990,6 +993,13 @@ fn build_from(
             far_claims.len(),
             lines.join(", ")
         ));
+    }
+    // The answers kept on the generation this one replaces go with it,
+    // to be mended by what changed when they are next asked.
+    if plan.update {
+        if let Some((previous, _)) = dir.current()? {
+            crate::store::answers::carry_forward(&previous, &store_path, &tally.changes(&iris));
+        }
     }
     generation.commit(&info, ledger())?;
     phases.mark("commit");

@@ -19,6 +19,7 @@
 //! value that does not parse (an offset that is no number) is an error that
 //! names the node, never a default.
 
+pub mod carry;
 pub mod query;
 
 use crate::annotate::How;

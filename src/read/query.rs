@@ -306,23 +306,20 @@ fn evaluation_error(e: QueryEvaluationError, seconds: f64) -> Error {
     }
 }
 
-/// Evaluates `query` and writes its results to `out`; `token` cancels it.
-fn evaluate(
-    store: &Store,
-    query: &str,
-    config: &QueryConfig,
+/// A parsed query prepared for evaluation with its bindings (planned with
+/// their values where the pattern allows, substituted otherwise) over its
+/// dataset (None: the union of all graphs as the default graph).
+pub(crate) fn prepare(
+    mut parsed: spargebra::Query,
+    bindings: &[(String, Term)],
+    dataset: Option<&Dataset>,
     token: CancellationToken,
-    out: &mut dyn Write,
-) -> Result<Outcome> {
-    let mut parsed = spargebra::SparqlParser::new()
-        .parse_query(query)
-        .map_err(|e| syntax_error(&config.origin, query, &e.to_string()))?;
-    check_bindings(&parsed, &config.bindings)?;
-    let substituted = bind_in_pattern(&mut parsed, &config.bindings);
+) -> oxigraph::sparql::PreparedSparqlQuery {
+    let substituted = bind_in_pattern(&mut parsed, bindings);
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token)
         .for_query(parsed);
-    match &config.dataset {
+    match dataset {
         None => prepared.dataset_mut().set_default_graph_as_union(),
         Some(d) => {
             if !d.default_graphs.is_empty() {
@@ -342,6 +339,23 @@ fn evaluate(
     for (name, term) in substituted {
         prepared = prepared.substitute_variable(Variable::new_unchecked(name), term.clone());
     }
+    prepared
+}
+
+/// Evaluates `query` and writes its results to `out`; `token` cancels it.
+fn evaluate(
+    store: &Store,
+    query: &str,
+    config: &QueryConfig,
+    token: CancellationToken,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let parsed = spargebra::SparqlParser::new()
+        .parse_query(query)
+        .map_err(|e| syntax_error(&config.origin, query, &e.to_string()))?;
+    check_bindings(&parsed, &config.bindings)?;
+    let carried = config.answers.is_some().then(|| parsed.clone());
+    let prepared = prepare(parsed, &config.bindings, config.dataset.as_ref(), token);
     let seconds = config.timeout.map_or(0.0, |d| d.as_secs_f64());
     let eval = |e: QueryEvaluationError| evaluation_error(e, seconds);
     let results_format = match config.format {
@@ -370,12 +384,35 @@ fn evaluate(
             copy_printed(&path, file, out)?;
             return Ok(Outcome::Solutions);
         }
+        // An answer kept on an earlier generation is mended by what
+        // changed since, and kept for this one.
+        let mended = match (answers.waiting(&question), carried) {
+            (Some(waiting), Some(parsed)) => {
+                let evaluate = |q: &spargebra::Query, bindings: &[(String, Term)]| {
+                    let prepared = prepare(
+                        q.clone(),
+                        bindings,
+                        config.dataset.as_ref(),
+                        CancellationToken::new(),
+                    );
+                    match prepared.on_store(store).execute().map_err(eval)? {
+                        QueryResults::Solutions(s) => {
+                            s.collect::<std::result::Result<Vec<_>, _>>().map_err(eval)
+                        }
+                        _ => Err(Error::Query("a SELECT query answered otherwise".into())),
+                    }
+                };
+                crate::read::carry::mend(query, &parsed, &config.bindings, waiting, &evaluate)
+            }
+            _ => false,
+        };
         if let Some(kept) = answers.kept(&question)? {
             let printing = printed_as.and_then(|f| answers.begin_printed(&question, f));
             let variables = kept.variables().to_vec();
             print_solutions(results_format, variables, kept, out, printing, started)?;
             return Ok(Outcome::Solutions);
         }
+        debug_assert!(!mended, "a mended answer is kept");
     }
     let results = prepared.on_store(store).execute().map_err(eval)?;
     match results {

@@ -15,10 +15,18 @@
 //! solutions takes seconds, copying them a fraction of one. Printed in
 //! TSV, an answer is the kept solutions' own bytes, so `KEY.tsv` is both.
 //!
+//! An update carries the kept solutions forward: it links them into the
+//! new generation's `carry/` with the [`Changes`] that separate the two
+//! generations (`carry/changes.json`, the union of every update since they
+//! were kept), and the next asking mends them there
+//! ([`crate::read::carry`]) instead of evaluating the whole question again.
+//!
 //! Invariant: a kept answer (solutions or printing) is whole and belongs to
 //! one generation: it is written aside and renamed into place only after
 //! its last solution, a printing holds exactly the bytes printed, and
-//! its directory is removed with the generation. Keeping is best-effort:
+//! its directory is removed with the generation. An answer waiting in
+//! `carry/` is never read as an answer; only its mending, which answers
+//! the same bytes as an evaluation, is kept. Keeping is best-effort:
 //! a store on read-only media, or a full disk, only means the next asking
 //! evaluates again.
 
@@ -29,6 +37,8 @@ use oxigraph::sparql::results::{
     ReaderSolutionsParser, WriterSolutionsSerializer,
 };
 use oxigraph::sparql::QuerySolution;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -62,6 +72,107 @@ pub struct Answers {
     /// keeps the new answer by `keep`).
     pub read: bool,
     pub keep: Keep,
+}
+
+/// What an update changed, by the keys a kept answer is carried by
+/// (`# carry:` in a query, [`crate::read::carry`]). Made by the update's
+/// tally of what it removed and loaded ([`crate::store::summary::Tally::changes`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    /// Ids of the documents removed, changed or added.
+    pub documents: BTreeSet<String>,
+    /// Ids of the entities those documents' graphs name, before or after.
+    pub entities: BTreeSet<String>,
+    /// Each such entity with the document whose graph names it.
+    pub references: BTreeSet<(String, String)>,
+    /// Pairs of entity ids (in the order of their IRIs) whose count of
+    /// shared sentences changed.
+    pub pairs: BTreeSet<(String, String)>,
+    /// IRIs of the graphs that changed.
+    pub graphs: BTreeSet<String>,
+}
+
+impl Changes {
+    /// Adds the changes of a later update.
+    pub fn extend(&mut self, later: Changes) {
+        self.documents.extend(later.documents);
+        self.entities.extend(later.entities);
+        self.references.extend(later.references);
+        self.pairs.extend(later.pairs);
+        self.graphs.extend(later.graphs);
+    }
+
+    /// How many keys it names: past [`CARRY_AT_MOST`], carrying costs more
+    /// than evaluating again.
+    fn size(&self) -> usize {
+        self.documents.len()
+            + self.entities.len()
+            + self.references.len()
+            + self.pairs.len()
+            + self.graphs.len()
+    }
+}
+
+/// The most keys an update may change for the kept answers to be carried
+/// forward; beyond it they are left with their generation.
+pub const CARRY_AT_MOST: usize = 200_000;
+
+/// The directory of answers waiting to be carried, in a generation's
+/// answers directory.
+const CARRY: &str = "carry";
+/// Their changes, in that directory.
+const CHANGES: &str = "changes.json";
+
+/// Links the kept solutions of `previous` (and those still waiting there)
+/// into `next`'s `carry/`, with the changes since they were kept: the
+/// waiting ones' and `changes`. Best-effort: an answer that cannot be
+/// linked is only evaluated again when asked. `next` must not be in use.
+pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
+    let from = answers_dir(previous);
+    let waiting = from.join(CARRY);
+    let mut all: Changes = fs::read(waiting.join(CHANGES))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    all.extend(changes.clone());
+    if all.size() > CARRY_AT_MOST {
+        return;
+    }
+    let kept = |dir: &Path| -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == TSV) && p.is_file())
+            .collect()
+    };
+    // The answers kept on `previous` itself are mended before those that
+    // wait since an earlier generation: the same question's.
+    let mut files = kept(&from);
+    files.extend(kept(&waiting));
+    if files.is_empty() {
+        return;
+    }
+    let to = answers_dir(next).join(CARRY);
+    if fs::create_dir_all(&to).is_err() {
+        return;
+    }
+    let Ok(json) = serde_json::to_vec(&all) else {
+        return;
+    };
+    if fs::write(to.join(CHANGES), json).is_err() {
+        return;
+    }
+    for file in files {
+        let Some(name) = file.file_name() else {
+            continue;
+        };
+        let target = to.join(name);
+        if !target.exists() {
+            let _ = fs::hard_link(&file, &target).or_else(|_| fs::copy(&file, &target).map(|_| ()));
+        }
+    }
 }
 
 /// The directory of a generation's answers: `gen-NNNNNN.answers` beside it.
@@ -171,6 +282,31 @@ impl Answers {
         }
     }
 
+    /// A kept answer of an earlier generation waiting to be carried to
+    /// this one, with the changes since it was kept.
+    pub fn waiting(&self, question: &Question) -> Option<Waiting> {
+        if !self.read {
+            return None;
+        }
+        let dir = self.dir.join(CARRY);
+        let path = dir.join(question.kept_name());
+        if !path.is_file() {
+            return None;
+        }
+        let changes = fs::read(dir.join(CHANGES))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let Some(changes) = changes else {
+            let _ = fs::remove_file(&path);
+            return None;
+        };
+        Some(Waiting {
+            path,
+            changes,
+            keep: self.dir.join(question.kept_name()),
+        })
+    }
+
     /// Starts keeping the answer to `question`, unless this answers keeps
     /// none or the directory cannot be written.
     pub fn begin(&self, question: &Question, variables: &[Variable]) -> Option<Keeping> {
@@ -244,6 +380,47 @@ fn due(keep: Keep, took: Duration) -> bool {
         Keep::Never => false,
         Keep::After(at_least) => took >= at_least,
         Keep::Always => true,
+    }
+}
+
+/// A kept answer of an earlier generation, waiting in `carry/`.
+#[derive(Debug)]
+pub struct Waiting {
+    /// Its solutions in TSV, as kept on the earlier generation.
+    pub path: PathBuf,
+    /// What changed since.
+    pub changes: Changes,
+    /// Where its mending is kept.
+    keep: PathBuf,
+}
+
+impl Waiting {
+    /// Keeps the mended answer that `write` writes (the whole TSV), and
+    /// lets go of the waiting one, which is gone either way: a mending
+    /// that fails is not tried again. Returns whether it was kept.
+    pub fn finish(self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<bool> {
+        let dir = self
+            .keep
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let result = (|| {
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".keeping-");
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+            let file = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
+            let mut buffered = BufWriter::with_capacity(1 << 16, file);
+            write(&mut buffered)?;
+            Ok(persist(buffered, &self.keep))
+        })();
+        let _ = fs::remove_file(&self.path);
+        result
+    }
+
+    /// Lets go of the waiting answer without mending it.
+    pub fn drop_it(self) {
+        let _ = fs::remove_file(&self.path);
     }
 }
 

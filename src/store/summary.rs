@@ -50,6 +50,18 @@ pub struct Tally {
     in_documents: HashMap<(u32, String), i64>,
     /// `{base}doc/`: a document graph's IRI is this and its id.
     documents_at: String,
+    /// With [`Tally::track`]: the documents whose graphs were counted, and
+    /// each entity a quad of such a graph names (as subject or object),
+    /// with that document.
+    touched: Option<Touched>,
+}
+
+/// What a tracking tally's quads touch: the documents whose graphs were
+/// counted, and each entity such a graph names, with the document.
+#[derive(Debug, Default)]
+struct Touched {
+    documents: BTreeSet<String>,
+    references: BTreeSet<(u32, String)>,
 }
 
 impl Tally {
@@ -71,7 +83,54 @@ impl Tally {
             pairs: HashMap::new(),
             in_documents: HashMap::new(),
             documents_at: iris.document("").as_str().to_string(),
+            touched: None,
         }
+    }
+
+    /// Also notes what the counted quads touch, for [`Tally::changes`].
+    pub fn track(mut self) -> Tally {
+        self.touched = Some(Default::default());
+        self
+    }
+
+    /// What the counted quads (added and taken away) change, by the keys
+    /// the kept answers are carried by ([`crate::store::answers::Changes`]):
+    /// the documents, the entities their graphs name and with which
+    /// document, the pairs whose sentence counts changed, and the graphs
+    /// (the documents', the corpus graph and the summary graph). Empty
+    /// unless the tally was made with [`Tally::track`].
+    pub fn changes(&self, iris: &Iris) -> crate::store::answers::Changes {
+        let mut changes = crate::store::answers::Changes::default();
+        let Some(Touched {
+            documents,
+            references,
+        }) = &self.touched
+        else {
+            return changes;
+        };
+        let id = |e: u32| self.entities[e as usize].1.clone();
+        for d in documents {
+            changes.documents.insert(d.clone());
+            changes.graphs.insert(iris.document(d).as_str().to_string());
+        }
+        for (e, d) in references {
+            changes.entities.insert(id(*e));
+            changes.references.insert((id(*e), d.clone()));
+        }
+        for (&(a, b), &n) in &self.pairs {
+            if n != 0 {
+                changes.pairs.insert((id(a), id(b)));
+            }
+        }
+        if !documents.is_empty() {
+            changes
+                .graphs
+                .insert(iris.corpus_graph().as_str().to_string());
+            changes
+                .graphs
+                .insert(iris.summary_graph().as_str().to_string());
+        }
+        changes
     }
 
     /// Counts the mentions among quads that enter the store (one file's,
@@ -86,6 +145,34 @@ impl Tally {
     }
 
     fn count(&mut self, quads: &[Quad], sign: i64) {
+        if let Some(Touched {
+            documents,
+            references,
+        }) = &mut self.touched
+        {
+            for q in quads {
+                let GraphName::NamedNode(g) = &q.graph_name else {
+                    continue;
+                };
+                let Some(doc) = g.as_str().strip_prefix(self.documents_at.as_str()) else {
+                    continue;
+                };
+                if !documents.contains(doc) {
+                    documents.insert(doc.to_string());
+                }
+                let subject = match &q.subject {
+                    NamedOrBlankNode::NamedNode(n) => self.index.get(n.as_str()),
+                    _ => None,
+                };
+                let object = match &q.object {
+                    Term::NamedNode(n) => self.index.get(n.as_str()),
+                    _ => None,
+                };
+                for &e in subject.into_iter().chain(object) {
+                    references.insert((e, doc.to_string()));
+                }
+            }
+        }
         // (graph, mention) → entities; (graph, mention, sentence).
         let mut linked: HashMap<(&GraphName, &NamedOrBlankNode), Vec<u32>> = HashMap::new();
         let mut sentences: Vec<(&GraphName, &NamedOrBlankNode, &Term)> = Vec::new();

@@ -6,6 +6,7 @@ mod architecture;
 mod archive;
 mod bad_input;
 mod build;
+mod carry;
 mod claims;
 mod discover;
 mod export;

@@ -453,8 +453,9 @@ fn build_answers_keeps_answers_that_queries_and_the_server_read_until_the_next_b
         "{err}"
     );
 
-    // A build that changes the store makes a generation without them, and
-    // removes the old generation's with it.
+    // A build that changes the store makes a generation whose answers
+    // only wait to be mended (tests/it/carry.rs), and removes the old
+    // generation's with it; the damaged one is evaluated again.
     let doc = std::fs::read_dir(w.corpus().join("texts"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -1,0 +1,848 @@
+//! Kept answers carried across builds: an answer kept on an earlier
+//! generation, mended by what the updates since then changed, instead of
+//! evaluated again over the whole store.
+//!
+//! A query says how its rows follow the store with a line
+//! `# carry: ?var=kind …`: every row is decided by the facts of the keys it
+//! returns, so a row whose keys no update touched is still an answer's row,
+//! and the rows of the touched keys are the query's rows with those keys
+//! bound. The keys and what touches them ([`Changes`]):
+//!
+//! - `?v=document`, one or more: the document ids of the row; touched when
+//!   any of them is a document the updates removed, changed or added;
+//! - `?v=entity`: an entity id; touched when a changed document's graph
+//!   names it, before or after;
+//! - `?e=entity ?d=document`: touched when that document is changed and its
+//!   graph names that entity;
+//! - `?a=entity ?b=entity`: a pair whose count of shared sentences changed;
+//! - `?g=graph`: a graph's IRI, touched when the graph changed.
+//!
+//! The mended answer keeps the rows of untouched keys as they were kept
+//! (their bytes), drops the touched ones and puts the rows of the touched
+//! keys, evaluated with the keys bound, where the query's ORDER BY puts
+//! them. So that the order decides every row's place, the ORDER BY must
+//! name every variable the query returns (as `?v`, `ASC(?v)` or `DESC(?v)`;
+//! before them `STR(?v)` and `BOUND(?v)` may come too): then rows that
+//! compare equal are the same row, and the answer's bytes do not depend on
+//! the order the evaluation met them in.
+//!
+//! Invariant: a mended answer is byte for byte the answer an evaluation
+//! prints on the new generation (`tests/it/carry.rs`); a query this
+//! module cannot mend (no `# carry:`, an ORDER BY it does not read, a term
+//! whose order it does not know) is evaluated again, never guessed.
+
+use crate::error::{Error, Result};
+use crate::store::answers::{Changes, Waiting};
+use oxigraph::model::{Literal, NamedNode, Term, Variable};
+use oxigraph::sparql::results::{
+    QueryResultsFormat, QueryResultsParser, QueryResultsSerializer, ReaderQueryResultsParserOutput,
+};
+use oxigraph::sparql::QuerySolution;
+use spargebra::algebra::{Expression, Function, GraphPattern, OrderExpression};
+use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::io::Write;
+
+/// Cells of touched keys, and pairs of them.
+type Cells = HashSet<Vec<u8>>;
+type PairCells = HashSet<(Vec<u8>, Vec<u8>)>;
+/// Whether a kept row (its cells) is touched.
+type IsTouched = Box<dyn Fn(&[&[u8]]) -> bool>;
+
+/// The kind of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Document,
+    Entity,
+    Graph,
+}
+
+/// How a query's rows follow the store: its keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keys {
+    /// Document ids, any of which touches the row.
+    Documents(Vec<Variable>),
+    Entity(Variable),
+    /// An entity named in a document.
+    EntityIn(Variable, Variable),
+    /// A pair of entities that share sentences.
+    Pair(Variable, Variable),
+    Graph(Variable),
+}
+
+impl Keys {
+    fn variables(&self) -> Vec<&Variable> {
+        match self {
+            Keys::Documents(vs) => vs.iter().collect(),
+            Keys::Entity(v) | Keys::Graph(v) => vec![v],
+            Keys::EntityIn(a, b) | Keys::Pair(a, b) => vec![a, b],
+        }
+    }
+}
+
+/// The keys a query declares with `# carry:`; None when it declares none.
+pub fn keys(text: &str) -> std::result::Result<Option<Keys>, String> {
+    let Some(line) = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("# carry:"))
+    else {
+        return Ok(None);
+    };
+    let mut declared = Vec::new();
+    for item in line.split_whitespace() {
+        let (var, kind) = item
+            .split_once('=')
+            .ok_or_else(|| format!("`{item}`: a key is written ?variable=kind"))?;
+        let var = var
+            .strip_prefix('?')
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("`{item}`: a key is written ?variable=kind"))?;
+        let kind = match kind {
+            "document" => Kind::Document,
+            "entity" => Kind::Entity,
+            "graph" => Kind::Graph,
+            other => {
+                return Err(format!(
+                    "`{other}`: a key's kind is document, entity or graph"
+                ))
+            }
+        };
+        declared.push((Variable::new_unchecked(var), kind));
+    }
+    use Kind::*;
+    let kinds: Vec<Kind> = declared.iter().map(|(_, k)| *k).collect();
+    let mut vars = declared.into_iter().map(|(v, _)| v);
+    let mut next = || vars.next().expect("as many as the kinds");
+    Ok(Some(match kinds[..] {
+        [] => return Err("no key after `# carry:`".into()),
+        _ if kinds.iter().all(|k| *k == Document) => {
+            Keys::Documents((0..kinds.len()).map(|_| next()).collect())
+        }
+        [Entity] => Keys::Entity(next()),
+        [Graph] => Keys::Graph(next()),
+        [Entity, Document] => {
+            let e = next();
+            Keys::EntityIn(e, next())
+        }
+        [Entity, Entity] => {
+            let a = next();
+            Keys::Pair(a, next())
+        }
+        _ => {
+            return Err(
+                "the keys are documents, one entity, an entity and a document, two entities \
+                 or one graph"
+                    .into(),
+            )
+        }
+    }))
+}
+
+/// What one ORDER BY condition reads of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Term,
+    Str,
+    Bound,
+    NotBound,
+}
+
+/// One ORDER BY condition: a column, what is read of it, and its way.
+#[derive(Debug, Clone, Copy)]
+struct Condition {
+    column: usize,
+    read: Read,
+    descending: bool,
+}
+
+/// The ORDER BY of a SELECT query over the variables it returns, when it
+/// decides every row's place (see the module's documentation).
+fn order(query: &spargebra::Query) -> std::result::Result<Order, String> {
+    let spargebra::Query::Select { pattern, .. } = query else {
+        return Err("only SELECT answers are kept".into());
+    };
+    let mut p = pattern;
+    let mut projected: Option<&Vec<Variable>> = None;
+    let expressions = loop {
+        match p {
+            GraphPattern::Distinct { inner } => p = inner,
+            GraphPattern::Project { inner, variables } => {
+                projected = Some(variables);
+                p = inner;
+            }
+            GraphPattern::OrderBy { expression, .. } => break expression,
+            GraphPattern::Slice { .. } => {
+                return Err("LIMIT and OFFSET let a new row push another out".into())
+            }
+            _ => return Err("no ORDER BY".into()),
+        }
+    };
+    let projected = projected.ok_or("no projection")?.clone();
+    let mut hidden: Vec<Variable> = Vec::new();
+    let mut conditions = Vec::new();
+    for e in expressions {
+        let (inner, descending) = match e {
+            OrderExpression::Asc(e) => (e, false),
+            OrderExpression::Desc(e) => (e, true),
+        };
+        let (var, read) = match inner {
+            Expression::Variable(v) => (v, Read::Term),
+            Expression::FunctionCall(Function::Str, args) => match &args[..] {
+                [Expression::Variable(v)] => (v, Read::Str),
+                _ => return Err(format!("ORDER BY {inner}")),
+            },
+            Expression::Bound(v) => (v, Read::Bound),
+            Expression::Not(b) => match &**b {
+                Expression::Bound(v) => (v, Read::NotBound),
+                _ => return Err(format!("ORDER BY {inner}")),
+            },
+            _ => return Err(format!("ORDER BY {inner}")),
+        };
+        let column = match projected.iter().position(|p| p == var) {
+            Some(c) => c,
+            None => match hidden.iter().position(|h| h == var) {
+                Some(h) => projected.len() + h,
+                None => {
+                    hidden.push(var.clone());
+                    projected.len() + hidden.len() - 1
+                }
+            },
+        };
+        conditions.push(Condition {
+            column,
+            read,
+            descending,
+        });
+    }
+    for (i, v) in projected.iter().enumerate() {
+        if !conditions
+            .iter()
+            .any(|c| c.column == i && c.read == Read::Term)
+        {
+            return Err(format!("ORDER BY does not name ?{}", v.as_str()));
+        }
+    }
+    Ok(Order {
+        projected,
+        hidden,
+        conditions,
+    })
+}
+
+/// A query's ORDER BY: the variables it returns, those it orders by
+/// without returning them (which the keys must decide: `concordance`'s
+/// file and place in it, of its document), and the conditions over both
+/// (a column counts the returned variables first).
+struct Order {
+    projected: Vec<Variable>,
+    hidden: Vec<Variable>,
+    conditions: Vec<Condition>,
+}
+
+/// The query returning its hidden order variables after its own.
+fn returning_hidden(query: &spargebra::Query, hidden: &[Variable]) -> spargebra::Query {
+    let mut query = query.clone();
+    if let spargebra::Query::Select { pattern, .. } = &mut query {
+        let mut p = pattern;
+        loop {
+            match p {
+                GraphPattern::Distinct { inner } => p = inner,
+                GraphPattern::Project { variables, .. } => {
+                    variables.extend(hidden.iter().cloned());
+                    break;
+                }
+                _ => break,
+            }
+        }
+    }
+    query
+}
+
+/// A term's order is not known here (a date, a decimal…).
+#[derive(Debug)]
+struct Unknown;
+
+/// What a condition reads of a term, as SPARQL's STR and BOUND give it.
+fn read(read: Read, term: Option<&Term>) -> Option<Term> {
+    match read {
+        Read::Term => term.cloned(),
+        Read::Str => match term? {
+            Term::NamedNode(n) => Some(Literal::new_simple_literal(n.as_str()).into()),
+            Term::Literal(l) => Some(Literal::new_simple_literal(l.value()).into()),
+            _ => None,
+        },
+        Read::Bound => Some(Literal::from(term.is_some()).into()),
+        Read::NotBound => Some(Literal::from(term.is_none()).into()),
+    }
+}
+
+const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
+const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
+const RDF_LANG_STRING: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
+
+/// SPARQL's order of two terms as Oxigraph sorts them (`cmp_terms` of
+/// spareval 0.2): unbound, blank nodes, IRIs, then literals; strings and
+/// integers by value, other pairs of these by lexical form, datatype and
+/// language. Literals of any other datatype are [`Unknown`] unless equal.
+fn compare_terms(a: Option<&Term>, b: Option<&Term>) -> std::result::Result<Ordering, Unknown> {
+    let rank = |t: &Term| match t {
+        Term::BlankNode(_) => 0,
+        Term::NamedNode(_) => 1,
+        _ => 2,
+    };
+    Ok(match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(Term::BlankNode(x)), Some(Term::BlankNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::NamedNode(x)), Some(Term::NamedNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::Literal(x)), Some(Term::Literal(y))) => {
+            if x == y {
+                return Ok(Ordering::Equal);
+            }
+            let known = |l: &Literal| {
+                matches!(
+                    l.datatype().as_str(),
+                    XSD_STRING | XSD_INTEGER | XSD_BOOLEAN | RDF_LANG_STRING
+                )
+            };
+            if !known(x) || !known(y) {
+                return Err(Unknown);
+            }
+            let (dx, dy) = (x.datatype().as_str(), y.datatype().as_str());
+            match (dx, dy) {
+                (XSD_STRING, XSD_STRING) => x.value().cmp(y.value()),
+                (RDF_LANG_STRING, RDF_LANG_STRING) if x.language() == y.language() => {
+                    x.value().cmp(y.value())
+                }
+                (XSD_INTEGER, XSD_INTEGER) => {
+                    let n = |l: &Literal| l.value().parse::<i64>().map_err(|_| Unknown);
+                    n(x)?.cmp(&n(y)?)
+                }
+                _ => (x.value(), x.datatype(), x.language()).cmp(&(
+                    y.value(),
+                    y.datatype(),
+                    y.language(),
+                )),
+            }
+        }
+        (Some(x), Some(y)) => rank(x).cmp(&rank(y)),
+    })
+}
+
+/// The order of two rows by the conditions.
+fn compare(
+    conditions: &[Condition],
+    a: &[Option<Term>],
+    b: &[Option<Term>],
+) -> std::result::Result<Ordering, Unknown> {
+    for c in conditions {
+        let (x, y) = (
+            read(c.read, a[c.column].as_ref()),
+            read(c.read, b[c.column].as_ref()),
+        );
+        let o = compare_terms(x.as_ref(), y.as_ref())?;
+        let o = if c.descending { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return Ok(o);
+        }
+    }
+    Ok(Ordering::Equal)
+}
+
+/// Why an answer is not mended; it is then evaluated again.
+#[derive(Debug)]
+enum NotMended {
+    Cannot(String),
+    Failed(Error),
+}
+
+impl From<Error> for NotMended {
+    fn from(e: Error) -> Self {
+        NotMended::Failed(e)
+    }
+}
+
+/// Evaluates a query (the one asked, or it returning its hidden order
+/// variables too) with these bindings, over the store and dataset asked.
+pub type Evaluate<'e> =
+    dyn Fn(&spargebra::Query, &[(String, Term)]) -> Result<Vec<QuerySolution>> + 'e;
+
+/// Mends `waiting`, the kept answer of `query` (parsed: `parsed`, asked
+/// with the bindings `asked`) on an earlier generation, by `evaluate` on
+/// the new one, and keeps it. Returns whether the mended answer was kept;
+/// otherwise the waiting answer is let go and the query is evaluated.
+pub fn mend(
+    query: &str,
+    parsed: &spargebra::Query,
+    asked: &[(String, Term)],
+    waiting: Waiting,
+    evaluate: &Evaluate<'_>,
+) -> bool {
+    let Ok(Some(keys)) = keys(query) else {
+        waiting.drop_it();
+        return false;
+    };
+    let old = match std::fs::read(&waiting.path) {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            waiting.drop_it();
+            return false;
+        }
+    };
+    let changes = waiting.changes.clone();
+    let mut refused = None;
+    let kept =
+        waiting.finish(
+            |out| match mended(parsed, asked, evaluate, &keys, &changes, &old, out) {
+                Ok(()) => Ok(()),
+                Err(NotMended::Failed(e)) => Err(e),
+                Err(NotMended::Cannot(why)) => {
+                    refused = Some(why);
+                    Err(Error::Query("not mended".into()))
+                }
+            },
+        );
+    if let Some(why) = refused {
+        if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
+            eprintln!("annalist: the kept answer is evaluated again: {why}");
+        }
+    }
+    kept.unwrap_or(false)
+}
+
+/// The TSV cell of each term, as the kept answer writes it.
+fn cells(terms: &[Term]) -> std::result::Result<Vec<Vec<u8>>, NotMended> {
+    let v = Variable::new_unchecked("k");
+    let mut ser = QueryResultsSerializer::from_format(QueryResultsFormat::Tsv)
+        .serialize_solutions_to_writer(Vec::new(), vec![v.clone()])
+        .map_err(Error::Output)?;
+    for t in terms {
+        ser.serialize([(v.as_ref(), t.as_ref())])
+            .map_err(Error::Output)?;
+    }
+    let bytes = ser.finish().map_err(Error::Output)?;
+    Ok(bytes
+        .split(|&b| b == b'\n')
+        .skip(1)
+        .take(terms.len())
+        .map(<[u8]>::to_vec)
+        .collect())
+}
+
+/// The cells of a TSV line.
+fn split(line: &[u8]) -> Vec<&[u8]> {
+    line.split(|&b| b == b'\t').collect()
+}
+
+/// The terms of one kept line, read by the TSV parser.
+fn parse(header: &[u8], line: &[u8]) -> std::result::Result<Vec<Option<Term>>, NotMended> {
+    let mut text = Vec::with_capacity(header.len() + line.len() + 2);
+    text.extend_from_slice(header);
+    text.push(b'\n');
+    text.extend_from_slice(line);
+    text.push(b'\n');
+    let damaged = |e: &dyn std::fmt::Display| NotMended::Cannot(format!("a kept line: {e}"));
+    let parsed = QueryResultsParser::from_format(QueryResultsFormat::Tsv)
+        .for_reader(&text[..])
+        .map_err(|e| damaged(&e))?;
+    let ReaderQueryResultsParserOutput::Solutions(mut solutions) = parsed else {
+        return Err(damaged(&"not solutions"));
+    };
+    let variables = solutions.variables().to_vec();
+    let s = solutions
+        .next()
+        .ok_or_else(|| damaged(&"no row"))?
+        .map_err(|e| damaged(&e))?;
+    Ok(variables.iter().map(|v| s.get(v).cloned()).collect())
+}
+
+fn literal(s: &str) -> Term {
+    Literal::new_simple_literal(s).into()
+}
+
+/// Writes the mended answer.
+fn mended(
+    parsed: &spargebra::Query,
+    asked: &[(String, Term)],
+    run: &Evaluate<'_>,
+    keys: &Keys,
+    changes: &Changes,
+    old: &[u8],
+    out: &mut dyn Write,
+) -> std::result::Result<(), NotMended> {
+    let Order {
+        projected: variables,
+        hidden,
+        conditions,
+    } = order(parsed).map_err(NotMended::Cannot)?;
+    let evaluated = if hidden.is_empty() {
+        parsed.clone()
+    } else {
+        returning_hidden(parsed, &hidden)
+    };
+    let all: Vec<Variable> = variables.iter().chain(&hidden).cloned().collect();
+    // Evaluates the query (returning its hidden variables) with `set` bound
+    // beside the question's own bindings; None when they disagree.
+    let evaluate =
+        |set: &[(Variable, Term)]| -> std::result::Result<Option<Vec<QuerySolution>>, NotMended> {
+            let mut bindings = asked.to_vec();
+            for (v, t) in set {
+                match bindings.iter().find(|(n, _)| n == v.as_str()) {
+                    Some((_, asked)) if asked == t => {}
+                    Some(_) => return Ok(None),
+                    None => bindings.push((v.as_str().to_string(), t.clone())),
+                }
+            }
+            Ok(Some(run(&evaluated, &bindings)?))
+        };
+    let header_end = old
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or_else(|| NotMended::Cannot("no header".into()))?;
+    let header = &old[..header_end];
+    let names: Vec<String> = variables
+        .iter()
+        .map(|v| format!("?{}", v.as_str()))
+        .collect();
+    if split(header) != names.iter().map(|n| n.as_bytes()).collect::<Vec<_>>() {
+        return Err(NotMended::Cannot(
+            "the kept answer has other variables".into(),
+        ));
+    }
+    let column = |v: &Variable| variables.iter().position(|p| p == v);
+    let key_columns: Vec<usize> = keys
+        .variables()
+        .into_iter()
+        .map(|v| {
+            column(v).ok_or_else(|| NotMended::Cannot(format!("?{} is not returned", v.as_str())))
+        })
+        .collect::<std::result::Result<_, _>>()?;
+
+    // The touched keys as terms, and as the cells that write them.
+    let documents: Vec<Term> = changes.documents.iter().map(|d| literal(d)).collect();
+    let entities: Vec<Term> = changes.entities.iter().map(|e| literal(e)).collect();
+    let graphs: Vec<Term> = changes
+        .graphs
+        .iter()
+        .map(|g| NamedNode::new_unchecked(g).into())
+        .collect();
+    let set = |terms: &[Term]| -> std::result::Result<Cells, NotMended> {
+        Ok(cells(terms)?.into_iter().collect())
+    };
+    let pairs_of = |pairs: &std::collections::BTreeSet<(String, String)>| -> std::result::Result<(Vec<(Term, Term)>, PairCells), NotMended> {
+        let terms: Vec<(Term, Term)> = pairs
+            .iter()
+            .map(|(a, b)| (literal(a), literal(b)))
+            .collect();
+        let firsts = cells(&terms.iter().map(|p| p.0.clone()).collect::<Vec<_>>())?;
+        let seconds = cells(&terms.iter().map(|p| p.1.clone()).collect::<Vec<_>>())?;
+        Ok((terms, firsts.into_iter().zip(seconds).collect()))
+    };
+    // Each set of bound keys to evaluate, and which old rows are touched.
+    let mut bound: Vec<Vec<(Variable, Term)>> = Vec::new();
+    let touched: IsTouched = match keys {
+        Keys::Documents(vars) => {
+            for v in vars {
+                for d in &documents {
+                    bound.push(vec![(v.clone(), d.clone())]);
+                }
+            }
+            let cells = set(&documents)?;
+            let columns = key_columns.clone();
+            Box::new(move |row| columns.iter().any(|&c| cells.contains(row[c])))
+        }
+        Keys::Entity(v) | Keys::Graph(v) => {
+            let terms = if matches!(keys, Keys::Entity(_)) {
+                &entities
+            } else {
+                &graphs
+            };
+            bound.extend(terms.iter().map(|t| vec![(v.clone(), t.clone())]));
+            let cells = set(terms)?;
+            let c = key_columns[0];
+            Box::new(move |row| cells.contains(row[c]))
+        }
+        Keys::EntityIn(a, b) | Keys::Pair(a, b) => {
+            let (terms, cells) = if matches!(keys, Keys::EntityIn(..)) {
+                pairs_of(&changes.references)?
+            } else {
+                pairs_of(&changes.pairs)?
+            };
+            bound.extend(
+                terms
+                    .into_iter()
+                    .map(|(x, y)| vec![(a.clone(), x), (b.clone(), y)]),
+            );
+            let (ca, cb) = (key_columns[0], key_columns[1]);
+            Box::new(move |row| cells.contains(&(row[ca].to_vec(), row[cb].to_vec())))
+        }
+    };
+
+    // The rows of the touched keys on the new generation.
+    let mut new: Vec<QuerySolution> = Vec::new();
+    let document_terms: HashSet<&Term> = documents.iter().collect();
+    for set in bound {
+        let Some(solutions) = evaluate(&set)? else {
+            continue;
+        };
+        // A row two document keys touch comes once: from its first.
+        let earlier: Vec<&Variable> = match keys {
+            Keys::Documents(vars) => vars.iter().take_while(|v| **v != set[0].0).collect(),
+            _ => Vec::new(),
+        };
+        for s in solutions {
+            if earlier
+                .iter()
+                .any(|v| s.get(*v).is_some_and(|t| document_terms.contains(t)))
+            {
+                continue;
+            }
+            new.push(s);
+        }
+    }
+    let rows: Vec<Vec<Option<Term>>> = new
+        .iter()
+        .map(|s| all.iter().map(|v| s.get(v).cloned()).collect())
+        .collect();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let mut unknown = false;
+    order.sort_by(|&a, &b| {
+        compare(&conditions, &rows[a], &rows[b]).unwrap_or_else(|_| {
+            unknown = true;
+            Ordering::Equal
+        })
+    });
+    if unknown {
+        return Err(NotMended::Cannot("a term whose order is not known".into()));
+    }
+    // Their lines, as the serializer writes them.
+    let mut ser = QueryResultsSerializer::from_format(QueryResultsFormat::Tsv)
+        .serialize_solutions_to_writer(Vec::new(), variables.clone())
+        .map_err(Error::Output)?;
+    for &i in &order {
+        ser.serialize(
+            variables
+                .iter()
+                .zip(&rows[i])
+                .filter_map(|(v, t)| Some((v.as_ref(), t.as_ref()?.as_ref()))),
+        )
+        .map_err(Error::Output)?;
+    }
+    let written = ser.finish().map_err(Error::Output)?;
+    let mut new_lines = written.split(|&b| b == b'\n').skip(1);
+
+    // The old rows whose keys no change touched.
+    let body = &old[header_end + 1..];
+    let mut kept: Vec<&[u8]> = Vec::new();
+    for line in body.split(|&b| b == b'\n') {
+        if line.is_empty() {
+            continue;
+        }
+        let row = split(line);
+        if row.len() != variables.len() {
+            return Err(NotMended::Cannot("a kept line of other width".into()));
+        }
+        if !touched(&row) {
+            kept.push(line);
+        }
+    }
+
+    // A kept row's terms, with its hidden order values (the same for
+    // every row of the same keys, looked up once).
+    let mut hidden_by_keys: std::collections::HashMap<Vec<Vec<u8>>, Vec<Option<Term>>> =
+        std::collections::HashMap::new();
+    let mut whole = |line: &[u8]| -> std::result::Result<Vec<Option<Term>>, NotMended> {
+        let mut terms = parse(header, line)?;
+        if hidden.is_empty() {
+            return Ok(terms);
+        }
+        let row = split(line);
+        let by: Vec<Vec<u8>> = key_columns.iter().map(|&c| row[c].to_vec()).collect();
+        if let Some(values) = hidden_by_keys.get(&by) {
+            terms.extend(values.iter().cloned());
+            return Ok(terms);
+        }
+        let mut set = Vec::new();
+        for (v, &c) in keys.variables().into_iter().zip(&key_columns) {
+            let t = terms[c]
+                .clone()
+                .ok_or_else(|| NotMended::Cannot("a row without its key".into()))?;
+            set.push((v.clone(), t));
+        }
+        let found = evaluate(&set)?
+            .and_then(|s| s.into_iter().next())
+            .ok_or_else(|| NotMended::Cannot("a kept row's key has no row now".into()))?;
+        let values: Vec<Option<Term>> = hidden.iter().map(|v| found.get(v).cloned()).collect();
+        terms.extend(values.iter().cloned());
+        hidden_by_keys.insert(by, values);
+        Ok(terms)
+    };
+
+    // Each new row goes before the first kept row that sorts after it.
+    out.write_all(header).map_err(Error::Output)?;
+    out.write_all(b"\n").map_err(Error::Output)?;
+    let mut from = 0;
+    for &i in &order {
+        let line = new_lines
+            .next()
+            .ok_or_else(|| NotMended::Cannot("a row was not written".into()))?;
+        let (mut lo, mut hi) = (from, kept.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let there = whole(kept[mid])?;
+            match compare(&conditions, &there, &rows[i])
+                .map_err(|_| NotMended::Cannot("a term whose order is not known".into()))?
+            {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => {
+                    return Err(NotMended::Cannot(
+                        "a row of an untouched key is also a touched key's".into(),
+                    ))
+                }
+            }
+        }
+        for k in &kept[from..lo] {
+            out.write_all(k).map_err(Error::Output)?;
+            out.write_all(b"\n").map_err(Error::Output)?;
+        }
+        from = lo;
+        out.write_all(line).map_err(Error::Output)?;
+        out.write_all(b"\n").map_err(Error::Output)?;
+    }
+    for k in &kept[from..] {
+        out.write_all(k).map_err(Error::Output)?;
+        out.write_all(b"\n").map_err(Error::Output)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+    use oxigraph::store::Store;
+
+    #[test]
+    fn keys_are_read_from_the_query() {
+        let k = |t: &str| keys(t);
+        assert_eq!(k("SELECT * {}"), Ok(None));
+        assert_eq!(
+            k("# carry: ?id=document\nSELECT"),
+            Ok(Some(Keys::Documents(vec![Variable::new_unchecked("id")])))
+        );
+        assert_eq!(
+            k("# carry: ?entity=entity ?source=document\n"),
+            Ok(Some(Keys::EntityIn(
+                Variable::new_unchecked("entity"),
+                Variable::new_unchecked("source")
+            )))
+        );
+        assert!(k("# carry: ?a=entity ?b=graph").is_err());
+        assert!(k("# carry: id=document").is_err());
+        assert!(k("# carry: ?id=author").is_err());
+    }
+
+    fn parse_query(text: &str) -> spargebra::Query {
+        spargebra::SparqlParser::new().parse_query(text).unwrap()
+    }
+
+    #[test]
+    fn an_order_must_name_every_variable_returned() {
+        assert!(order(&parse_query("SELECT ?a ?b { ?a ?p ?b } ORDER BY ?a ?b")).is_ok());
+        assert!(order(&parse_query(
+            "SELECT ?a ?b { ?a ?p ?b } ORDER BY (!BOUND(?b)) STR(?b) DESC(?a) ?b"
+        ))
+        .is_ok());
+        assert!(order(&parse_query("SELECT ?a ?b { ?a ?p ?b } ORDER BY ?a")).is_err());
+        // A variable not returned may order the rows (the keys decide it).
+        let o = order(&parse_query("SELECT ?a { ?a ?p ?b } ORDER BY ?b ?a")).unwrap();
+        assert_eq!(o.hidden, vec![Variable::new_unchecked("b")]);
+        assert_eq!(o.conditions[0].column, 1);
+        assert!(order(&parse_query(
+            "SELECT ?a ?b { ?a ?p ?b } ORDER BY ?a ?b LIMIT 3"
+        ))
+        .is_err());
+        assert!(order(&parse_query("SELECT ?a ?b { ?a ?p ?b }")).is_err());
+    }
+
+    /// The order agrees with Oxigraph's own ORDER BY over terms of every
+    /// kind it knows, and refuses the others.
+    #[test]
+    fn rows_sort_as_oxigraph_sorts_them() {
+        let terms = [
+            "<https://example.org/b>",
+            "<https://example.org/a>",
+            "\"10\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+            "\"9\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+            "\"-3\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+            "\"9\"",
+            "\"Zoë\"",
+            "\"zoe\"",
+            "\"true\"^^<http://www.w3.org/2001/XMLSchema#boolean>",
+            "\"false\"^^<http://www.w3.org/2001/XMLSchema#boolean>",
+            "\"Moskva\"@ru",
+            "\"Moscow\"@en",
+            "\"Moskau\"@de",
+            "\"\"",
+        ];
+        let mut values = String::new();
+        for (i, a) in terms.iter().enumerate() {
+            for b in terms.iter().skip(i % 3).step_by(3) {
+                values.push_str(&format!("({a} {b}) "));
+            }
+        }
+        values.push_str("(UNDEF \"a\") (\"a\" UNDEF) ");
+        let store = Store::new().unwrap();
+        for q in [
+            "?x ?y",
+            "DESC(?x) ?y",
+            "(!BOUND(?y)) STR(?x) ?x ?y",
+            "STR(?y) DESC(?y) ?x",
+        ] {
+            let text = format!("SELECT ?x ?y {{ VALUES (?x ?y) {{ {values} }} }} ORDER BY {q}");
+            let parsed = parse_query(&text);
+            let Order {
+                projected: variables,
+                conditions,
+                ..
+            } = order(&parsed).unwrap();
+            let QueryResults::Solutions(solutions) = SparqlEvaluator::new()
+                .for_query(parsed)
+                .on_store(&store)
+                .execute()
+                .unwrap()
+            else {
+                panic!("solutions")
+            };
+            let sorted: Vec<Vec<Option<Term>>> = solutions
+                .map(|s| {
+                    let s = s.unwrap();
+                    variables.iter().map(|v| s.get(v).cloned()).collect()
+                })
+                .collect();
+            for w in sorted.windows(2) {
+                assert_eq!(
+                    compare(&conditions, &w[0], &w[1]).unwrap(),
+                    Ordering::Less,
+                    "{q}: {:?} before {:?}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+        let date = |d: &str| {
+            Some(Term::from(Literal::new_typed_literal(
+                d,
+                NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#date"),
+            )))
+        };
+        assert!(compare_terms(date("1953-01-13").as_ref(), date("1948-05-14").as_ref()).is_err());
+        assert_eq!(
+            compare_terms(date("1953-01-13").as_ref(), date("1953-01-13").as_ref()).unwrap(),
+            Ordering::Equal
+        );
+    }
+}
