@@ -258,6 +258,160 @@ fn returning_hidden(query: &spargebra::Query, hidden: &[Variable]) -> spargebra:
     query
 }
 
+/// One required part of a query's pattern that links terms: a triple
+/// pattern or a property path.
+#[derive(Clone)]
+enum Link {
+    Triple(spargebra::term::TriplePattern),
+    Path(
+        spargebra::term::TermPattern,
+        spargebra::algebra::PropertyPathExpression,
+        spargebra::term::TermPattern,
+    ),
+}
+
+impl Link {
+    /// Its variables and blank nodes (which match as variables do), by name.
+    fn names(&self) -> Vec<String> {
+        use spargebra::term::{NamedNodePattern, TermPattern};
+        let name = |t: &TermPattern| match t {
+            TermPattern::Variable(v) => Some(format!("?{}", v.as_str())),
+            TermPattern::BlankNode(b) => Some(format!("_:{}", b.as_str())),
+            _ => None,
+        };
+        match self {
+            Link::Triple(t) => {
+                let mut n: Vec<String> = [name(&t.subject), name(&t.object)]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                if let NamedNodePattern::Variable(v) = &t.predicate {
+                    n.push(format!("?{}", v.as_str()));
+                }
+                n
+            }
+            Link::Path(s, _, o) => [name(s), name(o)].into_iter().flatten().collect(),
+        }
+    }
+}
+
+/// The parts of `p` every solution matches: those outside OPTIONAL, UNION,
+/// MINUS, subqueries and groups.
+fn required_links(p: &GraphPattern, out: &mut Vec<Link>) {
+    match p {
+        GraphPattern::Bgp { patterns } => out.extend(patterns.iter().cloned().map(Link::Triple)),
+        GraphPattern::Path {
+            subject,
+            path,
+            object,
+        } => out.push(Link::Path(subject.clone(), path.clone(), object.clone())),
+        GraphPattern::Join { left, right } => {
+            required_links(left, out);
+            required_links(right, out);
+        }
+        GraphPattern::LeftJoin { left, .. } | GraphPattern::Minus { left, .. } => {
+            required_links(left, out)
+        }
+        GraphPattern::Filter { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner } => required_links(inner, out),
+        _ => {}
+    }
+}
+
+/// A query that finds the hidden order variables from the keys alone:
+/// the fewest required parts of the query's pattern that link each key to
+/// each hidden variable (breadth first), returning the hidden variables.
+/// None when a hidden variable is not linked so (bound by an expression,
+/// or only inside an OPTIONAL): the whole query then finds it.
+fn lookup(
+    query: &spargebra::Query,
+    keys: &[&Variable],
+    hidden: &[Variable],
+) -> Option<spargebra::Query> {
+    let spargebra::Query::Select { pattern, .. } = query else {
+        return None;
+    };
+    let mut links = Vec::new();
+    required_links(pattern, &mut links);
+    let names: Vec<Vec<String>> = links.iter().map(Link::names).collect();
+    // Each name reached, by the link that reached it.
+    let mut reached: std::collections::HashMap<String, Option<usize>> = keys
+        .iter()
+        .map(|k| (format!("?{}", k.as_str()), None))
+        .collect();
+    let mut frontier: Vec<String> = reached.keys().cloned().collect();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for (i, ns) in names.iter().enumerate() {
+            if ns.iter().any(|n| frontier.contains(n)) {
+                for n in ns {
+                    if !reached.contains_key(n) {
+                        reached.insert(n.clone(), Some(i));
+                        next.push(n.clone());
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    // The links on the way back from each hidden variable to the keys.
+    let mut used: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for h in hidden {
+        let mut at = format!("?{}", h.as_str());
+        loop {
+            let link = (*reached.get(&at)?)?;
+            if !used.insert(link) {
+                break;
+            }
+            // Back through the link to a name reached before it.
+            let earlier = names[link]
+                .iter()
+                .filter(|n| **n != at)
+                .find(|n| reached.get(*n).is_some_and(|r| r.is_none_or(|l| l != link)));
+            match earlier {
+                Some(n) if reached[n].is_some() => at = n.clone(),
+                _ => break,
+            }
+        }
+    }
+    let mut triples = Vec::new();
+    let mut paths = Vec::new();
+    for i in used {
+        match &links[i] {
+            Link::Triple(t) => triples.push(t.clone()),
+            Link::Path(s, p, o) => paths.push(GraphPattern::Path {
+                subject: s.clone(),
+                path: p.clone(),
+                object: o.clone(),
+            }),
+        }
+    }
+    let inner = paths
+        .into_iter()
+        .fold(GraphPattern::Bgp { patterns: triples }, |left, right| {
+            GraphPattern::Join {
+                left: Box::new(left),
+                right: Box::new(right),
+            }
+        });
+    Some(spargebra::Query::Select {
+        dataset: None,
+        pattern: GraphPattern::Project {
+            inner: Box::new(inner),
+            variables: keys
+                .iter()
+                .map(|k| (*k).clone())
+                .chain(hidden.iter().cloned())
+                .collect(),
+        },
+        base_iri: None,
+    })
+}
+
 /// A term's order is not known here (a date, a decimal…).
 #[derive(Debug)]
 struct Unknown;
@@ -404,7 +558,12 @@ pub fn mend(
                 }
             },
         );
-    if let Some(why) = refused {
+    let why = match (&kept, refused) {
+        (_, Some(why)) => Some(why),
+        (Err(e), None) => Some(e.to_string()),
+        _ => None,
+    };
+    if let Some(why) = why {
         if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
             eprintln!("annalist: the kept answer is evaluated again: {why}");
         }
@@ -653,6 +812,11 @@ fn mended(
     // every row of the same keys, looked up once).
     let mut hidden_by_keys: std::collections::HashMap<Vec<Vec<u8>>, Vec<Option<Term>>> =
         std::collections::HashMap::new();
+    let finder = if hidden.is_empty() {
+        None
+    } else {
+        lookup(parsed, &keys.variables(), &hidden)
+    };
     let mut whole = |line: &[u8]| -> std::result::Result<Vec<Option<Term>>, NotMended> {
         let mut terms = parse(header, line)?;
         if hidden.is_empty() {
@@ -671,9 +835,17 @@ fn mended(
                 .ok_or_else(|| NotMended::Cannot("a row without its key".into()))?;
             set.push((v.clone(), t));
         }
-        let found = evaluate(&set)?
-            .and_then(|s| s.into_iter().next())
-            .ok_or_else(|| NotMended::Cannot("a kept row's key has no row now".into()))?;
+        let found = match &finder {
+            Some(q) => {
+                let bindings: Vec<(String, Term)> = set
+                    .iter()
+                    .map(|(v, t)| (v.as_str().to_string(), t.clone()))
+                    .collect();
+                run(q, &bindings)?.into_iter().next()
+            }
+            None => evaluate(&set)?.and_then(|s| s.into_iter().next()),
+        }
+        .ok_or_else(|| NotMended::Cannot("a kept row's key has no row now".into()))?;
         let values: Vec<Option<Term>> = hidden.iter().map(|v| found.get(v).cloned()).collect();
         terms.extend(values.iter().cloned());
         hidden_by_keys.insert(by, values);
@@ -766,6 +938,41 @@ mod tests {
         ))
         .is_err());
         assert!(order(&parse_query("SELECT ?a ?b { ?a ?p ?b }")).is_err());
+    }
+
+    #[test]
+    fn hidden_order_values_are_found_from_the_keys_alone() {
+        let q = parse_query(
+            "PREFIX : <https://example.org/> SELECT ?document ?start ?entity WHERE { \
+             ?e :id ?entity ; a ?class . \
+             ?m :ref ?e ; :begin ?start ; :context ?c . ?c :source ?doc . \
+             ?doc :id ?document ; :selector/:start ?place . ?doc :file/:id ?file . \
+             OPTIONAL { ?doc :note ?note } } ORDER BY ?file ?place ?start ?document ?entity",
+        );
+        let o = order(&q).unwrap();
+        let names: Vec<&str> = o.hidden.iter().map(|v| v.as_str()).collect();
+        assert_eq!(names, ["file", "place"]);
+        let document = Variable::new_unchecked("document");
+        let found = lookup(&q, &[&document], &o.hidden).unwrap().to_string();
+        for part in [
+            "/id> ?document",
+            "/selector>",
+            "/start> ?place",
+            "/file>",
+            "SELECT ?document ?file ?place",
+        ] {
+            assert!(found.contains(part), "{part} in {found}");
+        }
+        for part in ["/ref>", "/begin>", "?entity", "/note>"] {
+            assert!(!found.contains(part), "{part} in {found}");
+        }
+        // Not reached from the key: no lookup.
+        let unlinked = parse_query(
+            "PREFIX : <https://example.org/> SELECT ?a WHERE { ?a :p ?x . OPTIONAL { ?a :q ?h } } ORDER BY ?h ?a",
+        );
+        let o = order(&unlinked).unwrap();
+        let a = Variable::new_unchecked("a");
+        assert!(lookup(&unlinked, &[&a], &o.hidden).is_none());
     }
 
     /// The order agrees with Oxigraph's own ORDER BY over terms of every

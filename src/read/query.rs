@@ -537,13 +537,20 @@ fn bind_in_pattern<'b>(
             GraphPattern::Slice { inner, .. }
             | GraphPattern::Distinct { inner }
             | GraphPattern::Reduced { inner }
-            | GraphPattern::Project { inner, .. }
             | GraphPattern::OrderBy { inner, .. }
             | GraphPattern::Filter { inner, .. } => bind(inner, var, value),
+            // A subquery's variable is the query's only when it returns it.
+            GraphPattern::Project { inner, variables } => {
+                variables.contains(var) && bind(inner, var, value)
+            }
             GraphPattern::Extend {
                 inner, variable, ..
             } => variable != var && bind(inner, var, value),
-            GraphPattern::Group { .. } => false,
+            // A group key bound before grouping leaves that key's groups,
+            // each whole: as substituting it would.
+            GraphPattern::Group {
+                inner, variables, ..
+            } => variables.contains(var) && bind(inner, var, value),
             clause if !same_meaning(clause, var) => false,
             clause => {
                 // Beside the part that binds the variable, where the plan
@@ -606,6 +613,13 @@ fn bind_in_pattern<'b>(
             }
             GraphPattern::Graph { inner, .. } if required(inner, var) => {
                 values_beside(inner, var, value)
+            }
+            // Both sides bind it (else the union is not required to): each
+            // side starts from the value, as the union of the joins is
+            // the join of the union.
+            GraphPattern::Union { left, right } => {
+                values_beside(left, var, value);
+                values_beside(right, var, value);
             }
             _ => join_values(p, var, value),
         }
@@ -1008,6 +1022,16 @@ mod tests {
             ),
             // Bound to nothing the pattern has: no answer.
             ("SELECT ?id WHERE { ?w :id ?id }", &[("id", "z")]),
+            // A group key, also through a subquery that returns it.
+            (
+                "SELECT ?id (COUNT(*) AS ?n) WHERE { ?w :id ?id ; ?p ?o } GROUP BY ?id ORDER BY ?id",
+                &[("id", "a")],
+            ),
+            (
+                "SELECT ?id (GROUP_CONCAT(?o; separator=\"|\") AS ?all) WHERE { \
+                 { SELECT ?id ?o WHERE { ?w :id ?id ; ?p ?o } ORDER BY ?o } } GROUP BY ?id",
+                &[("id", "a")],
+            ),
         ] {
             let query = format!("{p}{query}");
             assert_eq!(
@@ -1028,10 +1052,15 @@ mod tests {
             .parse_query("SELECT ?label WHERE { ?s ?p ?o BIND(STR(?o) AS ?label) }")
             .unwrap();
         assert_eq!(bind_in_pattern(&mut assigned, &bindings).len(), 1);
+        // A group key is planned with its value; an aggregate is not.
         let mut grouped = spargebra::SparqlParser::new()
             .parse_query("SELECT ?label (COUNT(*) AS ?n) WHERE { ?s ?p ?label } GROUP BY ?label")
             .unwrap();
-        assert_eq!(bind_in_pattern(&mut grouped, &bindings).len(), 1);
+        assert_eq!(bind_in_pattern(&mut grouped, &bindings).len(), 0);
+        let mut aggregated = spargebra::SparqlParser::new()
+            .parse_query("SELECT ?s (SAMPLE(?o) AS ?label) WHERE { ?s ?p ?o } GROUP BY ?s")
+            .unwrap();
+        assert_eq!(bind_in_pattern(&mut aggregated, &bindings).len(), 1);
         for query in [
             "SELECT ?label WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?label } }",
             "SELECT ?label WHERE { { ?s ?p ?label } UNION { ?s ?p ?o } }",
