@@ -408,6 +408,35 @@ def measure_library(tools: Tools, w: Workload, runs: int) -> dict[str, Any]:
         out["kept"][name] = stats([timed(cmd, stdout=subprocess.DEVNULL)[0] for _ in range(runs)])
         log(f"[{w.label}] query {name}: kept {out['kept'][name]['median']:.3f} s")
     out["command"] = show(base + ["query", "NAME", "--format", "csv"])
+    out["mended"] = measure_mended(tools, w, names)
+    return out
+
+
+def measure_mended(tools: Tools, w: Workload, names: list[str]) -> dict[str, Any]:
+    """The kept answers carried across a build: one document added (a copy of the corpus's
+    first text beside it), `build`, then each library query asked once (mended from the kept
+    answer, in CSV) and again with `--fresh`, whose bytes it must equal; the copy is then
+    removed and the store brought back up to date."""
+    base = [tools.annalist, "-q", "--corpus", w.corpus, "--store", w.store]
+    first = min(w.texts.rglob("*.txt"))
+    added = first.with_name("added-1.txt")
+    shutil.copyfile(first, added)
+    out: dict[str, Any] = {"seconds": {}, "same": {}}
+    try:
+        time.sleep(2.5)  # past the stamp's 2 s: the change is seen by its time
+        out["build_s"], _ = timed(base + ["build"])
+        log(f"[{w.label}] one document added: build {out['build_s']:.2f} s")
+        for name in names:
+            seconds, proc = timed(base + ["query", name, "--format", "csv"])
+            fresh = run(base + ["query", name, "--format", "csv", "--fresh", "--timeout", "7200"])
+            out["seconds"][name] = seconds
+            out["same"][name] = proc.stdout == fresh.stdout
+            log(f"[{w.label}] query {name}: mended {seconds:.2f} s, "
+                f"{'the same bytes' if out['same'][name] else 'NOT THE SAME BYTES'} as evaluated")
+    finally:
+        added.unlink()
+        time.sleep(2.5)
+        run(base + ["build"])
     return out
 
 
@@ -851,9 +880,17 @@ def render(results: dict[str, Any]) -> str:
             lib = c["library"]
             out.append(f"{c['label']}: `build --answers` {num(lib['answers_s'])} s, "
                        f"{num(lib['answers_bytes'] / 1e6)} MB kept.\n")
-            out.append(table(["query", "rows", "evaluated s", "kept s"],
+            mended = lib.get("mended") or {"seconds": {}, "same": {}}
+            if mended["seconds"]:
+                out.append(f"Then one document added (`build` {num(mended['build_s'])} s) and each "
+                           "query asked once: *mended* is the kept answer carried to the new "
+                           "generation and mended by what changed, printed in CSV; *same* says "
+                           "whether its bytes are those of an evaluation (`--fresh`).\n")
+            out.append(table(["query", "rows", "evaluated s", "kept s", "mended s", "same"],
                              [[name, f"{lib['rows'][name]:,}", num(lib["evaluated"][name]),
-                               spread(lib["kept"][name])] for name in sorted(lib["kept"])]))
+                               spread(lib["kept"][name]), num(mended["seconds"].get(name)),
+                               {True: "yes", False: "NO", None: ""}[mended["same"].get(name)]]
+                              for name in sorted(lib["kept"])]))
 
     exports = [c for c in corpora if c.get("exports")]
     if exports:
@@ -925,6 +962,8 @@ def growth_rows(corpora: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
                 put(f"query {name} (evaluated)", label, seconds)
             for name, st in lib["kept"].items():
                 put(f"query {name} (kept)", label, st["median"])
+            for name, seconds in (lib.get("mended") or {}).get("seconds", {}).items():
+                put(f"query {name} (mended)", label, seconds)
     return rows
 
 

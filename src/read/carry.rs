@@ -8,8 +8,8 @@
 //! and the rows of the touched keys are the query's rows with those keys
 //! bound. The keys and what touches them ([`Changes`]):
 //!
-//! - `?v=document`, one or more: the document ids of the row; touched when
-//!   any of them is a document the updates removed, changed or added;
+//! - `?v=document`: a document id; touched when the updates removed,
+//!   changed or added that document;
 //! - `?v=entity`: an entity id; touched when a changed document's graph
 //!   names it, before or after;
 //! - `?e=entity ?d=document`: touched when that document is changed and its
@@ -43,6 +43,11 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::io::Write;
 
+/// The most changed keys an answer is mended for: each is one evaluation
+/// of the question bound to it (milliseconds to a second on a large store),
+/// so past a few thousand the whole question costs less.
+const BOUND_AT_MOST: usize = 5_000;
+
 /// Cells of touched keys, and pairs of them.
 type Cells = HashSet<Vec<u8>>;
 type PairCells = HashSet<(Vec<u8>, Vec<u8>)>;
@@ -60,8 +65,8 @@ pub enum Kind {
 /// How a query's rows follow the store: its keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Keys {
-    /// Document ids, any of which touches the row.
-    Documents(Vec<Variable>),
+    /// A document id.
+    Document(Variable),
     Entity(Variable),
     /// An entity named in a document.
     EntityIn(Variable, Variable),
@@ -73,8 +78,7 @@ pub enum Keys {
 impl Keys {
     fn variables(&self) -> Vec<&Variable> {
         match self {
-            Keys::Documents(vs) => vs.iter().collect(),
-            Keys::Entity(v) | Keys::Graph(v) => vec![v],
+            Keys::Document(v) | Keys::Entity(v) | Keys::Graph(v) => vec![v],
             Keys::EntityIn(a, b) | Keys::Pair(a, b) => vec![a, b],
         }
     }
@@ -115,9 +119,7 @@ pub fn keys(text: &str) -> std::result::Result<Option<Keys>, String> {
     let mut next = || vars.next().expect("as many as the kinds");
     Ok(Some(match kinds[..] {
         [] => return Err("no key after `# carry:`".into()),
-        _ if kinds.iter().all(|k| *k == Document) => {
-            Keys::Documents((0..kinds.len()).map(|_| next()).collect())
-        }
+        [Document] => Keys::Document(next()),
         [Entity] => Keys::Entity(next()),
         [Graph] => Keys::Graph(next()),
         [Entity, Document] => {
@@ -130,8 +132,8 @@ pub fn keys(text: &str) -> std::result::Result<Option<Keys>, String> {
         }
         _ => {
             return Err(
-                "the keys are documents, one entity, an entity and a document, two entities \
-                 or one graph"
+                "the keys are a document, an entity, an entity and a document, two entities \
+                 or a graph"
                     .into(),
             )
         }
@@ -702,21 +704,11 @@ fn mended(
     // Each set of bound keys to evaluate, and which old rows are touched.
     let mut bound: Vec<Vec<(Variable, Term)>> = Vec::new();
     let touched: IsTouched = match keys {
-        Keys::Documents(vars) => {
-            for v in vars {
-                for d in &documents {
-                    bound.push(vec![(v.clone(), d.clone())]);
-                }
-            }
-            let cells = set(&documents)?;
-            let columns = key_columns.clone();
-            Box::new(move |row| columns.iter().any(|&c| cells.contains(row[c])))
-        }
-        Keys::Entity(v) | Keys::Graph(v) => {
-            let terms = if matches!(keys, Keys::Entity(_)) {
-                &entities
-            } else {
-                &graphs
+        Keys::Document(v) | Keys::Entity(v) | Keys::Graph(v) => {
+            let terms = match keys {
+                Keys::Document(_) => &documents,
+                Keys::Entity(_) => &entities,
+                _ => &graphs,
             };
             bound.extend(terms.iter().map(|t| vec![(v.clone(), t.clone())]));
             let cells = set(terms)?;
@@ -739,26 +731,18 @@ fn mended(
         }
     };
 
-    // The rows of the touched keys on the new generation.
+    // The rows of the touched keys on the new generation, unless there
+    // are so many that evaluating the whole question costs less.
+    if bound.len() > BOUND_AT_MOST {
+        return Err(NotMended::Cannot(format!(
+            "{} changed keys: the question is evaluated whole",
+            bound.len()
+        )));
+    }
     let mut new: Vec<QuerySolution> = Vec::new();
-    let document_terms: HashSet<&Term> = documents.iter().collect();
     for set in bound {
-        let Some(solutions) = evaluate(&set)? else {
-            continue;
-        };
-        // A row two document keys touch comes once: from its first.
-        let earlier: Vec<&Variable> = match keys {
-            Keys::Documents(vars) => vars.iter().take_while(|v| **v != set[0].0).collect(),
-            _ => Vec::new(),
-        };
-        for s in solutions {
-            if earlier
-                .iter()
-                .any(|v| s.get(*v).is_some_and(|t| document_terms.contains(t)))
-            {
-                continue;
-            }
-            new.push(s);
+        if let Some(solutions) = evaluate(&set)? {
+            new.extend(solutions);
         }
     }
     let rows: Vec<Vec<Option<Term>>> = new
@@ -903,7 +887,7 @@ mod tests {
         assert_eq!(k("SELECT * {}"), Ok(None));
         assert_eq!(
             k("# carry: ?id=document\nSELECT"),
-            Ok(Some(Keys::Documents(vec![Variable::new_unchecked("id")])))
+            Ok(Some(Keys::Document(Variable::new_unchecked("id"))))
         );
         assert_eq!(
             k("# carry: ?entity=entity ?source=document\n"),
