@@ -1263,6 +1263,11 @@ def main(argv: list[str]) -> int:
         c["start"] = attempt(f"start {w.label}", lambda: measure_start(tools, w, runs))
         c["library"] = attempt(f"library queries {w.label}",
                                lambda: measure_library(tools, w, max(runs, 3)))
+        differ = [q for q, same in ((c["library"] or {}).get("mended") or {}).get("same", {}).items()
+                  if not same]
+        if differ:
+            results["failures"].append({"what": f"mended answers {w.label}",
+                                        "error": "not the bytes of an evaluation: " + ", ".join(differ)})
         nquads = w.dir / "store.nq"
         formats = EXPORT_FORMATS if mb <= args.export_max_mb else ["nquads"]
         export_runs = runs if mb <= args.export_max_mb else 1

@@ -32,7 +32,7 @@
 //! whose order it does not know) is evaluated again, never guessed.
 
 use crate::error::{Error, Result};
-use crate::store::answers::{Changes, Waiting};
+use crate::store::answers::{Changes, Waiting, CARRY_LINE};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, QueryResultsSerializer, ReaderQueryResultsParserOutput,
@@ -88,7 +88,7 @@ impl Keys {
 pub fn keys(text: &str) -> std::result::Result<Option<Keys>, String> {
     let Some(line) = text
         .lines()
-        .find_map(|l| l.trim_start().strip_prefix("# carry:"))
+        .find_map(|l| l.trim_start().strip_prefix(CARRY_LINE))
     else {
         return Ok(None);
     };

@@ -120,6 +120,18 @@ pub const CARRY_AT_MOST: usize = 200_000;
 /// The directory of answers waiting to be carried, in a generation's
 /// answers directory.
 const CARRY: &str = "carry";
+/// Beside a kept answer whose question says how it is carried, an empty
+/// `KEY.carries`: only those go to the next generation.
+const CARRIES: &str = "carries";
+
+/// The comment line by which a query says how its rows follow the store
+/// ([`crate::read::carry`]).
+pub const CARRY_LINE: &str = "# carry:";
+
+/// Whether a query's text says how its answer is carried.
+pub fn declares_carry(text: &str) -> bool {
+    text.lines().any(|l| l.trim_start().starts_with(CARRY_LINE))
+}
 /// Their changes, in that directory.
 const CHANGES: &str = "changes.json";
 
@@ -130,27 +142,38 @@ const CHANGES: &str = "changes.json";
 pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
     let from = answers_dir(previous);
     let waiting = from.join(CARRY);
-    let mut all: Changes = fs::read(waiting.join(CHANGES))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    all.extend(changes.clone());
-    if all.size() > CARRY_AT_MOST {
-        return;
-    }
-    let kept = |dir: &Path| -> Vec<PathBuf> {
+    let kept = |dir: &Path, marked: bool| -> Vec<PathBuf> {
         let Ok(entries) = fs::read_dir(dir) else {
             return Vec::new();
         };
         entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == TSV) && p.is_file())
+            .filter(|p| !marked || p.with_extension(CARRIES).is_file())
             .collect()
     };
-    // The answers kept on `previous` itself are mended before those that
-    // wait since an earlier generation: the same question's.
-    let mut files = kept(&from);
-    files.extend(kept(&waiting));
+    // Those still waiting need the changes since they were kept too;
+    // those kept on `previous` itself only this update's.
+    let still = kept(&waiting, false);
+    let mut all = Changes::default();
+    if !still.is_empty() {
+        if let Some(before) = fs::read(waiting.join(CHANGES))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+        {
+            all = before;
+        } else {
+            return;
+        }
+    }
+    all.extend(changes.clone());
+    if all.size() > CARRY_AT_MOST {
+        return;
+    }
+    // The answers kept on `previous` itself come first: a question's
+    // answer there is newer than the same question's still waiting.
+    let mut files = kept(&from, true);
+    files.extend(still);
     if files.is_empty() {
         return;
     }
@@ -319,6 +342,7 @@ impl Answers {
             .ok()?;
         Some(Keeping {
             path: self.dir.join(question.kept_name()),
+            carries: declares_carry(question.text),
             keep: self.keep,
             writer: Some(writer),
         })
@@ -363,6 +387,12 @@ fn open(path: &Path) -> Result<Option<File>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Marks the answer about to be kept at `path` as carried by updates
+/// (before it is in place, so that no update finds it unmarked).
+fn mark(path: &Path) {
+    let _ = File::create(path.with_extension(CARRIES));
 }
 
 /// Renames a whole answer written aside into place; whether it was kept.
@@ -412,6 +442,7 @@ impl Waiting {
             let file = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
             let mut buffered = BufWriter::with_capacity(1 << 16, file);
             write(&mut buffered)?;
+            mark(&self.keep);
             Ok(persist(buffered, &self.keep))
         })();
         let _ = fs::remove_file(&self.path);
@@ -448,6 +479,8 @@ impl Iterator for Kept {
 /// An answer being written aside as it is evaluated.
 pub struct Keeping {
     path: PathBuf,
+    /// Whether its question says how it is carried.
+    carries: bool,
     keep: Keep,
     /// None once a write failed: the answer is then not kept.
     writer: Option<WriterSolutionsSerializer<BufWriter<tempfile::NamedTempFile>>>,
@@ -471,6 +504,9 @@ impl Keeping {
         };
         if !due(self.keep, took) {
             return false;
+        }
+        if self.carries {
+            mark(&self.path);
         }
         writer
             .finish()
