@@ -153,8 +153,14 @@ pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
             .collect()
     };
     // Those still waiting need the changes since they were kept too;
-    // those kept on `previous` itself only this update's.
-    let still = kept(&waiting, false);
+    // those kept on `previous` itself only this update's, and they stand
+    // for the same question's answer still waiting, if any.
+    let own = kept(&from, true);
+    let names: std::collections::HashSet<_> = own.iter().filter_map(|p| p.file_name()).collect();
+    let still: Vec<PathBuf> = kept(&waiting, false)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| !names.contains(n)))
+        .collect();
     let mut all = Changes::default();
     if !still.is_empty() {
         if let Some(before) = fs::read(waiting.join(CHANGES))
@@ -172,7 +178,7 @@ pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
     }
     // The answers kept on `previous` itself come first: a question's
     // answer there is newer than the same question's still waiting.
-    let mut files = kept(&from, true);
+    let mut files = own;
     files.extend(still);
     if files.is_empty() {
         return;
@@ -736,6 +742,50 @@ mod tests {
             .filter(|n| n.to_string_lossy().starts_with(".keeping-"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn an_update_carries_marked_answers_with_the_changes_they_need() {
+        let dir = tempfile::tempdir().unwrap();
+        let (previous, next) = (dir.path().join("gen-000007"), dir.path().join("gen-000008"));
+        let from = answers_dir(&previous);
+        fs::create_dir_all(from.join(CARRY)).unwrap();
+        let changed = |doc: &str| Changes {
+            documents: [doc.to_string()].into(),
+            ..Changes::default()
+        };
+        // Kept on `previous`: a carried question's answer (marked) and
+        // another's; waiting there since an earlier update: the carried
+        // question's older answer.
+        fs::write(from.join("a.tsv"), "?x\n\"new\"\n").unwrap();
+        fs::write(from.join("a.carries"), "").unwrap();
+        fs::write(from.join("b.tsv"), "?x\n").unwrap();
+        fs::write(from.join(CARRY).join("a.tsv"), "?x\n\"old\"\n").unwrap();
+        fs::write(
+            from.join(CARRY).join(CHANGES),
+            serde_json::to_vec(&changed("earlier")).unwrap(),
+        )
+        .unwrap();
+        carry_forward(&previous, &next, &changed("this"));
+        let to = answers_dir(&next).join(CARRY);
+        assert_eq!(
+            fs::read_to_string(to.join("a.tsv")).unwrap(),
+            "?x\n\"new\"\n",
+            "the newer answer"
+        );
+        assert!(!to.join("b.tsv").exists(), "not said to be carried");
+        let read = |dir: &Path| -> Changes {
+            serde_json::from_slice(&fs::read(dir.join(CHANGES)).unwrap()).unwrap()
+        };
+        assert_eq!(read(&to), changed("this"), "nothing waits since earlier");
+        // An answer that still waits since an earlier update keeps its
+        // changes.
+        fs::write(from.join(CARRY).join("c.tsv"), "?x\n").unwrap();
+        let later = dir.path().join("gen-000009");
+        carry_forward(&previous, &later, &changed("this"));
+        let all = read(&answers_dir(&later).join(CARRY));
+        assert!(all.documents.contains("earlier") && all.documents.contains("this"));
+        assert!(answers_dir(&later).join(CARRY).join("c.tsv").exists());
     }
 
     #[test]
