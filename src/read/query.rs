@@ -355,7 +355,12 @@ fn evaluate(
         .map_err(|e| syntax_error(&config.origin, query, &e.to_string()))?;
     check_bindings(&parsed, &config.bindings)?;
     let carried = config.answers.is_some().then(|| parsed.clone());
-    let prepared = prepare(parsed, &config.bindings, config.dataset.as_ref(), token);
+    let prepared = prepare(
+        parsed,
+        &config.bindings,
+        config.dataset.as_ref(),
+        token.clone(),
+    );
     let seconds = config.timeout.map_or(0.0, |d| d.as_secs_f64());
     let eval = |e: QueryEvaluationError| evaluation_error(e, seconds);
     let results_format = match config.format {
@@ -389,12 +394,8 @@ fn evaluate(
         let mended = match (answers.waiting(&question), carried) {
             (Some(waiting), Some(parsed)) => {
                 let evaluate = |q: &spargebra::Query, bindings: &[(String, Term)]| {
-                    let prepared = prepare(
-                        q.clone(),
-                        bindings,
-                        config.dataset.as_ref(),
-                        CancellationToken::new(),
-                    );
+                    let prepared =
+                        prepare(q.clone(), bindings, config.dataset.as_ref(), token.clone());
                     match prepared.on_store(store).execute().map_err(eval)? {
                         QueryResults::Solutions(s) => {
                             s.collect::<std::result::Result<Vec<_>, _>>().map_err(eval)
