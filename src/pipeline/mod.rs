@@ -919,12 +919,13 @@ fn build_from(
     // The search index of the new generation: an update re-indexes only
     // what changed in the previous generation's index (all of the corpus
     // when that index is missing or damaged).
-    let previous = if plan.update {
-        dir.current()?
-            .map(|(p, _)| crate::store::search::index_dir(&p))
+    // The generation this update replaces: its index and its kept answers.
+    let replaced = if plan.update {
+        dir.current()?.map(|(p, _)| p)
     } else {
         None
     };
+    let previous = replaced.as_deref().map(crate::store::search::index_dir);
     let removed: Vec<String> = plan
         .removed
         .iter()
@@ -996,10 +997,8 @@ fn build_from(
     }
     // The answers kept on the generation this one replaces go with it,
     // to be mended by what changed when they are next asked.
-    if plan.update {
-        if let Some((previous, _)) = dir.current()? {
-            crate::store::answers::carry_forward(&previous, &store_path, &tally.changes(&iris));
-        }
+    if let Some(replaced) = &replaced {
+        crate::store::answers::carry_forward(replaced, &store_path, &tally.changes(&iris));
     }
     generation.commit(&info, ledger())?;
     phases.mark("commit");

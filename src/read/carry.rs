@@ -33,6 +33,7 @@
 
 use crate::error::{Error, Result};
 use crate::store::answers::{Changes, Waiting, CARRY_LINE};
+use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, QueryResultsSerializer, ReaderQueryResultsParserOutput,
@@ -432,11 +433,6 @@ fn read(read: Read, term: Option<&Term>) -> Option<Term> {
     }
 }
 
-const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
-const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
-const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
-const RDF_LANG_STRING: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
-
 /// SPARQL's order of two terms as Oxigraph sorts them (`cmp_terms` of
 /// spareval 0.2): unbound, blank nodes, IRIs, then literals; strings and
 /// integers by value, other pairs of these by lexical form, datatype and
@@ -458,29 +454,23 @@ fn compare_terms(a: Option<&Term>, b: Option<&Term>) -> std::result::Result<Orde
                 return Ok(Ordering::Equal);
             }
             let known = |l: &Literal| {
-                matches!(
-                    l.datatype().as_str(),
-                    XSD_STRING | XSD_INTEGER | XSD_BOOLEAN | RDF_LANG_STRING
-                )
+                [xsd::STRING, xsd::INTEGER, xsd::BOOLEAN, rdf::LANG_STRING].contains(&l.datatype())
             };
             if !known(x) || !known(y) {
                 return Err(Unknown);
             }
-            let (dx, dy) = (x.datatype().as_str(), y.datatype().as_str());
-            match (dx, dy) {
-                (XSD_STRING, XSD_STRING) => x.value().cmp(y.value()),
-                (RDF_LANG_STRING, RDF_LANG_STRING) if x.language() == y.language() => {
-                    x.value().cmp(y.value())
-                }
-                (XSD_INTEGER, XSD_INTEGER) => {
-                    let n = |l: &Literal| l.value().parse::<i64>().map_err(|_| Unknown);
-                    n(x)?.cmp(&n(y)?)
-                }
-                _ => (x.value(), x.datatype(), x.language()).cmp(&(
+            let same = |d| x.datatype() == d && y.datatype() == d;
+            if same(xsd::STRING) || (same(rdf::LANG_STRING) && x.language() == y.language()) {
+                x.value().cmp(y.value())
+            } else if same(xsd::INTEGER) {
+                let n = |l: &Literal| l.value().parse::<i64>().map_err(|_| Unknown);
+                n(x)?.cmp(&n(y)?)
+            } else {
+                (x.value(), x.datatype(), x.language()).cmp(&(
                     y.value(),
                     y.datatype(),
                     y.language(),
-                )),
+                ))
             }
         }
         (Some(x), Some(y)) => rank(x).cmp(&rank(y)),
@@ -683,7 +673,7 @@ fn mended(
 
     // The touched keys as terms, and as the cells that write them.
     let documents: Vec<Term> = changes.documents.iter().map(|d| literal(d)).collect();
-    let entities: Vec<Term> = changes.entities.iter().map(|e| literal(e)).collect();
+    let entities: Vec<Term> = changes.entities().into_iter().map(literal).collect();
     let graphs: Vec<Term> = changes
         .graphs
         .iter()

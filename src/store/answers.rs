@@ -81,9 +81,8 @@ pub struct Answers {
 pub struct Changes {
     /// Ids of the documents removed, changed or added.
     pub documents: BTreeSet<String>,
-    /// Ids of the entities those documents' graphs name, before or after.
-    pub entities: BTreeSet<String>,
-    /// Each such entity with the document whose graph names it.
+    /// Each entity those documents' graphs name, before or after, with
+    /// the document whose graph names it (by id).
     pub references: BTreeSet<(String, String)>,
     /// Pairs of entity ids (in the order of their IRIs) whose count of
     /// shared sentences changed.
@@ -96,17 +95,27 @@ impl Changes {
     /// Adds the changes of a later update.
     pub fn extend(&mut self, later: Changes) {
         self.documents.extend(later.documents);
-        self.entities.extend(later.entities);
         self.references.extend(later.references);
         self.pairs.extend(later.pairs);
         self.graphs.extend(later.graphs);
+    }
+
+    /// Ids of the entities the changed documents' graphs name.
+    pub fn entities(&self) -> BTreeSet<&str> {
+        self.references.iter().map(|(e, _)| e.as_str()).collect()
+    }
+
+    /// Reads the changes kept in `dir` (`changes.json`), if they read.
+    fn read(dir: &Path) -> Option<Changes> {
+        let bytes = fs::read(dir.join(CHANGES)).ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// How many keys it names: past [`CARRY_AT_MOST`], carrying costs more
     /// than evaluating again.
     fn size(&self) -> usize {
         self.documents.len()
-            + self.entities.len()
+            + self.entities().len()
             + self.references.len()
             + self.pairs.len()
             + self.graphs.len()
@@ -128,12 +137,13 @@ const CARRIES: &str = "carries";
 /// ([`crate::read::carry`]).
 pub const CARRY_LINE: &str = "# carry:";
 
+/// Their changes, in that directory.
+const CHANGES: &str = "changes.json";
+
 /// Whether a query's text says how its answer is carried.
 pub fn declares_carry(text: &str) -> bool {
     text.lines().any(|l| l.trim_start().starts_with(CARRY_LINE))
 }
-/// Their changes, in that directory.
-const CHANGES: &str = "changes.json";
 
 /// Links the kept solutions of `previous` (and those still waiting there)
 /// into `next`'s `carry/`, with the changes since they were kept: the
@@ -163,14 +173,10 @@ pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
         .collect();
     let mut all = Changes::default();
     if !still.is_empty() {
-        if let Some(before) = fs::read(waiting.join(CHANGES))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-        {
-            all = before;
-        } else {
+        let Some(before) = Changes::read(&waiting) else {
             return;
-        }
+        };
+        all = before;
     }
     all.extend(changes.clone());
     if all.size() > CARRY_AT_MOST {
@@ -322,10 +328,7 @@ impl Answers {
         if !path.is_file() {
             return None;
         }
-        let changes = fs::read(dir.join(CHANGES))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
-        let Some(changes) = changes else {
+        let Some(changes) = Changes::read(&dir) else {
             let _ = fs::remove_file(&path);
             return None;
         };
@@ -376,14 +379,19 @@ impl Answers {
             return None;
         }
         fs::create_dir_all(&self.dir).ok()?;
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".keeping-");
-        // Readable as the store's other files are (a server run by another
-        // user reads them); the umask still applies.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        builder.tempfile_in(&self.dir).ok()
+        aside_in(&self.dir).ok()
     }
+}
+
+/// A new file in `dir`, removed unless it is persisted.
+fn aside_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".keeping-");
+    // Readable as the store's other files are (a server run by another
+    // user reads them); the umask still applies.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder.tempfile_in(dir)
 }
 
 /// A kept file, if it is there.
@@ -441,11 +449,7 @@ impl Waiting {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         let result = (|| {
-            let mut builder = tempfile::Builder::new();
-            builder.prefix(".keeping-");
-            #[cfg(unix)]
-            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-            let file = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
+            let file = aside_in(&dir).map_err(|e| Error::io(&dir, e))?;
             let mut buffered = BufWriter::with_capacity(1 << 16, file);
             write(&mut buffered)?;
             mark(&self.keep);

@@ -114,7 +114,6 @@ impl Tally {
             changes.graphs.insert(iris.document(d).as_str().to_string());
         }
         for (e, d) in references {
-            changes.entities.insert(id(*e));
             changes.references.insert((id(*e), d.clone()));
         }
         for (&(a, b), &n) in &self.pairs {
