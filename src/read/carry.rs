@@ -729,7 +729,9 @@ fn mended(
             bound.len()
         )));
     }
+    let t0 = std::time::Instant::now();
     let mut new: Vec<QuerySolution> = Vec::new();
+    let bound_count = bound.len();
     for set in bound {
         if let Some(solutions) = evaluate(&set)? {
             new.extend(solutions);
@@ -766,6 +768,7 @@ fn mended(
     let written = ser.finish().map_err(Error::Output)?;
     let mut new_lines = written.split(|&b| b == b'\n').skip(1);
 
+    let t1 = std::time::Instant::now();
     // The old rows whose keys no change touched.
     let body = &old[header_end + 1..];
     let mut kept: Vec<&[u8]> = Vec::new();
@@ -826,6 +829,8 @@ fn mended(
         Ok(terms)
     };
 
+    let t2 = std::time::Instant::now();
+    let mut probes = 0usize;
     // Each new row goes before the first kept row that sorts after it.
     out.write_all(header).map_err(Error::Output)?;
     out.write_all(b"\n").map_err(Error::Output)?;
@@ -834,20 +839,38 @@ fn mended(
         let line = new_lines
             .next()
             .ok_or_else(|| NotMended::Cannot("a row was not written".into()))?;
+        // Where the kept row at `at` sorts against the new row.
+        let mut against = |at: usize| -> std::result::Result<Ordering, NotMended> {
+            probes += 1;
+            let there = whole(kept[at])?;
+            match compare(&conditions, &there, &rows[i]) {
+                Ok(Ordering::Equal) => Err(NotMended::Cannot(
+                    "a row of an untouched key is also a touched key's".into(),
+                )),
+                Ok(o) => Ok(o),
+                Err(_) => Err(NotMended::Cannot("a term whose order is not known".into())),
+            }
+        };
+        // New rows come in order, often side by side: gallop from the
+        // last place, then halve what is left.
         let (mut lo, mut hi) = (from, kept.len());
+        let mut step = 1;
+        while lo + step - 1 < hi {
+            let at = lo + step - 1;
+            if against(at)? == Ordering::Less {
+                lo = at + 1;
+                step *= 2;
+            } else {
+                hi = at;
+                break;
+            }
+        }
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let there = whole(kept[mid])?;
-            match compare(&conditions, &there, &rows[i])
-                .map_err(|_| NotMended::Cannot("a term whose order is not known".into()))?
-            {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => {
-                    return Err(NotMended::Cannot(
-                        "a row of an untouched key is also a touched key's".into(),
-                    ))
-                }
+            if against(mid)? == Ordering::Less {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
         for k in &kept[from..lo] {
@@ -861,6 +884,17 @@ fn mended(
     for k in &kept[from..] {
         out.write_all(k).map_err(Error::Output)?;
         out.write_all(b"\n").map_err(Error::Output)?;
+    }
+    if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
+        eprintln!(
+            "annalist: mended: {} bound questions {:.3} s ({} rows), {} kept rows read {:.3} s, merged with {probes} probes and written {:.3} s",
+            bound_count,
+            (t1 - t0).as_secs_f64(),
+            order.len(),
+            kept.len(),
+            (t2 - t1).as_secs_f64(),
+            t2.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

@@ -21,6 +21,7 @@
 
 pub mod carry;
 pub mod query;
+pub mod reprint;
 
 use crate::annotate::How;
 use crate::error::{Error, Result};

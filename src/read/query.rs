@@ -407,6 +407,29 @@ fn evaluate(
             }
             _ => false,
         };
+        // In CSV the kept lines are printed as they are read, without
+        // making terms of them.
+        if matches!(
+            results_format,
+            Format::Results(QueryResultsFormat::Csv)
+                | Format::Negotiated(QueryResultsFormat::Csv, _)
+        ) {
+            if let Some((path, file)) = answers.kept_file(&question)? {
+                let mut printing = printed_as.and_then(|f| answers.begin_printed(&question, f));
+                reprint(
+                    &path,
+                    file,
+                    &mut Tee {
+                        out,
+                        copy: &mut printing,
+                    },
+                )?;
+                if let Some(p) = printing {
+                    p.finish(started.elapsed());
+                }
+                return Ok(Outcome::Solutions);
+            }
+        }
         if let Some(kept) = answers.kept(&question)? {
             let printing = printed_as.and_then(|f| answers.begin_printed(&question, f));
             let variables = kept.variables().to_vec();
@@ -750,6 +773,16 @@ fn copy_printed(path: &Path, mut file: std::fs::File, out: &mut dyn Write) -> Re
     }
 }
 
+/// Prints a kept answer's solutions, read from their TSV file, as CSV.
+fn reprint(path: &Path, file: std::fs::File, out: &mut dyn Write) -> Result<()> {
+    use crate::read::reprint::{tsv_to_csv, Bad};
+    tsv_to_csv(std::io::BufReader::with_capacity(1 << 16, file), out).map_err(|e| match e {
+        Bad::Write(e) => Error::Output(e),
+        Bad::Read(e) => Error::io(path, e),
+        bad @ Bad::Line(..) => crate::store::answers::damaged(path, &bad),
+    })
+}
+
 /// Prints solutions through a `Tee` into `printing`, which is then kept by
 /// its rule; returns how long the answer took since `started`.
 fn print_solutions(
@@ -797,7 +830,7 @@ impl Write for Tee<'_> {
 }
 
 /// Writes a SELECT query's solutions, evaluated or kept, in `format`.
-fn write_solutions(
+pub(crate) fn write_solutions(
     format: Format,
     variables: Vec<Variable>,
     solutions: impl Iterator<Item = Result<QuerySolution>>,

@@ -295,6 +295,12 @@ impl Answers {
         Ok(open(&path)?.map(|f| (path, f)))
     }
 
+    /// The file of the kept solutions of `question` (TSV), if there is one
+    /// to read.
+    pub fn kept_file(&self, question: &Question) -> Result<Option<(PathBuf, File)>> {
+        self.printed(question, TSV)
+    }
+
     /// The kept answer to `question`, if there is one to read.
     pub fn kept(&self, question: &Question) -> Result<Option<Kept>> {
         if !self.read {
@@ -552,7 +558,7 @@ impl Printing {
     }
 }
 
-fn damaged(path: &Path, e: &dyn std::fmt::Display) -> Error {
+pub(crate) fn damaged(path: &Path, e: &dyn std::fmt::Display) -> Error {
     crate::error::InputError::new(
         path,
         format!("this answer kept with the store does not read: {e}"),

@@ -42,22 +42,9 @@ fn carried_queries() -> Vec<String> {
     names
 }
 
-#[test]
-fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
-    let carried = carried_queries();
-    assert!(carried.len() >= 12, "{carried:?}");
-    for q in [
-        "concordance",
-        "profile",
-        "co-mentions",
-        "timeline",
-        "graphs",
-    ] {
-        assert!(carried.iter().any(|c| c == q), "{q} is carried");
-    }
-    // The shipped corpus and a folder of forty notes: an update describes
-    // again only what changed while that is under a quarter of the files.
-    let w = Workdir::shipped();
+/// Adds a folder of forty notes to the corpus of `w`: an update describes
+/// again only what changed while that is under a quarter of the files.
+fn add_notes(w: &Workdir) {
     let manifest = w.read("manifest.toml");
     w.write(
         "manifest.toml",
@@ -75,6 +62,23 @@ fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
             ),
         );
     }
+}
+
+#[test]
+fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
+    let carried = carried_queries();
+    assert!(carried.len() >= 12, "{carried:?}");
+    for q in [
+        "concordance",
+        "profile",
+        "co-mentions",
+        "timeline",
+        "graphs",
+    ] {
+        assert!(carried.iter().any(|c| c == q), "{q} is carried");
+    }
+    let w = Workdir::shipped();
+    add_notes(&w);
     w.ok(&["build", "--answers"]);
     let kept_at_first = files(&answers_dir(&w), "tsv").len();
     assert!(
@@ -192,4 +196,37 @@ fn a_full_build_carries_nothing() {
     );
     w.ok(&["build"]);
     assert!(!answers_dir(&w).join("carry").exists());
+}
+
+#[test]
+fn a_mended_answer_prints_a_hostile_label_in_csv_as_an_evaluation_does() {
+    // The fixture's label holds quotes, commas, a line break, `<`, a
+    // backslash and a leading `=`; a mended answer is printed in CSV from
+    // its kept TSV lines, without the TSV parser.
+    let w = Workdir::fixture("small");
+    add_notes(&w);
+    w.ok(&["build", "--answers"]);
+    w.write(
+        "archive/notes/05.txt",
+        "Note 5: the Oddity Bureau wrote to Sharett again.\n",
+    );
+    w.ok(&["build"]);
+    let waiting = files(&answers_dir(&w).join("carry"), "tsv").len();
+    assert!(waiting >= 12, "{waiting} answers wait");
+    for q in ["entities", "concordance", "profile", "co-mentions"] {
+        let mended = w.ok(&["query", q, "--format", "csv"]);
+        let fresh = w.ok(&["query", q, "--format", "csv", "--fresh"]);
+        assert_eq!(mended, fresh, "{q}");
+        if q == "entities" {
+            let gazetteer = csv_file(&w.corpus().join("gazetteer.csv")).1;
+            let label = &gazetteer.iter().find(|r| r[0] == "odd").unwrap()[2];
+            let quoted = format!("\"{}\"", label.replace('"', "\"\""));
+            assert!(mended.contains(&quoted), "{mended}");
+        }
+    }
+    assert_eq!(
+        files(&answers_dir(&w).join("carry"), "tsv").len(),
+        waiting - 4,
+        "the four were mended, not evaluated"
+    );
 }

@@ -1,0 +1,330 @@
+//! A kept answer printed as CSV straight from its TSV lines.
+//!
+//! An answer is kept as the TSV that Oxigraph's serializer writes
+//! (`store::answers`). Printing it as CSV through the TSV parser makes a
+//! term of every cell only to take its text back out; at archive scale
+//! (`concordance` keeps hundreds of megabytes) that is most of the time an
+//! answer takes. This module reads each cell's syntax instead (an IRI in
+//! angle brackets, a quoted literal with its escapes and its language or
+//! datatype, a bare number or boolean, a blank node) and writes the cell
+//! as `query`'s CSV writer writes the term: its bare text, quoted as RFC
+//! 4180 quotes when it holds a quote, a comma or a line break.
+//!
+//! Invariant: for every TSV the serializer writes, the bytes are those of
+//! parsing it and printing the solutions as CSV (a unit test compares them
+//! on hostile terms); a line the serializer could not have written is an
+//! error that says where, never a guess.
+
+use std::io::{BufRead, Write};
+
+/// Why a kept TSV does not read.
+#[derive(Debug)]
+pub enum Bad {
+    /// Line (1-based) and what is wrong with it.
+    Line(usize, String),
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+impl std::fmt::Display for Bad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bad::Line(n, why) => write!(f, "line {n}: {why}"),
+            Bad::Read(e) => write!(f, "{e}"),
+            Bad::Write(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Prints the TSV answer read from `input` as CSV to `out`.
+pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Bad> {
+    let mut line = Vec::new();
+    let mut printed = Vec::with_capacity(1 << 12);
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    if input.read_until(b'\n', &mut line).map_err(Bad::Read)? == 0 {
+        return Err(Bad::Line(1, "no header".into()));
+    }
+    if line.pop() != Some(b'\n') {
+        return Err(Bad::Line(1, "the header does not end".into()));
+    }
+    let width = if line.is_empty() {
+        0
+    } else {
+        line.split(|&b| b == b'\t').count()
+    };
+    for (i, name) in line.split(|&b| b == b'\t').enumerate() {
+        if width == 0 {
+            break;
+        }
+        let Some(name) = name.strip_prefix(b"?").or_else(|| name.strip_prefix(b"$")) else {
+            return Err(Bad::Line(1, "a variable without ? or $".into()));
+        };
+        if i > 0 {
+            printed.push(b',');
+        }
+        printed.extend_from_slice(name);
+    }
+    printed.extend_from_slice(b"\r\n");
+    w.write_all(&printed).map_err(Bad::Write)?;
+    let mut number = 1;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line).map_err(Bad::Read)? == 0 {
+            break;
+        }
+        number += 1;
+        if line.pop() != Some(b'\n') {
+            return Err(Bad::Line(number, "the line does not end".into()));
+        }
+        printed.clear();
+        let mut cells = 0;
+        if width > 0 {
+            for (i, cell) in line.split(|&b| b == b'\t').enumerate() {
+                if i > 0 {
+                    printed.push(b',');
+                }
+                csv_cell(cell, &mut printed).map_err(|why| Bad::Line(number, why))?;
+                cells += 1;
+            }
+        } else if !line.is_empty() {
+            cells = 1;
+        }
+        if cells != width {
+            return Err(Bad::Line(
+                number,
+                format!("{cells} cells where the header names {width}"),
+            ));
+        }
+        printed.extend_from_slice(b"\r\n");
+        w.write_all(&printed).map_err(Bad::Write)?;
+    }
+    w.flush().map_err(Bad::Write)
+}
+
+/// Writes the CSV of one TSV cell: its term's bare text, quoted when it
+/// holds a quote, a comma or a line break.
+fn csv_cell(cell: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    let text: std::borrow::Cow<'_, [u8]> = match cell.first() {
+        None => return Ok(()),
+        Some(b'<') => match cell.strip_suffix(b">") {
+            Some(iri) => iri[1..].into(),
+            None => return Err("an IRI without its >".into()),
+        },
+        Some(b'"') => literal(cell)?.into(),
+        Some(b'_') if cell.starts_with(b"_:") => cell.into(),
+        Some(_)
+            if cell
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b)) =>
+        {
+            cell.into()
+        }
+        Some(_) => return Err("a cell that is no term".into()),
+    };
+    if text
+        .iter()
+        .any(|b| matches!(b, b'"' | b',' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for &b in text.iter() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(&text);
+    }
+    Ok(())
+}
+
+/// The value of a quoted literal cell (`"…"`, then `@lang` or `^^<IRI>`),
+/// its escapes undone as Turtle's strings have them.
+fn literal(cell: &[u8]) -> Result<Vec<u8>, String> {
+    let mut value = Vec::with_capacity(cell.len());
+    let mut i = 1;
+    loop {
+        match cell.get(i) {
+            None => return Err("a literal without its closing quote".into()),
+            Some(b'"') => break,
+            Some(b'\\') => {
+                let c = match cell.get(i + 1) {
+                    Some(b't') => '\t',
+                    Some(b'b') => '\u{8}',
+                    Some(b'n') => '\n',
+                    Some(b'r') => '\r',
+                    Some(b'f') => '\u{c}',
+                    Some(b'"') => '"',
+                    Some(b'\'') => '\'',
+                    Some(b'\\') => '\\',
+                    Some(&u @ (b'u' | b'U')) => {
+                        let n = if u == b'u' { 4 } else { 8 };
+                        let hex = cell
+                            .get(i + 2..i + 2 + n)
+                            .and_then(|h| std::str::from_utf8(h).ok())
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                            .and_then(char::from_u32)
+                            .ok_or("a bad \\u escape")?;
+                        i += n;
+                        hex
+                    }
+                    _ => return Err("an unknown escape".into()),
+                };
+                let mut buf = [0; 4];
+                value.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                i += 2;
+            }
+            Some(&b) => {
+                value.push(b);
+                i += 1;
+            }
+        }
+    }
+    let rest = &cell[i + 1..];
+    let tagged = rest.is_empty()
+        || (rest.starts_with(b"@") && rest.len() > 1)
+        || (rest.starts_with(b"^^<") && rest.ends_with(b">"));
+    if !tagged {
+        return Err("a literal followed by more than its language or datatype".into());
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{BlankNode, Literal, NamedNode, Term, Variable};
+    use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+
+    /// The TSV Oxigraph writes for these rows.
+    fn tsv(variables: &[Variable], rows: &[Vec<Option<Term>>]) -> Vec<u8> {
+        let mut ser = QueryResultsSerializer::from_format(QueryResultsFormat::Tsv)
+            .serialize_solutions_to_writer(Vec::new(), variables.to_vec())
+            .unwrap();
+        for row in rows {
+            ser.serialize(
+                variables
+                    .iter()
+                    .zip(row)
+                    .filter_map(|(v, t)| Some((v.as_ref(), t.as_ref()?.as_ref()))),
+            )
+            .unwrap();
+        }
+        ser.finish().unwrap()
+    }
+
+    /// What `query` prints as CSV for the TSV, by way of the parser.
+    fn through_parser(bytes: &[u8]) -> Vec<u8> {
+        use oxigraph::sparql::results::{QueryResultsParser, ReaderQueryResultsParserOutput};
+        let ReaderQueryResultsParserOutput::Solutions(solutions) =
+            QueryResultsParser::from_format(QueryResultsFormat::Tsv)
+                .for_reader(bytes)
+                .unwrap()
+        else {
+            panic!("not solutions")
+        };
+        let variables = solutions.variables().to_vec();
+        let mut out = Vec::new();
+        crate::read::query::write_solutions(
+            crate::read::query::Format::Results(QueryResultsFormat::Csv),
+            variables,
+            solutions.map(|s| Ok(s.unwrap())),
+            &mut out,
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn hostile_terms_print_as_the_parsed_solutions_print() {
+        let v = |n: &str| Variable::new(n).unwrap();
+        let variables = vec![v("a"), v("b"), v("c")];
+        let lit = |s: &str| Some(Term::from(Literal::new_simple_literal(s)));
+        let rows = vec![
+            vec![
+                Some(
+                    NamedNode::new("http://example.org/doc#char=10,15")
+                        .unwrap()
+                        .into(),
+                ),
+                lit("say \"hi\", then\nleave\r\tback\\slash"),
+                Some(
+                    Literal::new_language_tagged_literal("=cmd|' /C calc'!A0", "en")
+                        .unwrap()
+                        .into(),
+                ),
+            ],
+            vec![
+                Some(Literal::from(42).into()),
+                Some(Literal::from(true).into()),
+                Some(Literal::from(-1.5e3).into()),
+            ],
+            vec![
+                None,
+                Some(BlankNode::new("b0").unwrap().into()),
+                Some(
+                    Literal::new_typed_literal("2.50", oxigraph::model::vocab::xsd::DECIMAL).into(),
+                ),
+            ],
+            vec![
+                Some(
+                    Literal::new_typed_literal(
+                        "1941-06",
+                        oxigraph::model::vocab::xsd::G_YEAR_MONTH,
+                    )
+                    .into(),
+                ),
+                lit("MATCH (n) DETACH DELETE n; <script>ü</script> «Слáнский»"),
+                lit(""),
+            ],
+            vec![None, None, None],
+            vec![
+                lit(" padded "),
+                Some(
+                    Literal::new_typed_literal(
+                        "x",
+                        NamedNode::new("http://example.org/t").unwrap(),
+                    )
+                    .into(),
+                ),
+                Some(
+                    Literal::new_typed_literal("007", oxigraph::model::vocab::xsd::INTEGER).into(),
+                ),
+            ],
+        ];
+        let bytes = tsv(&variables, &rows);
+        let mut printed = Vec::new();
+        tsv_to_csv(&bytes[..], &mut printed).unwrap();
+        assert_eq!(
+            String::from_utf8(printed).unwrap(),
+            String::from_utf8(through_parser(&bytes)).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_line_the_serializer_could_not_write_is_named() {
+        let damaged = b"?a\t?b\n<x>\t\"ok\"\n<y>\t\"open\n";
+        let err = tsv_to_csv(&damaged[..], &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().starts_with("line 3:"), "{err}");
+        let short = b"?a\t?b\n<x>\n";
+        let err = tsv_to_csv(&short[..], &mut Vec::new()).unwrap_err();
+        assert_eq!(err.to_string(), "line 2: 1 cells where the header names 2");
+    }
+
+    #[test]
+    fn one_unbound_variable_prints_an_empty_row() {
+        let bytes = tsv(&[Variable::new("a").unwrap()], &[vec![None], vec![None]]);
+        let mut printed = Vec::new();
+        tsv_to_csv(&bytes[..], &mut printed).unwrap();
+        assert_eq!(printed, through_parser(&bytes));
+    }
+
+    #[test]
+    fn no_variables_print_empty_rows() {
+        let bytes = tsv(&[], &[vec![], vec![]]);
+        let mut printed = Vec::new();
+        tsv_to_csv(&bytes[..], &mut printed).unwrap();
+        assert_eq!(printed, through_parser(&bytes));
+    }
+}
