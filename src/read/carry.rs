@@ -582,6 +582,28 @@ fn cells(terms: &[Term]) -> std::result::Result<Vec<Vec<u8>>, NotMended> {
         .collect())
 }
 
+/// Writes the kept lines at `spans` of `body`, each with its line end:
+/// lines that lie side by side in it (none dropped between them) are
+/// written at once.
+fn write_lines(
+    out: &mut dyn Write,
+    body: &[u8],
+    spans: &[(usize, usize)],
+) -> std::result::Result<(), NotMended> {
+    let mut i = 0;
+    while i < spans.len() {
+        let mut j = i + 1;
+        while j < spans.len() && spans[j].0 == spans[j - 1].1 + 1 {
+            j += 1;
+        }
+        out.write_all(&body[spans[i].0..spans[j - 1].1])
+            .map_err(Error::Output)?;
+        out.write_all(b"\n").map_err(Error::Output)?;
+        i = j;
+    }
+    Ok(())
+}
+
 /// The cells of a TSV line.
 fn split(line: &[u8]) -> Vec<&[u8]> {
     line.split(|&b| b == b'\t').collect()
@@ -717,7 +739,12 @@ fn mended(
                     .map(|(x, y)| vec![(a.clone(), x), (b.clone(), y)]),
             );
             let (ca, cb) = (key_columns[0], key_columns[1]);
-            Box::new(move |row| cells.contains(&(row[ca].to_vec(), row[cb].to_vec())))
+            // Most rows' first key is in no changed pair: told without
+            // copying their cells.
+            let firsts: Cells = cells.iter().map(|(x, _)| x.clone()).collect();
+            Box::new(move |row| {
+                firsts.contains(row[ca]) && cells.contains(&(row[ca].to_vec(), row[cb].to_vec()))
+            })
         }
     };
 
@@ -771,17 +798,26 @@ fn mended(
     let t1 = std::time::Instant::now();
     // The old rows whose keys no change touched.
     let body = &old[header_end + 1..];
-    let mut kept: Vec<&[u8]> = Vec::new();
-    for line in body.split(|&b| b == b'\n') {
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    let mut row: Vec<&[u8]> = Vec::with_capacity(variables.len());
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body).chain([body.len()]) {
+        let (at, line) = (start, &body[start..end]);
+        start = end + 1;
         if line.is_empty() {
             continue;
         }
-        let row = split(line);
+        row.clear();
+        let mut from = 0;
+        for tab in memchr::memchr_iter(b'\t', line).chain([line.len()]) {
+            row.push(&line[from..tab]);
+            from = tab + 1;
+        }
         if row.len() != variables.len() {
             return Err(NotMended::Cannot("a kept line of other width".into()));
         }
         if !touched(&row) {
-            kept.push(line);
+            kept.push((at, end));
         }
     }
 
@@ -842,7 +878,8 @@ fn mended(
         // Where the kept row at `at` sorts against the new row.
         let mut against = |at: usize| -> std::result::Result<Ordering, NotMended> {
             probes += 1;
-            let there = whole(kept[at])?;
+            let (a, b) = kept[at];
+            let there = whole(&body[a..b])?;
             match compare(&conditions, &there, &rows[i]) {
                 Ok(Ordering::Equal) => Err(NotMended::Cannot(
                     "a row of an untouched key is also a touched key's".into(),
@@ -873,18 +910,12 @@ fn mended(
                 hi = mid;
             }
         }
-        for k in &kept[from..lo] {
-            out.write_all(k).map_err(Error::Output)?;
-            out.write_all(b"\n").map_err(Error::Output)?;
-        }
+        write_lines(out, body, &kept[from..lo])?;
         from = lo;
         out.write_all(line).map_err(Error::Output)?;
         out.write_all(b"\n").map_err(Error::Output)?;
     }
-    for k in &kept[from..] {
-        out.write_all(k).map_err(Error::Output)?;
-        out.write_all(b"\n").map_err(Error::Output)?;
-    }
+    write_lines(out, body, &kept[from..])?;
     if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
         eprintln!(
             "annalist: mended: {} bound questions {:.3} s ({} rows), {} kept rows read {:.3} s, merged with {probes} probes and written {:.3} s",

@@ -79,11 +79,13 @@ pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Ba
         printed.clear();
         let mut cells = 0;
         if width > 0 {
-            for (i, cell) in line.split(|&b| b == b'\t').enumerate() {
-                if i > 0 {
+            let mut from = 0;
+            for tab in memchr::memchr_iter(b'\t', &line).chain([line.len()]) {
+                if cells > 0 {
                     printed.push(b',');
                 }
-                csv_cell(cell, &mut printed).map_err(|why| Bad::Line(number, why))?;
+                csv_cell(&line[from..tab], &mut printed).map_err(|why| Bad::Line(number, why))?;
+                from = tab + 1;
                 cells += 1;
             }
         } else if !line.is_empty() {
@@ -110,7 +112,7 @@ fn csv_cell(cell: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
             Some(iri) => iri[1..].into(),
             None => return Err("an IRI without its >".into()),
         },
-        Some(b'"') => literal(cell)?.into(),
+        Some(b'"') => literal(cell)?,
         Some(b'_') if cell.starts_with(b"_:") => cell.into(),
         Some(_)
             if cell
@@ -121,17 +123,17 @@ fn csv_cell(cell: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
         }
         Some(_) => return Err("a cell that is no term".into()),
     };
-    if text
-        .iter()
-        .any(|b| matches!(b, b'"' | b',' | b'\n' | b'\r'))
-    {
+    let quoted = memchr::memchr3(b'"', b',', b'\n', &text).is_some()
+        || memchr::memchr(b'\r', &text).is_some();
+    if quoted {
         out.push(b'"');
-        for &b in text.iter() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
+        let mut rest = &text[..];
+        while let Some(at) = memchr::memchr(b'"', rest) {
+            out.extend_from_slice(&rest[..=at]);
+            out.push(b'"');
+            rest = &rest[at + 1..];
         }
+        out.extend_from_slice(rest);
         out.push(b'"');
     } else {
         out.extend_from_slice(&text);
@@ -140,48 +142,59 @@ fn csv_cell(cell: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
 }
 
 /// The value of a quoted literal cell (`"…"`, then `@lang` or `^^<IRI>`),
-/// its escapes undone as Turtle's strings have them.
-fn literal(cell: &[u8]) -> Result<Vec<u8>, String> {
-    let mut value = Vec::with_capacity(cell.len());
-    let mut i = 1;
-    loop {
-        match cell.get(i) {
-            None => return Err("a literal without its closing quote".into()),
-            Some(b'"') => break,
-            Some(b'\\') => {
-                let c = match cell.get(i + 1) {
-                    Some(b't') => '\t',
-                    Some(b'b') => '\u{8}',
-                    Some(b'n') => '\n',
-                    Some(b'r') => '\r',
-                    Some(b'f') => '\u{c}',
-                    Some(b'"') => '"',
-                    Some(b'\'') => '\'',
-                    Some(b'\\') => '\\',
-                    Some(&u @ (b'u' | b'U')) => {
-                        let n = if u == b'u' { 4 } else { 8 };
-                        let hex = cell
-                            .get(i + 2..i + 2 + n)
-                            .and_then(|h| std::str::from_utf8(h).ok())
-                            .and_then(|h| u32::from_str_radix(h, 16).ok())
-                            .and_then(char::from_u32)
-                            .ok_or("a bad \\u escape")?;
-                        i += n;
-                        hex
-                    }
-                    _ => return Err("an unknown escape".into()),
-                };
-                let mut buf = [0; 4];
-                value.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                i += 2;
-            }
-            Some(&b) => {
-                value.push(b);
-                i += 1;
+/// its escapes undone as Turtle's strings have them: borrowed from the
+/// cell when it has none.
+fn literal(cell: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    let body = &cell[1..];
+    let Some(first) = memchr::memchr2(b'"', b'\\', body) else {
+        return Err("a literal without its closing quote".into());
+    };
+    let (value, end): (std::borrow::Cow<'_, [u8]>, usize) = if body[first] == b'"' {
+        (body[..first].into(), first)
+    } else {
+        let mut value = body[..first].to_vec();
+        let mut i = first;
+        loop {
+            match body.get(i) {
+                None => return Err("a literal without its closing quote".into()),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    let c = match body.get(i + 1) {
+                        Some(b't') => '\t',
+                        Some(b'b') => '\u{8}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b'f') => '\u{c}',
+                        Some(b'"') => '"',
+                        Some(b'\'') => '\'',
+                        Some(b'\\') => '\\',
+                        Some(&u @ (b'u' | b'U')) => {
+                            let n = if u == b'u' { 4 } else { 8 };
+                            let hex = body
+                                .get(i + 2..i + 2 + n)
+                                .and_then(|h| std::str::from_utf8(h).ok())
+                                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                                .and_then(char::from_u32)
+                                .ok_or("a bad \\u escape")?;
+                            i += n;
+                            hex
+                        }
+                        _ => return Err("an unknown escape".into()),
+                    };
+                    let mut buf = [0; 4];
+                    value.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    i += 2;
+                }
+                Some(_) => {
+                    let run = memchr::memchr2(b'"', b'\\', &body[i..]).unwrap_or(body.len() - i);
+                    value.extend_from_slice(&body[i..i + run]);
+                    i += run;
+                }
             }
         }
-    }
-    let rest = &cell[i + 1..];
+        (value.into(), i)
+    };
+    let rest = &body[end + 1..];
     let tagged = rest.is_empty()
         || (rest.starts_with(b"@") && rest.len() > 1)
         || (rest.starts_with(b"^^<") && rest.ends_with(b">"));
