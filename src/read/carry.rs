@@ -606,7 +606,19 @@ fn write_lines(
 
 /// The cells of a TSV line.
 fn split(line: &[u8]) -> Vec<&[u8]> {
-    line.split(|&b| b == b'\t').collect()
+    let mut row = Vec::new();
+    split_into(line, &mut row);
+    row
+}
+
+/// Puts the cells of a TSV line into `row`, which is emptied first.
+fn split_into<'l>(line: &'l [u8], row: &mut Vec<&'l [u8]>) {
+    row.clear();
+    let mut from = 0;
+    for tab in memchr::memchr_iter(b'\t', line).chain([line.len()]) {
+        row.push(&line[from..tab]);
+        from = tab + 1;
+    }
 }
 
 /// The terms of one kept line, read by the TSV parser.
@@ -807,12 +819,7 @@ fn mended(
         if line.is_empty() {
             continue;
         }
-        row.clear();
-        let mut from = 0;
-        for tab in memchr::memchr_iter(b'\t', line).chain([line.len()]) {
-            row.push(&line[from..tab]);
-            from = tab + 1;
-        }
+        split_into(line, &mut row);
         if row.len() != variables.len() {
             return Err(NotMended::Cannot("a kept line of other width".into()));
         }
