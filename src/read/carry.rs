@@ -32,6 +32,7 @@
 //! whose order it does not know) is evaluated again, never guessed.
 
 use crate::error::{Error, Result};
+use crate::read::reprint::cells as cells_of;
 use crate::store::answers::{Changes, Waiting, CARRY_LINE};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
@@ -606,19 +607,7 @@ fn write_lines(
 
 /// The cells of a TSV line.
 fn split(line: &[u8]) -> Vec<&[u8]> {
-    let mut row = Vec::new();
-    split_into(line, &mut row);
-    row
-}
-
-/// Puts the cells of a TSV line into `row`, which is emptied first.
-fn split_into<'l>(line: &'l [u8], row: &mut Vec<&'l [u8]>) {
-    row.clear();
-    let mut from = 0;
-    for tab in memchr::memchr_iter(b'\t', line).chain([line.len()]) {
-        row.push(&line[from..tab]);
-        from = tab + 1;
-    }
+    cells_of(line).collect()
 }
 
 /// The terms of one kept line, read by the TSV parser.
@@ -819,7 +808,8 @@ fn mended(
         if line.is_empty() {
             continue;
         }
-        split_into(line, &mut row);
+        row.clear();
+        row.extend(cells_of(line));
         if row.len() != variables.len() {
             return Err(NotMended::Cannot("a kept line of other width".into()));
         }

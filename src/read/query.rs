@@ -16,6 +16,7 @@ use crate::error::{Error, InputError, Position, Result};
 use crate::output::{write_table, XmlSafe};
 use crate::rdf::vocab;
 use crate::store::answers::{Answers, Printing, Question};
+use crate::text::escape::csv_field;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -851,31 +852,36 @@ pub(crate) fn write_solutions(
             let header: Vec<String> = variables.iter().map(|v| v.as_str().to_string()).collect();
             write_table(out, &header, &table).map_err(Error::Output)?;
         }
+        // SPARQL 1.1 Query Results CSV: an IRI or a literal's lexical form,
+        // quoted (RFC 4180) when it holds a comma, a quote or a line break.
+        // IRIs are quoted too: a mention's IRI (`…#char=10,15`) holds a
+        // comma, which Oxigraph's CSV writer leaves bare and so splits the
+        // row.
         Format::Results(QueryResultsFormat::Csv)
         | Format::Negotiated(QueryResultsFormat::Csv, _) => {
             let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-            let mut line = String::new();
+            let mut line = Vec::new();
             for (i, v) in variables.iter().enumerate() {
                 if i > 0 {
-                    line.push(',');
+                    line.push(b',');
                 }
-                line.push_str(v.as_str());
+                line.extend_from_slice(v.as_str().as_bytes());
             }
-            line.push_str("\r\n");
-            w.write_all(line.as_bytes()).map_err(Error::Output)?;
+            line.extend_from_slice(b"\r\n");
+            w.write_all(&line).map_err(Error::Output)?;
             for s in solutions {
                 let s = s?;
                 line.clear();
                 for (i, v) in variables.iter().enumerate() {
                     if i > 0 {
-                        line.push(',');
+                        line.push(b',');
                     }
                     if let Some(term) = s.get(v) {
-                        csv_term(&mut line, term);
+                        csv_field(&mut line, bare(term).as_bytes());
                     }
                 }
-                line.push_str("\r\n");
-                w.write_all(line.as_bytes()).map_err(Error::Output)?;
+                line.extend_from_slice(b"\r\n");
+                w.write_all(&line).map_err(Error::Output)?;
             }
             w.flush().map_err(Error::Output)?;
         }
@@ -893,21 +899,6 @@ pub(crate) fn write_solutions(
         Format::Rdf(_) => return Err(wrong_format("SELECT", "table, csv, tsv, json or xml")),
     }
     Ok(())
-}
-
-/// A term in SPARQL 1.1 Query Results CSV: an IRI or a literal's lexical
-/// form, quoted (RFC 4180) when it holds a comma, a quote or a line break.
-/// IRIs are quoted too: a mention's IRI (`…#char=10,15`) holds a comma,
-/// which Oxigraph's CSV writer leaves bare and so splits the row.
-fn csv_term(line: &mut String, term: &Term) {
-    let text = bare(term);
-    if text.contains(['"', ',', '\n', '\r']) {
-        line.push('"');
-        line.push_str(&text.replace('"', "\"\""));
-        line.push('"');
-    } else {
-        line.push_str(&text);
-    }
 }
 
 fn wrong_format(kind: &str, allowed: &str) -> Error {

@@ -47,15 +47,14 @@ pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Ba
     if line.pop() != Some(b'\n') {
         return Err(Bad::Line(1, "the header does not end".into()));
     }
-    let width = if line.is_empty() {
-        0
+    // No variables: an empty header, and an empty line for each row.
+    let names: Vec<&[u8]> = if line.is_empty() {
+        Vec::new()
     } else {
-        line.split(|&b| b == b'\t').count()
+        cells(&line).collect()
     };
-    for (i, name) in line.split(|&b| b == b'\t').enumerate() {
-        if width == 0 {
-            break;
-        }
+    let width = names.len();
+    for (i, name) in names.iter().enumerate() {
         let Some(name) = name.strip_prefix(b"?").or_else(|| name.strip_prefix(b"$")) else {
             return Err(Bad::Line(1, "a variable without ? or $".into()));
         };
@@ -77,24 +76,20 @@ pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Ba
             return Err(Bad::Line(number, "the line does not end".into()));
         }
         printed.clear();
-        let mut cells = 0;
-        if width > 0 {
-            let mut from = 0;
-            for tab in memchr::memchr_iter(b'\t', &line).chain([line.len()]) {
-                if cells > 0 {
+        let mut count = 0;
+        if width > 0 || !line.is_empty() {
+            for cell in cells(&line) {
+                if count > 0 {
                     printed.push(b',');
                 }
-                csv_cell(&line[from..tab], &mut printed).map_err(|why| Bad::Line(number, why))?;
-                from = tab + 1;
-                cells += 1;
+                csv_cell(cell, &mut printed).map_err(|why| Bad::Line(number, why))?;
+                count += 1;
             }
-        } else if !line.is_empty() {
-            cells = 1;
         }
-        if cells != width {
+        if count != width {
             return Err(Bad::Line(
                 number,
-                format!("{cells} cells where the header names {width}"),
+                format!("{count} cells where the header names {width}"),
             ));
         }
         printed.extend_from_slice(b"\r\n");
@@ -103,8 +98,19 @@ pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Ba
     w.flush().map_err(Bad::Write)
 }
 
-/// Writes the CSV of one TSV cell: its term's bare text, quoted when it
-/// holds a quote, a comma or a line break.
+/// The cells of a TSV line (without its line end).
+pub fn cells(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut from = 0;
+    memchr::memchr_iter(b'\t', line)
+        .chain([line.len()])
+        .map(move |tab| {
+            let cell = &line[from..tab];
+            from = tab + 1;
+            cell
+        })
+}
+
+/// Writes the CSV of one TSV cell: its term's bare text, as a CSV field.
 fn csv_cell(cell: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
     let text: std::borrow::Cow<'_, [u8]> = match cell.first() {
         None => return Ok(()),
@@ -123,21 +129,7 @@ fn csv_cell(cell: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
         }
         Some(_) => return Err("a cell that is no term".into()),
     };
-    let quoted = memchr::memchr3(b'"', b',', b'\n', &text).is_some()
-        || memchr::memchr(b'\r', &text).is_some();
-    if quoted {
-        out.push(b'"');
-        let mut rest = &text[..];
-        while let Some(at) = memchr::memchr(b'"', rest) {
-            out.extend_from_slice(&rest[..=at]);
-            out.push(b'"');
-            rest = &rest[at + 1..];
-        }
-        out.extend_from_slice(rest);
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(&text);
-    }
+    crate::text::escape::csv_field(out, &text);
     Ok(())
 }
 

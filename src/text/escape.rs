@@ -1,6 +1,6 @@
 //! Escaping, in one place: text for XML element content and attribute
-//! values, the characters XML 1.0 cannot hold, and JSON string literals
-//! (also in a form safe inside an HTML script).
+//! values, the characters XML 1.0 cannot hold, JSON string literals (also
+//! in a form safe inside an HTML script), and CSV fields.
 //!
 //! Invariant: what these functions return parses back to the text given
 //! (less the characters XML 1.0 cannot hold, which become U+FFFD), and can
@@ -60,6 +60,26 @@ pub fn xml_text(s: &str) -> String {
         }
     }
     out
+}
+
+/// Appends `text` to `out` as an RFC 4180 CSV field: as it is, or quoted
+/// with its quotes doubled when it holds a quote, a comma or a line break.
+pub fn csv_field(out: &mut Vec<u8>, text: &[u8]) {
+    let quoted =
+        memchr::memchr3(b'"', b',', b'\n', text).is_some() || memchr::memchr(b'\r', text).is_some();
+    if !quoted {
+        out.extend_from_slice(text);
+        return;
+    }
+    out.push(b'"');
+    let mut rest = text;
+    while let Some(at) = memchr::memchr(b'"', rest) {
+        out.extend_from_slice(&rest[..=at]);
+        out.push(b'"');
+        rest = &rest[at + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
 }
 
 /// `s` as a JSON string literal: quotes and backslashes escaped, control
