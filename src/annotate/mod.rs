@@ -160,6 +160,10 @@ pub fn annotate_file<'a>(
             .variants
             .derive(&doc, &mut found[k], &mut shared[k]);
         if corpus.unlisted_names {
+            // `City` in `the City of Carlisle` names no city of its own.
+            found[k].retain(|m| {
+                m.nested_in.is_some() || !unlisted::kind_before_name(text, m.start, m.end)
+            });
             unlisted[k] = place_unlisted(
                 gazetteer,
                 unlisted::recognise(text, &own[k]),
@@ -257,7 +261,8 @@ pub fn annotate_file<'a>(
 /// One that overlaps a mention or shared name without containing it is
 /// dropped. A person's name gives way to a gazetteer person inside it (a
 /// fuller form of a known name), and takes the place of other names inside
-/// it (the place `Coventry` in `Wm. Coventry`); an organisation's, place's or
+/// it (the place `Coventry` in `Wm. Coventry`) and, when a title found it, of a
+/// place of its own span (`Captain Coventry`); an organisation's, place's or
 /// periodical's name keeps them, nested in it (`Leeds` in `Leeds
 /// Intelligencer`), since a recognised name is a guess and the gazetteer's
 /// names are not.
@@ -274,7 +279,18 @@ fn place_unlisted(
         let inside = |s: usize, e: usize| u.start <= s && e <= u.end && (s, e) != (u.start, u.end);
         let blocked = |s: usize, e: usize| overlaps(s, e) && !inside(s, e);
         let person = |m: &Mention| gazetteer.entities[m.entity].kind == EntityType::Person;
-        if found.iter().any(|m| blocked(m.start, m.end))
+        // A title before a name the gazetteer gives a place makes it a
+        // person's (`Captain Coventry`, `Lord Taunton`): the place goes.
+        let titled_place = |m: &Mention| {
+            u.kind == EntityType::Person
+                && u.rule == unlisted::Rule::Title
+                && (m.start, m.end) == (u.start, u.end)
+                && m.nested_in.is_none()
+                && gazetteer.entities[m.entity].kind == EntityType::Place
+        };
+        if found
+            .iter()
+            .any(|m| blocked(m.start, m.end) && !titled_place(m))
             || shared.iter().any(|a| blocked(a.start, a.end))
             || u.kind == EntityType::Person
                 && found.iter().any(|m| inside(m.start, m.end) && person(m))
@@ -283,6 +299,7 @@ fn place_unlisted(
         }
         if u.kind == EntityType::Person {
             shared.retain(|a| !inside(a.start, a.end));
+            found.retain(|m| !titled_place(m));
             gone.push((u.start, u.end));
         } else {
             for m in found.iter_mut() {

@@ -8,24 +8,34 @@
 //!   (`Mr. Parker`, `Sir William Molesworth`, `Rev. George Turberville`) are
 //!   a person; offices and roles between them are skipped (`Mr. Commissioner
 //!   Jemmett`); so are capitalised words before a comma and a title written
-//!   after a name (`Jonathan Birch, Esq.`, `Sir A. Lechmere, Bart.`);
+//!   after a name (`Jonathan Birch, Esq.`, `Sir A. Lechmere, Bart.`); a
+//!   title of the peerage, `of` and a name are a person's name together
+//!   (`Duke of Norfolk`), while a bishop's see stays a place;
 //! - **initials** ([`Rule::Initials`]): initials or an abbreviated given name
 //!   and a surname (`T. B. Simpson`, `Wm. Coventry`) are a person;
 //! - **head word** ([`Rule::HeadWord`]): capitalised words that end in the
 //!   word for a kind of place, building, organisation or periodical (`Studley
 //!   Park`, `Music Hall`, `Ashton Bank`, `Leeds Intelligencer`), or begin
-//!   with a place or organisation word followed by `of` and a name (`Port of
-//!   Weymouth`, `Bank of England`), are one of those;
+//!   with a place or organisation word followed by `of` and a name (`Isle of
+//!   Wight`, `Bank of England`), are one of those; a street's or canal's word
+//!   may end it in lower case (`Stamford street`); after `of` a head word
+//!   heads nothing (`Bills of Exchange`); a word that only says what kind of
+//!   place follows (`Town of`, `Port of`) leaves the place the name after it;
 //! - **place list** ([`Rule::PlaceList`]): a capitalised name that GeoNames
-//!   lists as a city of 15,000 people or more, a country or a continent
+//!   lists as a city of 5,000 people or more, a country or a continent
 //!   (`Dublin`, `Amsterdam`, `Japan`; the list is `geonames-places.txt`,
 //!   CC BY 4.0), after a preposition of place (`in`, `at`, `from`, `to`,
 //!   `near` …) and standing alone: no name-like word beside it (`Jonathan
 //!   Lincoln`, `Nelson Street`), not a common word or a bare head word,
 //!   never seen in lower case in the document (`Reading`, `Bath`);
+//! - **preposition** ([`Rule::Preposition`]): capitalised words no list
+//!   knows right after `at` or `near`, or after a kind of place in lower
+//!   case and `of` (`the village of Wyke`), none a number, time, feast or
+//!   word the document writes in lower case, are a place;
 //! - **compound** ([`Rule::Compound`]): a hyphenated street name
 //!   (`Albion-street`, also OCR'd as `Stamford-slreet`) or a town named `X-in-Y`,
-//!   `X-on-Y`, `X-under-Y` (`Barrow-in-Furness`, `Ashton-under-Lyne`) is a place.
+//!   `X-on-Y`, `X-under-Y` (`Barrow-in-Furness`, `Ashton-under-Lyne`) is a
+//!   place, and so is a county's one word in `-shire` (`Herefordshire`).
 //!
 //! A recognised name gets no entity and no Wikidata id: it is a typed,
 //! unlinked, unreviewed mention, which `mentions --how unlisted` and
@@ -34,7 +44,9 @@
 //! gazetteer's names first: a recognised name that overlaps one without
 //! containing it is dropped, one that contains gazetteer names takes their
 //! place (the longest name), except a periodical, whose places and people
-//! become nested mentions (`Leeds` in `Leeds Intelligencer`).
+//! become nested mentions (`Leeds` in `Leeds Intelligencer`); a person found
+//! by a title also takes the place of a gazetteer place of the same span
+//! (`Captain Coventry`).
 //!
 //! Invariant: [`recognise`] depends on the text of the given ranges only;
 //! its names lie inside those ranges, do not overlap one another, and come
@@ -50,6 +62,7 @@ pub enum Rule {
     Initials,
     HeadWord,
     PlaceList,
+    Preposition,
     Compound,
 }
 
@@ -78,12 +91,20 @@ const ORG_WORDS: &str = "\
 const PLACE_WORDS: &str = "\
     abbey barracks castle cathedral chapel church common county dock docks exchange green \
     hall heath inn lane market moor palace park parish place quay room rooms row tavern \
-    terrace tower wharf wood";
+    terrace tower wharf wood house farm arms lodge grange cottage villa public-house \
+    beerhouse gaol prison station canal buildings workhouse mill mills warehouse";
 
-/// Words that, first and followed by `of` and a name, make a place's name.
-const PLACE_OF: &str = "\
-    borough city county district duchy isle island islands kingdom parish port province \
-    town vale";
+/// Head words that end a name in lower case too (`London road`).
+const LOWER_HEADS: &str = "street road lane square canal";
+
+/// Words that, first and followed by `of` and a name, make a place's name
+/// (`Isle of Wight`, `County of Durham`).
+const PLACE_OF: &str = "county duchy isle island islands kingdom province vale";
+
+/// Words that, first and followed by `of` and a name, say what kind of
+/// place the name after them is, which is the place's own name: `the Town
+/// of Poole` names Poole.
+const KIND_OF: &str = "borough city district parish port town township";
 
 /// Words that, first and followed by `of` and a name, make an
 /// organisation's name.
@@ -97,7 +118,37 @@ const STREET_PARTS: &str = "street road lane square row terrace place gate walk"
 const TOWN_JOINS: &str = "in on under upon le by super";
 
 /// Titles the lexicon does not list, used before names in older prose.
-const MORE_TITLES: &str = "hon honourable messrs rt right dame father mother sister brother";
+const MORE_TITLES: &str = "\
+    hon honourable messrs rt right dame father mother sister brother duchess marquis marquess \
+    marchioness countess viscountess baroness";
+
+/// Titles of the peerage: with `of` and a place they name a person (`the
+/// Duke of Norfolk`, `Earl of Derby`), and the place is no mention of its
+/// own.
+const PEERAGE: &str = "\
+    duke duchess earl marquis marquess marchioness count countess viscount viscountess baron \
+    baroness lord lady prince princess";
+
+/// Prepositions after which a capitalised name no list knows is taken for
+/// a place: in English prose a name after them is a place far more often
+/// than a person (`near Delph`, `at Holbeach`). `in`, `from` and `to` are
+/// left out: persons and periods follow them as often (`a letter from
+/// Weizmann`, `in Parliament`).
+const PLACE_ONLY_PREPOSITIONS: &str = "near at";
+
+/// Kinds of place that, in lower case before `of`, make the capitalised
+/// name after them a place (`the village of Wyke`), besides [`KIND_OF`]'s
+/// and [`PLACE_OF`]'s.
+const KIND_OF_LOWER: &str = "village hamlet manor tything tithing liberty neighbourhood";
+
+/// Capitalised words that follow `at` or `near` and name no place: times,
+/// numbers, feasts and set phrases (`at Christmas`, `at Eleven`, `at Home`).
+const NOT_PLACES: &str = "\
+    home sea night noon midnight once least last length large present hand heart hazard par \
+    christmas easter michaelmas whitsuntide midsummer lammas candlemas martinmas lady \
+    eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty \
+    thirty forty fifty sixty seventy eighty ninety hundred thousand half quarter o'clock \
+    noon mr mrs miss messrs per cent law";
 
 /// Titles written after a name and a comma (`Thomas Blayds, Esq.`).
 const POSTNOMINALS: &str = "esq esquire bart";
@@ -135,6 +186,7 @@ struct Words {
     org: std::collections::HashSet<&'static str>,
     place: std::collections::HashSet<&'static str>,
     place_of: std::collections::HashSet<&'static str>,
+    kind_of: std::collections::HashSet<&'static str>,
     org_of: std::collections::HashSet<&'static str>,
     street: Vec<&'static str>,
     joins: std::collections::HashSet<&'static str>,
@@ -151,6 +203,7 @@ fn words() -> &'static Words {
             org: set(ORG_WORDS),
             place: set(PLACE_WORDS),
             place_of: set(PLACE_OF),
+            kind_of: set(KIND_OF),
             org_of: set(ORG_OF),
             street: STREET_PARTS.split_whitespace().collect(),
             joins: set(TOWN_JOINS),
@@ -338,7 +391,9 @@ pub fn recognise(text: &str, ranges: &[(usize, usize)]) -> Vec<Unlisted> {
         let ws = ws.as_slice();
         let mut i = 0;
         while i < ws.len() {
-            let found = recognise_at(text, ws, i).or_else(|| listed_place(text, ws, i, &lower));
+            let found = recognise_at(text, ws, i)
+                .or_else(|| listed_place(text, ws, i, &lower))
+                .or_else(|| placed(text, ws, i, &lower));
             match found {
                 Some((found, next)) => {
                     out.push(found);
@@ -366,9 +421,42 @@ fn recognise_at(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> 
         }
     }
     if w.cap {
-        return suffixed(text, ws, i).or_else(|| headed(text, ws, i));
+        return suffixed(text, ws, i)
+            .or_else(|| headed(text, ws, i))
+            .or_else(|| shire(text, ws, i));
     }
     None
+}
+
+/// A county named by its `-shire` (`Herefordshire`, `Ayrshire`), alone: a
+/// place.
+fn shire(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
+    let w = &ws[i];
+    let stem = w.key.strip_suffix("shire")?;
+    if stem.chars().count() < 2 || !stem.chars().all(char::is_alphabetic) || !proper(w) {
+        return None;
+    }
+    // Beside another name's word it is part of that name (`Cheshire
+    // Yeomanry` is found by its head word; `John Wilshire` is a person).
+    let beside = |k: usize| ws.get(k).is_some_and(|n| n.cap && proper(n));
+    if i > 0 && joined(text, &ws[i - 1], w) && beside(i - 1)
+        || ws.get(i + 1).is_some_and(|n| joined(text, w, n)) && beside(i + 1)
+    {
+        return None;
+    }
+    Some((
+        Unlisted {
+            start: w.start,
+            end: without_possessive(text, w),
+            kind: EntityType::Place,
+            rule: Rule::Compound,
+            reason: format!(
+                "a county's name ({:?} ends in -shire)",
+                &text[w.start..w.end]
+            ),
+        },
+        i + 1,
+    ))
 }
 
 /// A place GeoNames lists, alone, at word `i`.
@@ -429,8 +517,92 @@ fn listed_place(
             kind: EntityType::Place,
             rule: Rule::PlaceList,
             reason:
-                "a place GeoNames lists (a city of 15,000 people or more, a country or a continent)"
+                "a place GeoNames lists (a city of 5,000 people or more, a country or a continent)"
                     .to_string(),
+        },
+        last + 1,
+    ))
+}
+
+/// Whether `text[start..end]` is one word that only says what kind of
+/// place follows it, `of` and a capitalised name (`City` in `the City of
+/// Carlisle`): no name of its own there.
+pub fn kind_before_name(text: &str, start: usize, end: usize) -> bool {
+    let word = fold_key(&text[start..end]);
+    if !words().kind_of.contains(word.as_str()) {
+        return false;
+    }
+    let mut rest = text[end..].split_whitespace();
+    rest.next() == Some("of")
+        && rest
+            .next()
+            .and_then(|n| n.chars().next())
+            .is_some_and(char::is_uppercase)
+}
+
+/// A capitalised name no list knows, right after `at` or `near`, at word
+/// `i`: a place by its preposition.
+fn placed(
+    text: &str,
+    ws: &[Word],
+    i: usize,
+    lower: &std::collections::HashSet<String>,
+) -> Option<(Unlisted, usize)> {
+    let lex = lexicon();
+    let before = ws[..i].last()?;
+    // `the town of`, `the village of`: the kind of place, in lower case.
+    let kind_of = || {
+        let kind = ws[..i.checked_sub(1)?].last()?;
+        let known = words().kind_of.contains(kind.key.as_str())
+            || words().place_of.contains(kind.key.as_str())
+            || KIND_OF_LOWER.split_whitespace().any(|k| k == kind.key);
+        (before.key == "of" && !kind.cap && known && joined(text, kind, before))
+            .then(|| &text[kind.start..before.end])
+    };
+    let preposition = PLACE_ONLY_PREPOSITIONS
+        .split_whitespace()
+        .find(|p| *p == before.key && !before.cap)
+        .or_else(kind_of)?;
+    if !joined_loose(text, before, &ws[i]) || before.dot {
+        return None;
+    }
+    // Its words: capitalised, joined, each a name's word that the text
+    // never writes in lower case, none a number, time or feast.
+    let fits = |w: &Word| {
+        proper(w)
+            && !w.dot
+            && !lex.demonyms.contains(w.key.as_str())
+            && !lower.contains(w.key.as_str())
+            && !NOT_PLACES.split_whitespace().any(|n| n == w.key)
+            && w.key.chars().filter(|c| c.is_alphabetic()).count() >= 3
+    };
+    let mut last = i;
+    if !fits(&ws[i]) {
+        return None;
+    }
+    while last + 1 < ws.len()
+        && last + 1 - i < PLACE_WORDS_MAX
+        && joined(text, &ws[last], &ws[last + 1])
+        && ws[last + 1].cap
+    {
+        if !fits(&ws[last + 1]) {
+            // A name followed by another kind of word (`at Oxford
+            // University`, `at Smith's Hotel`) is some other name.
+            return None;
+        }
+        last += 1;
+    }
+    // A possessive makes it someone's (`at Smith's`).
+    if without_possessive(text, &ws[last]) < ws[last].end {
+        return None;
+    }
+    Some((
+        Unlisted {
+            start: ws[i].start,
+            end: ws[last].end,
+            kind: EntityType::Place,
+            rule: Rule::Preposition,
+            reason: format!("a capitalised name after {preposition:?}"),
         },
         last + 1,
     ))
@@ -487,6 +659,40 @@ fn titled(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
     // Further titles, offices and roles (`Mr. Commissioner Jemmett`).
     while j < ws.len() && is_title(&ws[j]) && joined(text, &ws[j - 1], &ws[j]) {
         j += 1;
+    }
+    // A title of the peerage, `of` and a name: the whole is the person's
+    // name (`Duke of Norfolk`).
+    if PEERAGE.split_whitespace().any(|p| p == ws[j - 1].key) {
+        if let Some(of) = ws.get(j).filter(|o| o.key == "of" && !o.cap) {
+            let mut last = None;
+            let mut k = j + 1;
+            while k < ws.len() && k - j <= PLACE_WORDS_MAX {
+                let prev = if k == j + 1 { of } else { &ws[k - 1] };
+                if !(proper(&ws[k]) && joined(text, prev, &ws[k])) {
+                    break;
+                }
+                last = Some(k);
+                if without_possessive(text, &ws[k]) < ws[k].end {
+                    break;
+                }
+                k += 1;
+            }
+            if let Some(last) = last {
+                return Some((
+                    Unlisted {
+                        start: ws[j - 1].start,
+                        end: without_possessive(text, &ws[last]),
+                        kind: EntityType::Person,
+                        rule: Rule::Title,
+                        reason: format!(
+                            "a title of the peerage ({:?} of)",
+                            &text[ws[j - 1].start..ws[j - 1].end]
+                        ),
+                    },
+                    last + 1,
+                ));
+            }
+        }
     }
     let first = j;
     let mut last = None;
@@ -611,6 +817,21 @@ fn headed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
             break;
         }
     }
+    // A street's or canal's word in lower case may end it (`Stamford
+    // street`, `Bridgewater canal`), unless a name follows.
+    let mut lower_head = false;
+    if let Some(n) = ws.get(end + 1) {
+        if !n.cap
+            && !ws[end].dot
+            && LOWER_HEADS.split_whitespace().any(|h| h == n.key)
+            && joined(text, &ws[end], n)
+            && ws[end].cap
+            && !ws.get(end + 2).is_some_and(|m| m.cap && joined(text, n, m))
+        {
+            end += 1;
+            lower_head = true;
+        }
+    }
     // Leading common words and titles are no part of it (`The`, `At the`).
     let lex = lexicon();
     let mut start = i;
@@ -629,9 +850,18 @@ fn headed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
         let Some((kind, what)) = head_kind(&w.key) else {
             continue;
         };
+        // After `of` a head word is no name's head: the word before `of`
+        // is (`Bills of Exchange`, `Holders of Bills of Exchange`).
+        if ws[start..k].iter().any(|w| w.key == "of" && !w.cap) {
+            break;
+        }
         let closes = k == end || !ws[k + 1].cap;
         let named = ws[start..k].iter().any(proper);
-        if closes && named && w.cap && without_possessive(text, w) == w.end {
+        if closes
+            && named
+            && (w.cap || lower_head && k == end)
+            && without_possessive(text, w) == w.end
+        {
             return Some((
                 Unlisted {
                     start: ws[start].start,
@@ -650,7 +880,8 @@ fn headed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
     // A head word, `of` and a name (`Port of Weymouth`).
     let w = &ws[start];
     let of = ws.get(start + 1).filter(|o| o.key == "of" && !o.cap)?;
-    let kind = if words().place_of.contains(w.key.as_str()) {
+    let named = words().kind_of.contains(w.key.as_str());
+    let kind = if named || words().place_of.contains(w.key.as_str()) {
         EntityType::Place
     } else if words().org_of.contains(w.key.as_str()) {
         EntityType::Organisation
@@ -663,13 +894,24 @@ fn headed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
     while last < end && ws[last + 1].cap && proper(&ws[last + 1]) {
         last += 1;
     }
+    let (from, reason) = if named {
+        (
+            ws[start + 2].start,
+            format!("the name after {:?}", &text[w.start..of.end]),
+        )
+    } else {
+        (
+            w.start,
+            format!("a name beginning with {:?} of", &text[w.start..w.end]),
+        )
+    };
     Some((
         Unlisted {
-            start: w.start,
+            start: from,
             end: without_possessive(text, &ws[last]),
             kind,
             rule: Rule::HeadWord,
-            reason: format!("a name beginning with {:?} of", &text[w.start..w.end]),
+            reason,
         },
         last + 1,
     ))
@@ -745,6 +987,86 @@ mod tests {
     }
 
     #[test]
+    fn a_title_of_the_peerage_names_a_person() {
+        assert_eq!(
+            names("the Duke of Norfolk and the Marchioness of Bute met Lord Taunton"),
+            vec![
+                ("Duke of Norfolk".to_string(), "Person", Rule::Title),
+                ("Marchioness of Bute".to_string(), "Person", Rule::Title),
+                ("Taunton".to_string(), "Person", Rule::Title),
+            ]
+        );
+        // A bishop's see is a place, not part of a person's name.
+        assert_eq!(
+            names("the Bishop of Armagh wrote"),
+            vec![("Armagh".to_string(), "Place", Rule::PlaceList)]
+        );
+    }
+
+    #[test]
+    fn a_name_after_at_or_near_is_a_place() {
+        assert_eq!(
+            names("a chapel at Ibsley; Ridding, near Delph; the village of Wyke Regis"),
+            vec![
+                ("Ibsley".to_string(), "Place", Rule::Preposition),
+                ("Delph".to_string(), "Place", Rule::Preposition),
+                ("Wyke Regis".to_string(), "Place", Rule::Preposition),
+            ]
+        );
+        // Times, feasts, possessives and words the text writes in lower
+        // case are not; a name with a head word is that head word's kind.
+        assert_eq!(
+            names(
+                "at Christmas, at Eleven, at Smith's, at Oxford University, near Ashton Moss \
+                 Colliery, at Hire; boats for hire"
+            ),
+            vec![
+                (
+                    "Oxford University".to_string(),
+                    "Organisation",
+                    Rule::HeadWord
+                ),
+                (
+                    "Ashton Moss Colliery".to_string(),
+                    "Place",
+                    Rule::Preposition
+                ),
+            ]
+        );
+        // `in`, `from` and `to` are not enough (`a letter from Weizmann`).
+        assert_eq!(names("a letter from Weizmann to Ibsley in Delph"), vec![]);
+    }
+
+    #[test]
+    fn a_kind_of_place_before_of_and_a_name_is_no_name() {
+        let text = "the City of Carlisle, the City, the City of commerce, a Port of Call";
+        let at = |word: &str, nth: usize| {
+            let start = text.match_indices(word).nth(nth).unwrap().0;
+            kind_before_name(text, start, start + word.len())
+        };
+        assert!(at("City", 0));
+        assert!(!at("City", 1));
+        assert!(!at("City", 2));
+        assert!(at("Port", 0));
+        assert!(!at("Carlisle", 0));
+    }
+
+    #[test]
+    fn a_shire_is_a_county() {
+        assert_eq!(
+            names("sheep from Herefordshire; John Wilshire; the Cheshire Railway"),
+            vec![
+                ("Herefordshire".to_string(), "Place", Rule::Compound),
+                (
+                    "Cheshire Railway".to_string(),
+                    "Organisation",
+                    Rule::HeadWord
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn head_words_type_a_name() {
         assert_eq!(
             names(
@@ -756,7 +1078,24 @@ mod tests {
                 ("Studley Park".to_string(), "Place", Rule::HeadWord),
                 ("Leeds Intelligencer".to_string(), "Work", Rule::HeadWord),
                 ("Ashton Bank".to_string(), "Organisation", Rule::HeadWord),
-                ("Port of Weymouth".to_string(), "Place", Rule::HeadWord),
+                ("Weymouth".to_string(), "Place", Rule::HeadWord),
+            ]
+        );
+        // `Isle of` belongs to the name, `Port of` and `Town of` say what
+        // kind of place the name is; after `of` no head word heads a name.
+        assert_eq!(
+            names("the Isle of Wight; the Town of Poole; his Bills of Exchange and Holders of Bills of Exchange"),
+            vec![
+                ("Isle of Wight".to_string(), "Place", Rule::HeadWord),
+                ("Poole".to_string(), "Place", Rule::HeadWord),
+            ]
+        );
+        // A street's or canal's word in lower case ends a name.
+        assert_eq!(
+            names("down Stamford street to the Bridgewater canal, past Jonas street Smith"),
+            vec![
+                ("Stamford street".to_string(), "Place", Rule::HeadWord),
+                ("Bridgewater canal".to_string(), "Place", Rule::HeadWord),
             ]
         );
         // In a heading, a preposition ends a name.

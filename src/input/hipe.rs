@@ -388,7 +388,8 @@ const BUILDING_WORDS: &str = "church chapel cathedral abbey minster hall hotel i
     tavern arms infirmary hospital exchange theatre theater college school house \
     mill mills castle gaol prison workhouse market station office bank palace \
     asylum museum library barracks bridge tower institution institute room rooms \
-    warehouse works factory dock docks club";
+    warehouse works factory dock docks club farm lodge grange cottage villa manor \
+    public-house beerhouse";
 
 /// The HIPE coarse class of a place's name: `STREET` or `BUILDING` when its
 /// last word is one of those words (`Deansgate` is not, `Market Street`
@@ -1000,6 +1001,8 @@ mod tests {
     fn classes_of_place_names() {
         assert_eq!(class_of("Place", "Market Street"), "STREET");
         assert_eq!(class_of("Place", "Royal Exchange"), "BUILDING");
+        assert_eq!(class_of("Place", "Heckford Farm"), "BUILDING");
+        assert_eq!(class_of("Place", "Black Mare public-house"), "BUILDING");
         assert_eq!(class_of("Place", "Manchester"), "LOC");
         assert_eq!(class_of("Place", "Street"), "LOC");
         assert_eq!(class_of("Person", "Smith"), "PERS");

@@ -233,3 +233,51 @@ fn the_reading_view_marks_them_as_neither_linked_nor_reviewed() {
         }
     }
 }
+
+#[test]
+fn a_title_takes_a_listed_place_and_prepositions_and_kinds_name_places() {
+    let w = Workdir::fixture("unlisted");
+    w.write(
+        "texts/county-news.txt",
+        "The Duke of Ravensby and Captain Coldharbour came to the village of \
+         Ibsley,\nnear Delph, from Herefordshire. The boat was let to Hire at \
+         Ravensby; boats for hire\nstand at Christmas in the Town of Fernleigh.\n",
+    );
+    w.edit(
+        "manifest.toml",
+        "title = \"A dinner at Ravensby\"",
+        "title = \"A dinner at Ravensby\"\n\n[[document]]\nid = \"county-news\"\n\
+         file = \"texts/county-news.txt\"\nkind = \"article\"\ndate = \"1838-12-01\"\n\
+         title = \"County news\"",
+    );
+    w.ok(&["build"]);
+    let rows: Vec<[String; 6]> = mentions(&w, &["--doc", "county-news"]);
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // A title of the peerage: the place is part of a person's name.
+            ("Duke of Ravensby", "unlisted", "Person"),
+            // A title before a name the gazetteer gives a place.
+            ("Coldharbour", "unlisted", "Person"),
+            // The kind of place before `of`, `near`, a county's `-shire`.
+            ("Ibsley", "unlisted", "Place"),
+            ("Delph", "unlisted", "Place"),
+            ("Herefordshire", "unlisted", "Place"),
+            // `Hire` is written in lower case too; the listed place stays.
+            ("Ravensby", "ravensby", "Place"),
+            // `Town of` says what kind of place Fernleigh is.
+            ("Fernleigh", "unlisted", "Place"),
+        ],
+        "{rows:#?}"
+    );
+    let reason = |name: &str| &rows.iter().find(|r| r[0] == name).unwrap()[5];
+    assert!(reason("Duke of Ravensby").contains("peerage"));
+    assert!(reason("Ibsley").contains("village of"));
+    assert!(reason("Delph").contains("\"near\""));
+    assert!(reason("Herefordshire").contains("-shire"));
+    assert!(reason("Fernleigh").contains("Town of"));
+}
