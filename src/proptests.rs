@@ -1,5 +1,6 @@
 //! Property tests of the input parsers (manifest, gazetteer, claims,
-//! overrides, gold standard, `--bind` values): generated inputs, built
+//! overrides, gold standard, `--bind` values) and of the recogniser of
+//! names nobody listed: generated inputs, built
 //! from the fragments that matter to each format (separators, quotes, line
 //! ends, byte-order marks, NUL, ids, paths that lead out) mixed with
 //! arbitrary text.
@@ -205,6 +206,45 @@ const RELATIONS: &[&str] = &[
     "Razin met Slansky",
 ];
 
+/// Fragments of old prose for the recogniser of names nobody listed:
+/// titles, `of`, prepositions, head words, kinds of place, hyphens,
+/// possessives and capitals.
+const UNLISTED: &[&str] = &[
+    "Duke ",
+    "Lord ",
+    "Captain ",
+    "Mr. ",
+    "Wm. ",
+    "T. B. ",
+    "Esq.",
+    ", ",
+    " of ",
+    " at ",
+    " near ",
+    " the ",
+    "Town ",
+    "village ",
+    "Parish ",
+    "Norfolk",
+    "Ravensby",
+    "Herefordshire",
+    "shire",
+    "Hall",
+    "street",
+    "-street",
+    "-in-",
+    "Intelligencer",
+    "Bills of Exchange",
+    "'s",
+    "’s",
+    "Amsterdam",
+    "NEW YORK",
+    "é",
+    "\n",
+    ". ",
+    " ",
+];
+
 const OVERRIDES: &[&str] = &[
     "document,action,quote,occurrence,start,end,entity,note\n",
     "letter-2,add,Sofia,1,,,sofia,\n",
@@ -351,6 +391,33 @@ proptest! {
         for (s, e) in found.iter().map(|m| (m.start, m.end)).chain(shared.iter().map(|a| (a.start, a.end))) {
             prop_assert!(s < e && e <= text.len(), "{s}..{e}");
             prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "{s}..{e}");
+        }
+    }
+
+    #[test]
+    fn unlisted_names_lie_in_their_ranges_apart_and_in_order(
+        text in text_of(UNLISTED),
+        cut in 0usize..64,
+    ) {
+        // Two ranges, cut at a character boundary, as a document that
+        // embeds another has.
+        let mut mid = cut.min(text.len());
+        while !text.is_char_boundary(mid) {
+            mid -= 1;
+        }
+        let ranges = [(0, mid), (mid, text.len())];
+        let names = crate::annotate::unlisted::recognise(&text, &ranges);
+        let mut last_end = 0;
+        for u in &names {
+            prop_assert!(u.start < u.end, "{}..{}", u.start, u.end);
+            prop_assert!(
+                ranges.iter().any(|&(a, b)| a <= u.start && u.end <= b),
+                "{}..{} in no range", u.start, u.end
+            );
+            prop_assert!(text.is_char_boundary(u.start) && text.is_char_boundary(u.end));
+            prop_assert!(u.start >= last_end, "{}..{} overlaps or comes before {last_end}", u.start, u.end);
+            prop_assert!(!u.reason.is_empty());
+            last_end = u.end;
         }
     }
 
