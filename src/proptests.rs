@@ -7,7 +7,8 @@
 //!
 //! Invariant checked: a parser never panics on any input, and an error
 //! about the input names that file, with a line and column inside it, a
-//! message and a fix. Case counts are bounded so the whole harness runs in
+//! message and a fix; the recogniser's names lie inside the ranges it is
+//! given, on character boundaries, apart and in order. Case counts are bounded so the whole harness runs in
 //! seconds (no nightly toolchain is needed, unlike cargo-fuzz).
 
 use crate::error::Error;
