@@ -921,10 +921,10 @@ fn headed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
 mod tests {
     use super::*;
 
-    fn names(text: &str) -> Vec<(String, &'static str, Rule)> {
+    fn names(text: &str) -> Vec<(&str, &'static str, Rule)> {
         recognise(text, &[(0, text.len())])
             .into_iter()
-            .map(|u| (text[u.start..u.end].to_string(), u.kind.name(), u.rule))
+            .map(|u| (&text[u.start..u.end], u.kind.name(), u.rule))
             .collect()
     }
 
@@ -933,8 +933,8 @@ mod tests {
         assert_eq!(
             names("The chair was taken by Mr. John Waterall, and Sir William Molesworth spoke."),
             vec![
-                ("John Waterall".to_string(), "Person", Rule::Title),
-                ("William Molesworth".to_string(), "Person", Rule::Title),
+                ("John Waterall", "Person", Rule::Title),
+                ("William Molesworth", "Person", Rule::Title),
             ]
         );
         // A title's period ends no sentence, a long title's does.
@@ -949,8 +949,8 @@ mod tests {
                 "Before Mr. Commissioner Jemmett. A piece at Mr. Chadwick’s factory. Dear Sir, we"
             ),
             vec![
-                ("Jemmett".to_string(), "Person", Rule::Title),
-                ("Chadwick".to_string(), "Person", Rule::Title),
+                ("Jemmett", "Person", Rule::Title),
+                ("Chadwick", "Person", Rule::Title),
             ]
         );
     }
@@ -960,9 +960,9 @@ mod tests {
         assert_eq!(
             names("the vicar, T. B. Simpson, and Hon. Wm. Coventry met W. A. HYDE at noon"),
             vec![
-                ("T. B. Simpson".to_string(), "Person", Rule::Initials),
-                ("Wm. Coventry".to_string(), "Person", Rule::Title),
-                ("W. A. HYDE".to_string(), "Person", Rule::Initials),
+                ("T. B. Simpson", "Person", Rule::Initials),
+                ("Wm. Coventry", "Person", Rule::Title),
+                ("W. A. HYDE", "Person", Rule::Initials),
             ]
         );
         // A capital that ends a sentence is no initial of the next word.
@@ -974,9 +974,9 @@ mod tests {
         assert_eq!(
             names("Jonathan Birch, Esq. and Thomas Blayds, Esq., with John B. Smith, Bart., came"),
             vec![
-                ("Jonathan Birch".to_string(), "Person", Rule::Title),
-                ("Thomas Blayds".to_string(), "Person", Rule::Title),
-                ("John B. Smith".to_string(), "Person", Rule::Title),
+                ("Jonathan Birch", "Person", Rule::Title),
+                ("Thomas Blayds", "Person", Rule::Title),
+                ("John B. Smith", "Person", Rule::Title),
             ]
         );
         // Only right after the comma, in capitals, and after a name.
@@ -991,15 +991,15 @@ mod tests {
         assert_eq!(
             names("the Duke of Norfolk and the Marchioness of Bute met Lord Taunton"),
             vec![
-                ("Duke of Norfolk".to_string(), "Person", Rule::Title),
-                ("Marchioness of Bute".to_string(), "Person", Rule::Title),
-                ("Taunton".to_string(), "Person", Rule::Title),
+                ("Duke of Norfolk", "Person", Rule::Title),
+                ("Marchioness of Bute", "Person", Rule::Title),
+                ("Taunton", "Person", Rule::Title),
             ]
         );
         // A bishop's see is a place, not part of a person's name.
         assert_eq!(
             names("the Bishop of Armagh wrote"),
-            vec![("Armagh".to_string(), "Place", Rule::PlaceList)]
+            vec![("Armagh", "Place", Rule::PlaceList)]
         );
     }
 
@@ -1008,9 +1008,9 @@ mod tests {
         assert_eq!(
             names("a chapel at Ibsley; Ridding, near Delph; the village of Wyke Regis"),
             vec![
-                ("Ibsley".to_string(), "Place", Rule::Preposition),
-                ("Delph".to_string(), "Place", Rule::Preposition),
-                ("Wyke Regis".to_string(), "Place", Rule::Preposition),
+                ("Ibsley", "Place", Rule::Preposition),
+                ("Delph", "Place", Rule::Preposition),
+                ("Wyke Regis", "Place", Rule::Preposition),
             ]
         );
         // Times, feasts, possessives and words the text writes in lower
@@ -1021,16 +1021,8 @@ mod tests {
                  Colliery, at Hire; boats for hire"
             ),
             vec![
-                (
-                    "Oxford University".to_string(),
-                    "Organisation",
-                    Rule::HeadWord
-                ),
-                (
-                    "Ashton Moss Colliery".to_string(),
-                    "Place",
-                    Rule::Preposition
-                ),
+                ("Oxford University", "Organisation", Rule::HeadWord),
+                ("Ashton Moss Colliery", "Place", Rule::Preposition),
             ]
         );
         // `in`, `from` and `to` are not enough (`a letter from Weizmann`).
@@ -1056,12 +1048,8 @@ mod tests {
         assert_eq!(
             names("sheep from Herefordshire; John Wilshire; the Cheshire Railway"),
             vec![
-                ("Herefordshire".to_string(), "Place", Rule::Compound),
-                (
-                    "Cheshire Railway".to_string(),
-                    "Organisation",
-                    Rule::HeadWord
-                ),
+                ("Herefordshire", "Place", Rule::Compound),
+                ("Cheshire Railway", "Organisation", Rule::HeadWord),
             ]
         );
     }
@@ -1074,11 +1062,11 @@ mod tests {
                  at the Ashton Bank; belonging to the Port of Weymouth; the Town Hall"
             ),
             vec![
-                ("Music Hall".to_string(), "Place", Rule::HeadWord),
-                ("Studley Park".to_string(), "Place", Rule::HeadWord),
-                ("Leeds Intelligencer".to_string(), "Work", Rule::HeadWord),
-                ("Ashton Bank".to_string(), "Organisation", Rule::HeadWord),
-                ("Weymouth".to_string(), "Place", Rule::HeadWord),
+                ("Music Hall", "Place", Rule::HeadWord),
+                ("Studley Park", "Place", Rule::HeadWord),
+                ("Leeds Intelligencer", "Work", Rule::HeadWord),
+                ("Ashton Bank", "Organisation", Rule::HeadWord),
+                ("Weymouth", "Place", Rule::HeadWord),
             ]
         );
         // `Isle of` belongs to the name, `Port of` and `Town of` say what
@@ -1086,16 +1074,16 @@ mod tests {
         assert_eq!(
             names("the Isle of Wight; the Town of Poole; his Bills of Exchange and Holders of Bills of Exchange"),
             vec![
-                ("Isle of Wight".to_string(), "Place", Rule::HeadWord),
-                ("Poole".to_string(), "Place", Rule::HeadWord),
+                ("Isle of Wight", "Place", Rule::HeadWord),
+                ("Poole", "Place", Rule::HeadWord),
             ]
         );
         // A street's or canal's word in lower case ends a name.
         assert_eq!(
             names("down Stamford street to the Bridgewater canal, past Jonas street Smith"),
             vec![
-                ("Stamford street".to_string(), "Place", Rule::HeadWord),
-                ("Bridgewater canal".to_string(), "Place", Rule::HeadWord),
+                ("Stamford street", "Place", Rule::HeadWord),
+                ("Bridgewater canal", "Place", Rule::HeadWord),
             ]
         );
         // In a heading, a preposition ends a name.
@@ -1105,16 +1093,8 @@ mod tests {
                  DIRECTOR GENERAL OF THE SOVIET FOREIGN MINISTRY"
             ),
             vec![
-                (
-                    "ISRAELI FOREIGN MINISTRY".to_string(),
-                    "Organisation",
-                    Rule::HeadWord
-                ),
-                (
-                    "SOVIET FOREIGN MINISTRY".to_string(),
-                    "Organisation",
-                    Rule::HeadWord
-                ),
+                ("ISRAELI FOREIGN MINISTRY", "Organisation", Rule::HeadWord),
+                ("SOVIET FOREIGN MINISTRY", "Organisation", Rule::HeadWord),
             ]
         );
         // Common words and bare head words name nothing.
@@ -1126,9 +1106,9 @@ mod tests {
         assert_eq!(
             names("sailed from Amsterdam to Japan, to Hong Kong and New York. Dublin is far."),
             vec![
-                ("Amsterdam".to_string(), "Place", Rule::PlaceList),
-                ("Japan".to_string(), "Place", Rule::PlaceList),
-                ("Hong Kong".to_string(), "Place", Rule::PlaceList),
+                ("Amsterdam", "Place", Rule::PlaceList),
+                ("Japan", "Place", Rule::PlaceList),
+                ("Hong Kong", "Place", Rule::PlaceList),
             ]
         );
         // Without a preposition of place before it, a listed name may be a
@@ -1141,8 +1121,8 @@ mod tests {
                  An Artist of the Republic."
             ),
             vec![
-                ("Nelson".to_string(), "Person", Rule::Title),
-                ("Wellington Street".to_string(), "Place", Rule::HeadWord),
+                ("Nelson", "Person", Rule::Title),
+                ("Wellington Street", "Place", Rule::HeadWord),
             ]
         );
     }
@@ -1152,9 +1132,9 @@ mod tests {
         assert_eq!(
             names("in Albion-street, at 931 Stamford-slreet, Barrow-in-Furness; a well-known man"),
             vec![
-                ("Albion-street".to_string(), "Place", Rule::Compound),
-                ("Stamford-slreet".to_string(), "Place", Rule::Compound),
-                ("Barrow-in-Furness".to_string(), "Place", Rule::Compound),
+                ("Albion-street", "Place", Rule::Compound),
+                ("Stamford-slreet", "Place", Rule::Compound),
+                ("Barrow-in-Furness", "Place", Rule::Compound),
             ]
         );
     }
