@@ -29,9 +29,11 @@
 //!   Lincoln`, `Nelson Street`), not a common word or a bare head word,
 //!   never seen in lower case in the document (`Reading`, `Bath`);
 //! - **preposition** ([`Rule::Preposition`]): capitalised words no list
-//!   knows right after `at` or `near`, or after a kind of place in lower
-//!   case and `of` (`the village of Wyke`), none a number, time, feast or
-//!   word the document writes in lower case, are a place;
+//!   knows right after `at` or `near`, after a kind of place in lower case
+//!   and `of` (`the village of Wyke`), or after the word for a place's
+//!   people, offices or surroundings and `of` (`the inhabitants of`, `Vicar
+//!   of`), none a number, time, feast or word the document writes in lower
+//!   case, are a place;
 //! - **compound** ([`Rule::Compound`]): a hyphenated street name
 //!   (`Albion-street`, also OCR'd as `Stamford-slreet`) or a town named `X-in-Y`,
 //!   `X-on-Y`, `X-under-Y` (`Barrow-in-Furness`, `Ashton-under-Lyne`) is a
@@ -140,6 +142,15 @@ const PLACE_ONLY_PREPOSITIONS: &str = "near at";
 /// name after them a place (`the village of Wyke`), besides [`KIND_OF`]'s
 /// and [`PLACE_OF`]'s.
 const KIND_OF_LOWER: &str = "village hamlet manor tything tithing liberty neighbourhood";
+
+/// Words for the people, offices and surroundings of a place: before `of`
+/// and a capitalised name, in either case, they make it a place (`the
+/// inhabitants of Ibsley`, `Vicar of Ibsley`, `the curacy of Ibsley`; a
+/// bishop's see is a place too).
+const OF_A_PLACE: &str = "\
+    inhabitants natives native vicar rector curate curacy incumbent rectory vicarage living \
+    neighbourhood vicinity environs suburbs outskirts streets mayor bishop archbishop \
+    archdeacon dean diocese";
 
 /// Capitalised words that follow `at` or `near` and name no place: times,
 /// numbers, feasts and set phrases (`at Christmas`, `at Eleven`, `at Home`).
@@ -556,7 +567,9 @@ fn placed(
         let known = words().kind_of.contains(kind.key.as_str())
             || words().place_of.contains(kind.key.as_str())
             || KIND_OF_LOWER.split_whitespace().any(|k| k == kind.key);
-        (before.key == "of" && !kind.cap && known && joined(text, kind, before))
+        // Those of a place, in either case (`the inhabitants of`, `Vicar of`).
+        let of_a_place = OF_A_PLACE.split_whitespace().any(|k| k == kind.key);
+        (before.key == "of" && (known && !kind.cap || of_a_place) && joined(text, kind, before))
             .then(|| &text[kind.start..before.end])
     };
     let preposition = PLACE_ONLY_PREPOSITIONS
@@ -1023,6 +1036,14 @@ mod tests {
             vec![
                 ("Oxford University", "Organisation", Rule::HeadWord),
                 ("Ashton Moss Colliery", "Place", Rule::Preposition),
+            ]
+        );
+        // The people, offices and surroundings of a place, before `of`.
+        assert_eq!(
+            names("the inhabitants of Ibsley; the Vicar of Gorley; the occupation of Gorley"),
+            vec![
+                ("Ibsley", "Place", Rule::Preposition),
+                ("Gorley", "Place", Rule::Preposition),
             ]
         );
         // `in`, `from` and `to` are not enough (`a letter from Weizmann`).
