@@ -32,8 +32,9 @@
 //!   knows right after `at` or `near`, after a kind of place in lower case
 //!   and `of` (`the village of Wyke`), or after the word for a place's
 //!   people, offices or surroundings and `of` (`the inhabitants of`, `Vicar
-//!   of`), none a number, time, feast or word the document writes in lower
-//!   case, are a place;
+//!   of`), or after a name, a comma and `of` (`John Hyde, of Ibsley`: where
+//!   he lives), none a number, time, feast or word the document writes in
+//!   lower case, are a place;
 //! - **compound** ([`Rule::Compound`]): a hyphenated street name
 //!   (`Albion-street`, also OCR'd as `Stamford-slreet`) or a town named `X-in-Y`,
 //!   `X-on-Y`, `X-under-Y` (`Barrow-in-Furness`, `Ashton-under-Lyne`) is a
@@ -55,7 +56,7 @@
 //! in text order, each with its rule and the reason a reviewer reads.
 
 use crate::input::gazetteer::EntityType;
-use crate::text::names::{fold_key, is_hyphen, is_word_char, lexicon, near, Cue};
+use crate::text::names::{fold_key, is_hyphen, is_word_char, lexicon, near_in_print, Cue};
 
 /// The rule that recognised a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -572,10 +573,20 @@ fn placed(
         (before.key == "of" && (known && !kind.cap || of_a_place) && joined(text, kind, before))
             .then(|| &text[kind.start..before.end])
     };
+    // Where someone lives, after their name: `John Hyde, of Ibsley`,
+    // `Thomas Orton, Esq. of Ibsley`.
+    let residence = || {
+        let after = i.checked_sub(2).map(|k| &ws[k]);
+        let comma = text[..before.start].trim_end().ends_with(',');
+        let style = after.is_some_and(|w| POSTNOMINALS.split_whitespace().any(|p| p == w.key));
+        (before.key == "of" && !before.cap && (comma || style))
+            .then(|| &text[before.start..before.end])
+    };
     let preposition = PLACE_ONLY_PREPOSITIONS
         .split_whitespace()
         .find(|p| *p == before.key && !before.cap)
-        .or_else(kind_of)?;
+        .or_else(kind_of)
+        .or_else(residence)?;
     if !joined_loose(text, before, &ws[i]) || before.dot {
         return None;
     }
@@ -635,7 +646,7 @@ fn compound(text: &str, w: &Word) -> Option<Unlisted> {
     let street = words()
         .street
         .iter()
-        .find(|s| **s == last || (last.len() >= 6 && near(s, &last)));
+        .find(|s| **s == last || (last.len() >= 6 && near_in_print(s, &last)));
     if let (Some(street), 2) = (street, parts.len()) {
         return Some(Unlisted {
             start: w.start,
@@ -1044,6 +1055,18 @@ mod tests {
             vec![
                 ("Ibsley", "Place", Rule::Preposition),
                 ("Gorley", "Place", Rule::Preposition),
+            ]
+        );
+        // Where someone lives, after their name and a comma, or a style.
+        assert_eq!(
+            names(
+                "John Hyde, of Ibsley, yeoman; Thomas Orton, Esq. of Gorley; the Rector of Fritham"
+            ),
+            vec![
+                ("Ibsley", "Place", Rule::Preposition),
+                ("Thomas Orton", "Person", Rule::Title),
+                ("Gorley", "Place", Rule::Preposition),
+                ("Fritham", "Place", Rule::Preposition),
             ]
         );
         // `in`, `from` and `to` are not enough (`a letter from Weizmann`).

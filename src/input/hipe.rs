@@ -414,14 +414,16 @@ pub fn class_of(kind: &str, name: &str) -> &'static str {
     // A street word may be OCR'd by one letter (`Stamford-slreet`).
     let has = |list: &str| {
         list.split_whitespace()
-            .any(|w| w == last || (w.len() >= 6 && crate::text::names::near(w, &last)))
+            .any(|w| w == last || (w.len() >= 6 && crate::text::names::near_in_print(w, &last)))
     };
     // `Albion-street` is two words as much as `Albion Street`.
     let words = name
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
         .count();
-    if words > 1 && has(STREET_WORDS) {
+    // `Butlerstreet`: a street's word run into its name.
+    let run_in = last.len() > "street".len() + 2 && last.ends_with("street");
+    if words > 1 && has(STREET_WORDS) || run_in {
         "STREET"
     } else if words > 1 && has(BUILDING_WORDS) {
         "BUILDING"
@@ -1011,6 +1013,9 @@ mod tests {
         assert_eq!(class_of("Place", "Port of Weymouth"), "LOC");
         assert_eq!(class_of("Place", "Albion-street"), "STREET");
         assert_eq!(class_of("Place", "Stamford-slreet"), "STREET");
+        assert_eq!(class_of("Place", "Wood-ftrcet"), "STREET");
+        assert_eq!(class_of("Place", "Butlerstreet"), "STREET");
+        assert_eq!(class_of("Place", "Street"), "LOC");
     }
 
     /// Rows of a name the sentence splitter cut: `St.` ends a sentence and

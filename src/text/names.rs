@@ -77,6 +77,13 @@ pub fn near(a: &str, b: &str) -> bool {
     short[k..] == long[k + 1..]
 }
 
+/// Whether `read`, a word as OCR read it from old print, is `word` with at
+/// most one letter wrong, also once each `f` is read back as the long s it
+/// often was (`ftrcet` for `street`, `Wood-ftreet`).
+pub fn near_in_print(word: &str, read: &str) -> bool {
+    near(word, read) || read.contains('f') && near(word, &read.replace('f', "s"))
+}
+
 /// Whether a word, in any case, names nothing on its own: a common English
 /// word, a month or weekday, a nationality, or a personal title.
 pub fn is_common_word(word: &str) -> bool {
