@@ -576,11 +576,18 @@ fn placed(
     // Where someone lives, after their name: `John Hyde, of Ibsley`,
     // `Thomas Orton, Esq. of Ibsley`.
     let residence = || {
-        let after = i.checked_sub(2).map(|k| &ws[k]);
-        let comma = text[..before.start].trim_end().ends_with(',');
-        let style = after.is_some_and(|w| POSTNOMINALS.split_whitespace().any(|p| p == w.key));
-        (before.key == "of" && !before.cap && (comma || style))
-            .then(|| &text[before.start..before.end])
+        if before.key != "of" || before.cap {
+            return None;
+        }
+        let prefix = text[..before.start].trim_end();
+        if prefix.ends_with(',') {
+            return Some(&text[prefix.len() - 1..before.end]);
+        }
+        let style = ws[..i.checked_sub(1)?].last()?;
+        POSTNOMINALS
+            .split_whitespace()
+            .any(|p| p == style.key)
+            .then(|| &text[style.start..before.end])
     };
     let preposition = PLACE_ONLY_PREPOSITIONS
         .split_whitespace()
@@ -594,7 +601,7 @@ fn placed(
     // never writes in lower case, none a number, time or feast.
     let fits = |w: &Word| {
         proper(w)
-            && !w.dot
+            && (!w.dot || !abbreviation(w))
             && !lex.demonyms.contains(w.key.as_str())
             && !lower.contains(w.key.as_str())
             && !NOT_PLACES.split_whitespace().any(|n| n == w.key)
@@ -1056,6 +1063,11 @@ mod tests {
                 ("Ibsley", "Place", Rule::Preposition),
                 ("Gorley", "Place", Rule::Preposition),
             ]
+        );
+        // At the end of a sentence too, but no abbreviation (`at St.`).
+        assert_eq!(
+            names("He died at Godshill. They met at St. Mary's."),
+            vec![("Godshill", "Place", Rule::Preposition)]
         );
         // Where someone lives, after their name and a comma, or a style.
         assert_eq!(

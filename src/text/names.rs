@@ -644,3 +644,17 @@ pub(crate) fn entity_kind(kind: &str) -> Option<&'static str> {
 pub(crate) fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_s_read_as_f_is_read_back() {
+        assert!(near_in_print("street", "ftrcet"));
+        assert!(near_in_print("street", "slreet"));
+        assert!(!near("street", "ftrcet"));
+        assert!(!near_in_print("street", "fheet"));
+        assert!(!near_in_print("street", "sheet"));
+    }
+}
