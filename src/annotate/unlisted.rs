@@ -91,9 +91,11 @@ const ORG_WORDS: &str = "\
     institution railway infirmary hospital dispensary";
 
 /// Head words of places' and buildings' names, besides the lexicon's.
+/// `Market` is none: in newspapers `London Markets` and `Bristol Corn
+/// Market` head the prices of a town's market, and name the town.
 const PLACE_WORDS: &str = "\
     abbey barracks castle cathedral chapel church common county dock docks exchange green \
-    hall heath inn lane market moor palace park parish place quay room rooms row tavern \
+    hall heath inn lane moor palace park parish place quay room rooms row tavern \
     terrace tower wharf wood house farm arms lodge grange cottage villa public-house \
     beerhouse gaol prison station canal buildings workhouse mill mills warehouse";
 
@@ -1134,6 +1136,8 @@ mod tests {
                 ("Poole", "Place", Rule::HeadWord),
             ]
         );
+        // A town's market report names the town, no market.
+        assert_eq!(names("THE LONDON MARKETS. The Bristol Corn Market"), vec![]);
         // A street's or canal's word in lower case ends a name.
         assert_eq!(
             names("down Stamford street to the Bridgewater canal, past Jonas street Smith"),
