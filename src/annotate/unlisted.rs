@@ -131,7 +131,7 @@ const MORE_TITLES: &str = "\
 /// Duke of Norfolk`, `Earl of Derby`), and the place is no mention of its
 /// own.
 const PEERAGE: &str = "\
-    duke duchess earl marquis marquess marchioness count countess viscount viscountess baron \
+    duke duchess earl marquis marquess marchioness countess viscount viscountess baron \
     baroness lord lady prince princess";
 
 /// Prepositions after which a capitalised name no list knows is taken for
@@ -144,7 +144,7 @@ const PLACE_ONLY_PREPOSITIONS: &str = "near at";
 /// Kinds of place that, in lower case before `of`, make the capitalised
 /// name after them a place (`the village of Wyke`), besides [`KIND_OF`]'s
 /// and [`PLACE_OF`]'s.
-const KIND_OF_LOWER: &str = "village hamlet manor tything tithing liberty neighbourhood";
+const KIND_OF_LOWER: &str = "village hamlet manor tything tithing liberty";
 
 /// Words for the people, offices and surroundings of a place: before `of`
 /// and a capitalised name, in either case, they make it a place (`the
@@ -162,7 +162,7 @@ const NOT_PLACES: &str = "\
     christmas easter michaelmas whitsuntide midsummer lammas candlemas martinmas lady \
     eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty \
     thirty forty fifty sixty seventy eighty ninety hundred thousand half quarter o'clock \
-    noon mr mrs miss messrs per cent law";
+    mr mrs miss messrs per cent law";
 
 /// Titles written after a name and a comma (`Thomas Blayds, Esq.`).
 const POSTNOMINALS: &str = "esq esquire bart";
