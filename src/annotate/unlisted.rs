@@ -201,6 +201,12 @@ struct Words {
     place: std::collections::HashSet<&'static str>,
     place_of: std::collections::HashSet<&'static str>,
     kind_of: std::collections::HashSet<&'static str>,
+    kind_of_lower: std::collections::HashSet<&'static str>,
+    of_a_place: std::collections::HashSet<&'static str>,
+    place_only: std::collections::HashSet<&'static str>,
+    not_places: std::collections::HashSet<&'static str>,
+    peerage: std::collections::HashSet<&'static str>,
+    lower_heads: std::collections::HashSet<&'static str>,
     org_of: std::collections::HashSet<&'static str>,
     street: Vec<&'static str>,
     joins: std::collections::HashSet<&'static str>,
@@ -218,6 +224,12 @@ fn words() -> &'static Words {
             place: set(PLACE_WORDS),
             place_of: set(PLACE_OF),
             kind_of: set(KIND_OF),
+            kind_of_lower: set(KIND_OF_LOWER),
+            of_a_place: set(OF_A_PLACE),
+            place_only: set(PLACE_ONLY_PREPOSITIONS),
+            not_places: set(NOT_PLACES),
+            peerage: set(PEERAGE),
+            lower_heads: set(LOWER_HEADS),
             org_of: set(ORG_OF),
             street: STREET_PARTS.split_whitespace().collect(),
             joins: set(TOWN_JOINS),
@@ -542,16 +554,17 @@ fn listed_place(
 /// place follows it, `of` and a capitalised name (`City` in `the City of
 /// Carlisle`): no name of its own there.
 pub fn kind_before_name(text: &str, start: usize, end: usize) -> bool {
-    let word = fold_key(&text[start..end]);
-    if !words().kind_of.contains(word.as_str()) {
-        return false;
-    }
+    // Run for every mention: the words after it are looked at first, and
+    // the mention is folded only when `of` and a capital follow.
     let mut rest = text[end..].split_whitespace();
     rest.next() == Some("of")
         && rest
             .next()
             .and_then(|n| n.chars().next())
             .is_some_and(char::is_uppercase)
+        && words()
+            .kind_of
+            .contains(fold_key(&text[start..end]).as_str())
 }
 
 /// A capitalised name no list knows, right after `at` or `near`, at word
@@ -562,17 +575,25 @@ fn placed(
     i: usize,
     lower: &std::collections::HashSet<String>,
 ) -> Option<(Unlisted, usize)> {
+    // Most words are in lower case: none of them starts a name.
+    if !ws[i].cap {
+        return None;
+    }
     let lex = lexicon();
+    let lists = words();
     let before = ws[..i].last()?;
     // `the town of`, `the village of`: the kind of place, in lower case.
     let kind_of = || {
-        let kind = ws[..i.checked_sub(1)?].last()?;
-        let known = words().kind_of.contains(kind.key.as_str())
-            || words().place_of.contains(kind.key.as_str())
-            || KIND_OF_LOWER.split_whitespace().any(|k| k == kind.key);
+        if before.key != "of" {
+            return None;
+        }
+        let kind = ws[..i - 1].last()?;
+        let key = kind.key.as_str();
+        let known = lists.kind_of.contains(key)
+            || lists.place_of.contains(key)
+            || lists.kind_of_lower.contains(key);
         // Those of a place, in either case (`the inhabitants of`, `Vicar of`).
-        let of_a_place = OF_A_PLACE.split_whitespace().any(|k| k == kind.key);
-        (before.key == "of" && (known && !kind.cap || of_a_place) && joined(text, kind, before))
+        ((known && !kind.cap || lists.of_a_place.contains(key)) && joined(text, kind, before))
             .then(|| &text[kind.start..before.end])
     };
     // Where someone lives, after their name: `John Hyde, of Ibsley`,
@@ -585,15 +606,14 @@ fn placed(
         if prefix.ends_with(',') {
             return Some(&text[prefix.len() - 1..before.end]);
         }
-        let style = ws[..i.checked_sub(1)?].last()?;
+        let style = ws[..i - 1].last()?;
         POSTNOMINALS
             .split_whitespace()
             .any(|p| p == style.key)
             .then(|| &text[style.start..before.end])
     };
-    let preposition = PLACE_ONLY_PREPOSITIONS
-        .split_whitespace()
-        .find(|p| *p == before.key && !before.cap)
+    let preposition = (lists.place_only.contains(before.key.as_str()) && !before.cap)
+        .then(|| &text[before.start..before.end])
         .or_else(kind_of)
         .or_else(residence)?;
     if !joined_loose(text, before, &ws[i]) || before.dot {
@@ -606,7 +626,7 @@ fn placed(
             && (!w.dot || !abbreviation(w))
             && !lex.demonyms.contains(w.key.as_str())
             && !lower.contains(w.key.as_str())
-            && !NOT_PLACES.split_whitespace().any(|n| n == w.key)
+            && !lists.not_places.contains(w.key.as_str())
             && w.key.chars().filter(|c| c.is_alphabetic()).count() >= 3
     };
     let mut last = i;
@@ -695,7 +715,7 @@ fn titled(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
     }
     // A title of the peerage, `of` and a name: the whole is the person's
     // name (`Duke of Norfolk`).
-    if PEERAGE.split_whitespace().any(|p| p == ws[j - 1].key) {
+    if words().peerage.contains(ws[j - 1].key.as_str()) {
         if let Some(of) = ws.get(j).filter(|o| o.key == "of" && !o.cap) {
             let mut last = None;
             let mut k = j + 1;
@@ -856,7 +876,7 @@ fn headed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
     if let Some(n) = ws.get(end + 1) {
         if !n.cap
             && !ws[end].dot
-            && LOWER_HEADS.split_whitespace().any(|h| h == n.key)
+            && words().lower_heads.contains(n.key.as_str())
             && joined(text, &ws[end], n)
             && ws[end].cap
             && !ws.get(end + 2).is_some_and(|m| m.cap && joined(text, n, m))
