@@ -942,8 +942,8 @@ fn headed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
         return None;
     };
     let mut last = start + 2;
-    let first_name = ws.get(last).filter(|n| proper(n) && joined(text, of, n))?;
-    let _ = first_name;
+    // A name right after `of`.
+    ws.get(last).filter(|n| proper(n) && joined(text, of, n))?;
     while last < end && ws[last + 1].cap && proper(&ws[last + 1]) {
         last += 1;
     }
