@@ -550,6 +550,13 @@ pub struct BuildArgs {
     #[arg(long, conflicts_with = "emit")]
     pub answers: bool,
 
+    /// Keep no answers ahead. By default a build that changes a small
+    /// store (up to 50,000 quads, where the whole library answers in a
+    /// fraction of a second) answers the library ahead, as --answers does;
+    /// a larger store keeps an answer when it is first asked.
+    #[arg(long, conflicts_with_all = ["answers", "emit"])]
+    pub no_answers: bool,
+
     /// Write the graph as files in DIR instead of loading the store:
     /// `nquads` writes gzip'd N-Quads, DIR/shard-K-of-N.nq.gz (shard-1-of-1
     /// for the whole corpus), for a triplestore's bulk loader.

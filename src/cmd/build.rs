@@ -4,8 +4,9 @@ use super::Context;
 use crate::cli::{BuildArgs, EmitFormat};
 use annalist::pipeline::shard::{self, Shard};
 use annalist::read::query::{self, Format, QueryConfig};
-use annalist::store::answers::{Answers, Keep, Question};
+use annalist::store::answers::{Answers, Keep, Question, ANSWER_AHEAD_UP_TO};
 use annalist::store::stamp::CheckMode;
+use annalist::store::{Reader, StoreDir};
 use annalist::{pipeline, Result};
 use oxigraph::sparql::results::QueryResultsFormat;
 
@@ -42,9 +43,9 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
         }
         ready.summary
     };
-    match summary {
+    match &summary {
         Some(s) => {
-            ctx.report(&s);
+            ctx.report(s);
             if args.timings {
                 let phases: Vec<String> = s
                     .phases
@@ -62,18 +63,33 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
         None => {}
     }
     if args.answers {
-        keep_answers(ctx, args.timings)?;
+        keep_answers(ctx, args.timings, true)?;
+    } else if let (Some(s), false) = (&summary, args.no_answers) {
+        answer_ahead(ctx, s, args.timings);
     }
     Ok(())
 }
 
+/// After a build that changed the store: on a store of at most
+/// [`ANSWER_AHEAD_UP_TO`] quads, answers the query library ahead and
+/// keeps the answers, as `build --answers` does. Best-effort: a query that
+/// fails is left to be reported when it is asked.
+pub fn answer_ahead(ctx: &Context, summary: &pipeline::Summary, timings: bool) {
+    if summary.info.quads <= ANSWER_AHEAD_UP_TO {
+        let _ = keep_answers(ctx, timings, false);
+    }
+}
+
 /// Answers every named query on the generation in use and keeps what it
 /// finds: a query whose answer is kept already is not asked again. A query
-/// that fails is reported and the others are still answered; the first
-/// failure is the command's.
-fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
+/// that fails is reported (when the answers were `asked_for`) and the
+/// others are still answered; the first failure is the command's.
+fn keep_answers(ctx: &Context, timings: bool, asked_for: bool) -> Result<()> {
     let started = std::time::Instant::now();
-    let (store, info, generation) = ctx.store_at()?;
+    // Held only while answering: a server that built first must not keep
+    // the generation from removal once it follows a newer one.
+    let Reader { store, info, lease } = StoreDir::new(&ctx.build.store).open_reader()?;
+    let generation = lease.path.clone();
     let answers = Answers::of(&generation, true, Keep::Always);
     let mut first_error = None;
     let mut asked = 0;
@@ -110,7 +126,9 @@ fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
         match query::run(&store, &q.text, &config, &mut std::io::sink()) {
             Ok(_) => asked += 1,
             Err(e) => {
-                eprintln!("error: query {}: {e}", q.name);
+                if asked_for {
+                    eprintln!("error: query {}: {e}", q.name);
+                }
                 first_error.get_or_insert(e);
             }
         }
@@ -122,7 +140,7 @@ fn keep_answers(ctx: &Context, timings: bool) -> Result<()> {
             );
         }
     }
-    if !ctx.quiet {
+    if asked_for && !ctx.quiet {
         eprintln!(
             "Kept the answers of {asked} queries with the store in {:.1} s.",
             started.elapsed().as_secs_f64()

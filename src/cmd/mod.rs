@@ -127,11 +127,14 @@ impl Context {
             }
             other => other?,
         };
-        if let Some(summary) = ready.summary {
-            self.report(&summary);
+        if let Some(summary) = &ready.summary {
+            self.report(summary);
         }
         for w in ready.warnings {
             eprintln!("warning: {w}");
+        }
+        if let Some(summary) = ready.summary {
+            build::answer_ahead(self, &summary, false);
         }
         if let Some(texts) = ready.texts {
             *self.texts.borrow_mut() = Some(texts);

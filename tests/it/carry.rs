@@ -108,7 +108,7 @@ fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
         file,
         format!("{text}\nMolotov and Sharett met in Jerusalem.\n"),
     );
-    w.ok(&["build"]);
+    w.ok(&["build", "--no-answers"]);
     assert_eq!(
         files(&answers_dir(&w).join("carry"), "tsv").len(),
         carried.len(),
@@ -120,7 +120,7 @@ fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
         "Tel Aviv answered",
         "Jerusalem and Tel Aviv answered",
     );
-    w.ok(&["build"]);
+    w.ok(&["build", "--no-answers"]);
     assert_eq!(
         files(&answers_dir(&w).join("carry"), "tsv").len(),
         carried.len(),
@@ -166,7 +166,7 @@ fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
         "archive/a.txt",
         "Sharett wrote to Molotov from Tel Aviv on 4 May 1953.\n",
     );
-    w.ok(&["build"]);
+    w.ok(&["build", "--no-answers"]);
     // Nothing waited when this update ran: its changes are its own.
     let changes = std::fs::read_to_string(answers_dir(&w).join("carry/changes.json")).unwrap();
     assert!(
@@ -210,7 +210,7 @@ fn a_mended_answer_prints_a_hostile_label_in_csv_as_an_evaluation_does() {
         "archive/notes/05.txt",
         "Note 5: the Oddity Bureau wrote to Sharett again.\n",
     );
-    w.ok(&["build"]);
+    w.ok(&["build", "--no-answers"]);
     let waiting = files(&answers_dir(&w).join("carry"), "tsv").len();
     assert!(waiting >= 12, "{waiting} answers wait");
     for q in ["entities", "concordance", "profile", "co-mentions"] {

@@ -464,7 +464,7 @@ fn build_answers_keeps_answers_that_queries_and_the_server_read_until_the_next_b
     let mut body = std::fs::read_to_string(&doc).unwrap();
     body.push_str("\nOne more sentence.\n");
     std::fs::write(&doc, body).unwrap();
-    w.ok(&["build"]);
+    w.ok(&["build", "--no-answers"]);
     assert_ne!(
         std::fs::read_to_string(w.store().join("CURRENT")).unwrap(),
         before
@@ -528,4 +528,50 @@ fn csv_quotes_an_iri_that_holds_a_comma() {
         .iter()
         .all(|r| r[0].contains("#char=") && r[0].contains(',')));
     assert_eq!(csv, from_json);
+}
+
+#[test]
+fn a_build_that_changes_a_small_store_answers_the_library_ahead() {
+    let w = Workdir::shipped();
+    let listed = w.ok(&["queries"]).lines().skip(1).count();
+    let built = w.output(&["build"]);
+    assert!(built.status.success());
+    // Quietly: the answers are the build's own business.
+    assert!(!String::from_utf8_lossy(&built.stderr).contains("Kept the answers"));
+    let kept = kept_answers(&w);
+    assert_eq!(kept.len(), listed, "one answer per query: {kept:?}");
+    // Each kept printing is what an evaluation prints, and is what is read.
+    for q in ["concordance", "co-mentions", "profile", "entities"] {
+        let fresh = w.ok(&["query", q, "--fresh", "--format", "csv"]);
+        assert_eq!(w.ok(&["query", q, "--format", "csv"]), fresh, "{q}");
+    }
+    let (path, _) = kept
+        .iter()
+        .find(|(_, head)| head.starts_with("?document\t?start\t?end\t?left"))
+        .expect("the concordance's answer");
+    let printed = path.with_extension("csv");
+    let text = std::fs::read_to_string(&printed).unwrap();
+    std::fs::write(&printed, format!("{text}read, not evaluated\r\n")).unwrap();
+    assert!(w
+        .ok(&["query", "concordance", "--format", "csv"])
+        .ends_with("read, not evaluated\r\n"));
+
+    // An unchanged store keeps what it has; --no-answers keeps none ahead.
+    w.ok(&["build"]);
+    assert!(printed.exists());
+    w.edit(
+        "gazetteer.csv",
+        "theatre in Jerusalem where",
+        "theater in Jerusalem where",
+    );
+    w.ok(&["build", "--no-answers"]);
+    assert!(kept_answers(&w).is_empty());
+    // A reading command that builds first answers ahead as `build` does.
+    w.edit(
+        "gazetteer.csv",
+        "theater in Jerusalem where",
+        "theatre in Jerusalem where",
+    );
+    w.ok(&["query", "entities"]);
+    assert_eq!(kept_answers(&w).len(), listed);
 }
