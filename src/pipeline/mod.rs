@@ -998,7 +998,14 @@ fn build_from(
     // The answers kept on the generation this one replaces go with it,
     // to be mended by what changed when they are next asked.
     if let Some(replaced) = &replaced {
-        crate::store::answers::carry_forward(replaced, &store_path, &tally.changes(&iris));
+        let mut changes = tally.changes(&iris);
+        // The summary graph changes only in its counts, and its size is
+        // known: kept rows that count its quads need not count them again.
+        let summary = iris.summary_graph().as_str().to_string();
+        if changes.graphs.contains(&summary) {
+            changes.quads.insert(summary, summary_quads as u64);
+        }
+        crate::store::answers::carry_forward(replaced, &store_path, &changes);
     }
     generation.commit(&info, ledger())?;
     phases.mark("commit");

@@ -17,6 +17,14 @@
 //! - `?a=entity ?b=entity`: a pair whose count of shared sentences changed;
 //! - `?g=graph`: a graph's IRI, touched when the graph changed.
 //!
+//! Beside a graph key, `?n=quads` says that `?n` is the number of quads
+//! in that graph. An update that changed a graph only in its counts (the
+//! summary graph, whose counts every update changes: seven million quads
+//! at 1 GB, seconds to count again) records how many quads it holds
+//! after ([`Changes::quads`]); that graph's rows are then its kept rows
+//! with the recorded number, its other cells unchanged because nothing
+//! but counts changed in it.
+//!
 //! The mended answer keeps the rows of untouched keys as they were kept
 //! (their bytes), drops the touched ones and puts the rows of the touched
 //! keys, evaluated with the keys bound, where the query's ORDER BY puts
@@ -74,13 +82,14 @@ pub enum Keys {
     EntityIn(Variable, Variable),
     /// A pair of entities that share sentences.
     Pair(Variable, Variable),
-    Graph(Variable),
+    /// A graph's IRI, and the variable that counts its quads, if any.
+    Graph(Variable, Option<Variable>),
 }
 
 impl Keys {
     fn variables(&self) -> Vec<&Variable> {
         match self {
-            Keys::Document(v) | Keys::Entity(v) | Keys::Graph(v) => vec![v],
+            Keys::Document(v) | Keys::Entity(v) | Keys::Graph(v, _) => vec![v],
             Keys::EntityIn(a, b) | Keys::Pair(a, b) => vec![a, b],
         }
     }
@@ -95,6 +104,7 @@ pub fn keys(text: &str) -> std::result::Result<Option<Keys>, String> {
         return Ok(None);
     };
     let mut declared = Vec::new();
+    let mut quads = None;
     for item in line.split_whitespace() {
         let (var, kind) = item
             .split_once('=')
@@ -107,9 +117,13 @@ pub fn keys(text: &str) -> std::result::Result<Option<Keys>, String> {
             "document" => Kind::Document,
             "entity" => Kind::Entity,
             "graph" => Kind::Graph,
+            "quads" if quads.is_none() => {
+                quads = Some(Variable::new_unchecked(var));
+                continue;
+            }
             other => {
                 return Err(format!(
-                    "`{other}`: a key's kind is document, entity or graph"
+                    "`{other}`: a key's kind is document, entity or graph (and one count of quads)"
                 ))
             }
         };
@@ -119,11 +133,16 @@ pub fn keys(text: &str) -> std::result::Result<Option<Keys>, String> {
     let kinds: Vec<Kind> = declared.iter().map(|(_, k)| *k).collect();
     let mut vars = declared.into_iter().map(|(v, _)| v);
     let mut next = || vars.next().expect("as many as the kinds");
+    if quads.is_some() && kinds[..] != [Graph] {
+        return Err(
+            "`?v=quads` counts the quads of a graph key, and comes beside one alone".into(),
+        );
+    }
     Ok(Some(match kinds[..] {
         [] => return Err("no key after `# carry:`".into()),
         [Document] => Keys::Document(next()),
         [Entity] => Keys::Entity(next()),
-        [Graph] => Keys::Graph(next()),
+        [Graph] => Keys::Graph(next(), quads),
         [Entity, Document] => {
             let e = next();
             Keys::EntityIn(e, next())
@@ -714,16 +733,44 @@ fn mended(
         let seconds = cells(&terms.iter().map(|p| p.1.clone()).collect::<Vec<_>>())?;
         Ok((terms, firsts.into_iter().zip(seconds).collect()))
     };
+    // The graphs whose rows are their kept rows with a recorded count of
+    // quads (by the cell that writes each, with its count), and that
+    // count's column: only when no hidden value orders the rows and the
+    // question does not bind the count itself.
+    let mut recounted: std::collections::HashMap<Vec<u8>, (Term, u64)> = Default::default();
+    let mut quads_column = None;
+    if let Keys::Graph(_, Some(q)) = keys {
+        if hidden.is_empty() && !asked.iter().any(|(n, _)| n == q.as_str()) {
+            quads_column = column(q);
+        }
+    }
+    if quads_column.is_some() {
+        let known: Vec<(Term, u64)> = graphs
+            .iter()
+            .filter_map(|g| match g {
+                Term::NamedNode(n) => changes.quads.get(n.as_str()).map(|&n| (g.clone(), n)),
+                _ => None,
+            })
+            .collect();
+        let terms: Vec<Term> = known.iter().map(|(t, _)| t.clone()).collect();
+        recounted = cells(&terms)?.into_iter().zip(known).collect();
+    }
     // Each set of bound keys to evaluate, and which old rows are touched.
     let mut bound: Vec<Vec<(Variable, Term)>> = Vec::new();
     let touched: IsTouched = match keys {
-        Keys::Document(v) | Keys::Entity(v) | Keys::Graph(v) => {
+        Keys::Document(v) | Keys::Entity(v) | Keys::Graph(v, _) => {
             let terms = match keys {
                 Keys::Document(_) => &documents,
                 Keys::Entity(_) => &entities,
                 _ => &graphs,
             };
-            bound.extend(terms.iter().map(|t| vec![(v.clone(), t.clone())]));
+            let recounted_terms: HashSet<&Term> = recounted.values().map(|(t, _)| t).collect();
+            bound.extend(
+                terms
+                    .iter()
+                    .filter(|t| !recounted_terms.contains(t))
+                    .map(|t| vec![(v.clone(), t.clone())]),
+            );
             let cells = set(terms)?;
             let c = key_columns[0];
             Box::new(move |row| cells.contains(row[c]))
@@ -758,6 +805,48 @@ fn mended(
         )));
     }
     let t0 = std::time::Instant::now();
+    // The old rows whose keys no change touched, and those of the graphs
+    // recounted.
+    let body = &old[header_end + 1..];
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    let mut recounted_rows: Vec<Vec<Option<Term>>> = Vec::new();
+    let mut seen: HashSet<Term> = HashSet::new();
+    let mut row: Vec<&[u8]> = Vec::with_capacity(variables.len());
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body).chain([body.len()]) {
+        let (at, line) = (start, &body[start..end]);
+        start = end + 1;
+        if line.is_empty() {
+            continue;
+        }
+        row.clear();
+        row.extend(cells_of(line));
+        if row.len() != variables.len() {
+            return Err(NotMended::Cannot("a kept line of other width".into()));
+        }
+        if !touched(&row) {
+            kept.push((at, end));
+        } else if let (Some(c), Some((g, n))) = (quads_column, recounted.get(row[key_columns[0]])) {
+            seen.insert(g.clone());
+            let mut terms = parse(header, line)?;
+            // An emptied graph is no row of a count grouped by graph.
+            if *n > 0 {
+                terms[c] = Some(Literal::from(*n as i64).into());
+                recounted_rows.push(terms);
+            }
+        }
+    }
+    // A recounted graph with no kept row is asked as the others are.
+    if let Keys::Graph(v, _) = keys {
+        let mut unseen: Vec<&Term> = recounted
+            .values()
+            .map(|(g, _)| g)
+            .filter(|g| !seen.contains(*g))
+            .collect();
+        unseen.sort_by_key(|g| g.to_string());
+        bound.extend(unseen.into_iter().map(|g| vec![(v.clone(), g.clone())]));
+    }
+    let t1 = std::time::Instant::now();
     let mut new: Vec<QuerySolution> = Vec::new();
     let bound_count = bound.len();
     for set in bound {
@@ -765,10 +854,12 @@ fn mended(
             new.extend(solutions);
         }
     }
-    let rows: Vec<Vec<Option<Term>>> = new
+    let mut rows: Vec<Vec<Option<Term>>> = new
         .iter()
         .map(|s| all.iter().map(|v| s.get(v).cloned()).collect())
         .collect();
+    let recounted_count = recounted_rows.len();
+    rows.extend(recounted_rows);
     let mut order: Vec<usize> = (0..rows.len()).collect();
     let mut unknown = false;
     order.sort_by(|&a, &b| {
@@ -795,28 +886,6 @@ fn mended(
     }
     let written = ser.finish().map_err(Error::Output)?;
     let mut new_lines = written.split(|&b| b == b'\n').skip(1);
-
-    let t1 = std::time::Instant::now();
-    // The old rows whose keys no change touched.
-    let body = &old[header_end + 1..];
-    let mut kept: Vec<(usize, usize)> = Vec::new();
-    let mut row: Vec<&[u8]> = Vec::with_capacity(variables.len());
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', body).chain([body.len()]) {
-        let (at, line) = (start, &body[start..end]);
-        start = end + 1;
-        if line.is_empty() {
-            continue;
-        }
-        row.clear();
-        row.extend(cells_of(line));
-        if row.len() != variables.len() {
-            return Err(NotMended::Cannot("a kept line of other width".into()));
-        }
-        if !touched(&row) {
-            kept.push((at, end));
-        }
-    }
 
     // A kept row's terms, with its hidden order values (the same for
     // every row of the same keys, looked up once).
@@ -915,12 +984,12 @@ fn mended(
     write_lines(out, body, &kept[from..])?;
     if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
         eprintln!(
-            "annalist: mended: {} bound questions {:.3} s ({} rows), {} kept rows read {:.3} s, merged with {probes} probes and written {:.3} s",
-            bound_count,
-            (t1 - t0).as_secs_f64(),
-            order.len(),
+            "annalist: mended: {} kept rows read {:.3} s, {} bound questions {:.3} s ({} rows, {recounted_count} of them recounted graphs), merged with {probes} probes and written {:.3} s",
             kept.len(),
+            (t1 - t0).as_secs_f64(),
+            bound_count,
             (t2 - t1).as_secs_f64(),
+            order.len(),
             t2.elapsed().as_secs_f64()
         );
     }
@@ -948,6 +1017,15 @@ mod tests {
                 Variable::new_unchecked("source")
             )))
         );
+        assert_eq!(
+            k("# carry: ?g=graph ?n=quads\n"),
+            Ok(Some(Keys::Graph(
+                Variable::new_unchecked("g"),
+                Some(Variable::new_unchecked("n"))
+            )))
+        );
+        assert!(k("# carry: ?a=entity ?n=quads").is_err());
+        assert!(k("# carry: ?g=graph ?n=quads ?m=quads").is_err());
         assert!(k("# carry: ?a=entity ?b=graph").is_err());
         assert!(k("# carry: id=document").is_err());
         assert!(k("# carry: ?id=author").is_err());

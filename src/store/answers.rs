@@ -38,7 +38,7 @@ use oxigraph::sparql::results::{
 };
 use oxigraph::sparql::QuerySolution;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -96,6 +96,12 @@ pub struct Changes {
     pub pairs: BTreeSet<(String, String)>,
     /// IRIs of the graphs that changed.
     pub graphs: BTreeSet<String>,
+    /// Of those, the graphs the updates changed only in their counts (the
+    /// summary graph), by IRI: how many quads each holds after the last
+    /// of them. A row that counts such a graph's quads is its kept row
+    /// with this number ([`crate::read::carry`]).
+    #[serde(default)]
+    pub quads: BTreeMap<String, u64>,
 }
 
 impl Changes {
@@ -104,6 +110,14 @@ impl Changes {
         self.documents.extend(later.documents);
         self.references.extend(later.references);
         self.pairs.extend(later.pairs);
+        // A graph the later update changed otherwise has no count to
+        // carry any longer.
+        for g in &later.graphs {
+            if !later.quads.contains_key(g) {
+                self.quads.remove(g);
+            }
+        }
+        self.quads.extend(later.quads);
         self.graphs.extend(later.graphs);
     }
 

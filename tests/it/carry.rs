@@ -230,3 +230,44 @@ fn a_mended_answer_prints_a_hostile_label_in_csv_as_an_evaluation_does() {
         "the four were mended, not evaluated"
     );
 }
+
+#[test]
+fn the_summary_graph_is_not_counted_again_when_an_update_recorded_its_size() {
+    let w = Workdir::shipped();
+    add_notes(&w);
+    w.ok(&["build", "--answers"]);
+    w.write(
+        "archive/notes/05.txt",
+        "Note 5: Molotov and Sharett met in Jerusalem.\n",
+    );
+    w.ok(&["build", "--no-answers"]);
+    let path = answers_dir(&w).join("carry/changes.json");
+    let changes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let quads = changes["quads"].as_object().expect("sizes recorded");
+    let (summary, size) = quads.iter().next().expect("the summary graph's");
+    assert!(summary.ends_with("graph/summary"), "{summary}");
+    // The recorded size is the graph's: the evaluation counts the same.
+    let fresh = w.ok(&["query", "graphs", "--format", "csv", "--fresh"]);
+    let row = |csv: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("{summary},")))
+            .unwrap_or_else(|| panic!("{summary} in {csv}"))
+            .to_string()
+    };
+    assert_eq!(row(&fresh), format!("{summary},{size},"));
+    // And it is what the mending reads: a recorded size shows as it is.
+    let mut changes = changes.clone();
+    changes["quads"][summary] = serde_json::json!(12345);
+    std::fs::write(&path, changes.to_string()).unwrap();
+    let mended = w.ok(&["query", "graphs", "--format", "csv"]);
+    assert_eq!(row(&mended), format!("{summary},12345,"));
+    // Every other row is the evaluation's.
+    let others = |csv: &str| -> Vec<String> {
+        csv.lines()
+            .filter(|l| !l.starts_with(&format!("{summary},")))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(others(&mended), others(&fresh));
+}
