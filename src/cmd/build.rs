@@ -70,10 +70,16 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<()> {
     Ok(())
 }
 
+/// How long a build that answers ahead by itself gives each question: a
+/// corpus's own query may be slow on any store, and the build is not
+/// there to wait for it.
+const AHEAD_LIMIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// After a build that changed the store: on a store of at most
 /// [`ANSWER_AHEAD_UP_TO`] quads, answers the query library ahead and
-/// keeps the answers, as `build --answers` does. Best-effort: a query that
-/// fails is left to be reported when it is asked.
+/// keeps the answers, as `build --answers` does, each question within
+/// [`AHEAD_LIMIT`]. Best-effort: a query that fails or takes longer is
+/// left to be answered when it is asked.
 pub fn answer_ahead(ctx: &Context, summary: &pipeline::Summary, timings: bool) {
     if summary.info.quads <= ANSWER_AHEAD_UP_TO {
         let _ = keep_answers(ctx, timings, false);
@@ -115,7 +121,7 @@ fn keep_answers(ctx: &Context, timings: bool, asked_for: bool) -> Result<()> {
                 )
             },
             bindings: Vec::new(),
-            timeout: None,
+            timeout: (!asked_for).then_some(AHEAD_LIMIT),
             format: Some(format),
             table_by_default: false,
             base_iri: info.base_iri.clone(),

@@ -594,6 +594,31 @@ mod tests {
     use oxigraph::model::{BlankNode, Literal};
     use std::sync::Arc;
 
+    #[test]
+    fn a_graph_s_recorded_size_is_the_last_update_s_or_none() {
+        let sized = |g: &str, n: u64| Changes {
+            graphs: [g.to_string()].into(),
+            quads: [(g.to_string(), n)].into(),
+            ..Changes::default()
+        };
+        let mut all = sized("summary", 10);
+        all.extend(sized("summary", 12));
+        assert_eq!(all.quads.get("summary"), Some(&12), "the later size");
+        // An update that changed the graph without a size leaves none.
+        all.extend(Changes {
+            graphs: ["summary".to_string()].into(),
+            ..Changes::default()
+        });
+        assert!(all.quads.is_empty() && all.graphs.contains("summary"));
+        // One that did not change it leaves its size as it was.
+        let mut all = sized("summary", 10);
+        all.extend(Changes {
+            graphs: ["doc".to_string()].into(),
+            ..Changes::default()
+        });
+        assert_eq!(all.quads.get("summary"), Some(&10));
+    }
+
     fn question<'q>(text: &'q str, bindings: &'q [(String, Term)]) -> Question<'q> {
         Question {
             text,

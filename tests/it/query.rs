@@ -575,3 +575,17 @@ fn a_build_that_changes_a_small_store_answers_the_library_ahead() {
     w.ok(&["query", "entities"]);
     assert_eq!(kept_answers(&w).len(), listed);
 }
+
+#[test]
+fn a_slow_question_of_the_corpus_is_not_answered_ahead_and_holds_up_no_build() {
+    let w = Workdir::shipped();
+    // Every triple against every other twice: it never ends on any store.
+    w.write(
+        "queries/endless.rq",
+        "# Never ends.\nSELECT (COUNT(*) AS ?endless) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n",
+    );
+    w.ok(&["build"]);
+    let kept = kept_answers(&w);
+    assert!(!kept.is_empty(), "the others are answered ahead");
+    assert!(kept.iter().all(|(_, head)| head != "?endless"), "{kept:?}");
+}
