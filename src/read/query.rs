@@ -776,8 +776,8 @@ fn copy_printed(path: &Path, mut file: std::fs::File, out: &mut dyn Write) -> Re
 
 /// Prints a kept answer's solutions, read from their TSV file, as CSV.
 fn reprint(path: &Path, file: std::fs::File, out: &mut dyn Write) -> Result<()> {
-    use crate::read::reprint::{tsv_to_csv, Bad};
-    tsv_to_csv(std::io::BufReader::with_capacity(1 << 16, file), out).map_err(|e| match e {
+    use crate::read::reprint::{tsv_to_csv_beside, Bad};
+    tsv_to_csv_beside(std::io::BufReader::with_capacity(1 << 16, file), out).map_err(|e| match e {
         Bad::Write(e) => Error::Output(e),
         Bad::Read(e) => Error::io(path, e),
         bad @ Bad::Line(..) => crate::store::answers::damaged(path, &bad),

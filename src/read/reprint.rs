@@ -98,6 +98,78 @@ pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Ba
     w.flush().map_err(Bad::Write)
 }
 
+/// How many converted bytes the thread of [`tsv_to_csv_beside`] hands over
+/// at a time.
+const CHUNK: usize = 1 << 20;
+
+/// As [`tsv_to_csv`], the same bytes, with the reading and converting on a
+/// thread of their own: at archive scale an answer's CSV is written twice
+/// (to the output and into the kept printing), and the next lines are
+/// converted meanwhile. Writing stops at the first error, and so does the
+/// thread.
+pub fn tsv_to_csv_beside(input: impl BufRead + Send, out: &mut dyn Write) -> Result<(), Bad> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    std::thread::scope(|s| {
+        let worker = s.spawn(move || {
+            let mut chunks = Chunks {
+                buffer: Vec::with_capacity(CHUNK),
+                tx,
+            };
+            tsv_to_csv(input, &mut chunks)
+        });
+        let mut failed = None;
+        for chunk in &rx {
+            if let Err(e) = out.write_all(&chunk) {
+                failed = Some(e);
+                break;
+            }
+        }
+        // The thread's next hand-over fails, and it stops.
+        drop(rx);
+        let converted = worker.join().unwrap_or_else(|_| {
+            Err(Bad::Read(std::io::Error::other(
+                "the thread printing the kept answer stopped",
+            )))
+        });
+        match failed {
+            Some(e) => Err(Bad::Write(e)),
+            None => converted.and_then(|()| out.flush().map_err(Bad::Write)),
+        }
+    })
+}
+
+/// Converted bytes, handed over a chunk at a time.
+struct Chunks {
+    buffer: Vec<u8>,
+    tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+}
+
+impl Chunks {
+    fn hand_over(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+        self.tx
+            .send(full)
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.hand_over()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.hand_over()
+    }
+}
+
 /// The cells of a TSV line (without its line end).
 pub fn cells(line: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut from = 0;
@@ -305,6 +377,49 @@ mod tests {
             String::from_utf8(printed).unwrap(),
             String::from_utf8(through_parser(&bytes)).unwrap()
         );
+    }
+
+    #[test]
+    fn converted_on_a_thread_the_bytes_are_the_same() {
+        // Enough rows for many hand-overs, hostile cells among them.
+        let variables = [Variable::new("a").unwrap(), Variable::new("b").unwrap()];
+        let rows: Vec<Vec<Option<Term>>> = (0..100_000)
+            .map(|i| {
+                vec![
+                    Some(
+                        NamedNode::new(format!("http://example.org/{i}"))
+                            .unwrap()
+                            .into(),
+                    ),
+                    (i % 7 != 0).then(|| {
+                        Literal::new_simple_literal(format!("=1+{i}, \"quoted\"\n<b>\t{i}")).into()
+                    }),
+                ]
+            })
+            .collect();
+        let bytes = tsv(&variables, &rows);
+        let mut alone = Vec::new();
+        tsv_to_csv(&bytes[..], &mut alone).unwrap();
+        let mut beside = Vec::new();
+        tsv_to_csv_beside(&bytes[..], &mut beside).unwrap();
+        assert!(alone.len() > 3 * CHUNK, "{}", alone.len());
+        assert!(alone == beside, "the same bytes");
+        // A damaged line is named as it is alone.
+        let damaged = b"?a\t?b\n<x>\t\"ok\"\n<y>\t\"open\n";
+        let err = tsv_to_csv_beside(&damaged[..], &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().starts_with("line 3:"), "{err}");
+        // An output that fails stops the printing with its error.
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = tsv_to_csv_beside(&bytes[..], &mut Closed).unwrap_err();
+        assert!(matches!(err, Bad::Write(e) if e.kind() == std::io::ErrorKind::BrokenPipe));
     }
 
     #[test]
