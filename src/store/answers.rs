@@ -56,7 +56,8 @@ pub enum Keep {
     /// When the evaluation took at least this long: a fast query costs
     /// less to evaluate than its answer costs on disk.
     After(Duration),
-    /// Every answer (`build --answers`, which answers the library ahead).
+    /// Every answer (`build --answers`, which answers the library ahead,
+    /// as a build of a small store does by itself).
     Always,
 }
 
