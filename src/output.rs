@@ -13,7 +13,8 @@
 //!
 //! [`write_dir`] does the same for the formats that write several files: they
 //! are written into a staging directory beside the target and moved in only
-//! once all of them are written.
+//! once all of them are written. [`ChunkSender`] hands output made on one
+//! thread to the thread that writes it.
 //!
 //! Invariants: `-o` never turns a device, FIFO or link into a regular file;
 //! a failed export leaves the file or directory `-o` names as it was; every
@@ -23,6 +24,53 @@ use crate::error::{Error, Result};
 use std::fs::{self, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+/// Output collected into chunks and handed to another thread over a bounded
+/// channel, each chunk wrapped in the channel's message: the thread that
+/// writes need not be the one that makes the bytes. A hand-over that finds
+/// the channel closed is a broken pipe, so the maker stops at its next one.
+pub struct ChunkSender<T> {
+    buffer: Vec<u8>,
+    size: usize,
+    sender: std::sync::mpsc::SyncSender<T>,
+    wrap: fn(Vec<u8>) -> T,
+}
+
+impl<T> ChunkSender<T> {
+    /// Hands over chunks of at least `size` bytes (the rest at `flush`).
+    pub fn new(
+        size: usize,
+        sender: std::sync::mpsc::SyncSender<T>,
+        wrap: fn(Vec<u8>) -> T,
+    ) -> Self {
+        ChunkSender {
+            buffer: Vec::with_capacity(size),
+            size,
+            sender,
+            wrap,
+        }
+    }
+}
+
+impl<T> Write for ChunkSender<T> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= self.size {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(self.size));
+        self.sender
+            .send((self.wrap)(full))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the output's writer stopped"))
+    }
+}
 
 /// Writes one output file at `path` (see the module documentation).
 pub fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {

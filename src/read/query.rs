@@ -13,7 +13,7 @@
 //! kept answer prints the bytes its evaluation prints.
 
 use crate::error::{Error, InputError, Position, Result};
-use crate::output::{write_table, XmlSafe};
+use crate::output::{write_table, ChunkSender, XmlSafe};
 use crate::rdf::vocab;
 use crate::store::answers::{Answers, Printing, Question};
 use crate::text::escape::csv_field;
@@ -202,10 +202,7 @@ pub fn run(
         std::thread::Builder::new()
             .name("query".into())
             .spawn(move || {
-                let mut w = ChunkWriter {
-                    buffer: Vec::new(),
-                    sender: sender.clone(),
-                };
+                let mut w = ChunkSender::new(CHUNK, sender.clone(), Chunk::Bytes);
                 let result = evaluate(&store, &query, &config, token, &mut w)
                     .and_then(|o| w.flush().map(|()| o).map_err(Error::Output));
                 let _ = sender.send(Chunk::Done(result));
@@ -261,33 +258,8 @@ enum Chunk {
     Done(Result<Outcome>),
 }
 
-/// Collects output into chunks of [`CHUNK`] bytes for the calling thread.
-struct ChunkWriter {
-    buffer: Vec<u8>,
-    sender: std::sync::mpsc::SyncSender<Chunk>,
-}
-
+/// How many bytes of output the query thread hands over at a time.
 const CHUNK: usize = 64 * 1024;
-
-impl Write for ChunkWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.buffer.extend_from_slice(buf);
-        if self.buffer.len() >= CHUNK {
-            self.flush()?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if self.buffer.is_empty() {
-            return Ok(());
-        }
-        let bytes = std::mem::take(&mut self.buffer);
-        self.sender.send(Chunk::Bytes(bytes)).map_err(|_| {
-            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the query was stopped")
-        })
-    }
-}
 
 /// A SPARQL evaluation error, told as the user can act on it.
 fn evaluation_error(e: QueryEvaluationError, seconds: f64) -> Error {

@@ -111,11 +111,10 @@ pub fn tsv_to_csv_beside(input: impl BufRead + Send, out: &mut dyn Write) -> Res
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
     std::thread::scope(|s| {
         let worker = s.spawn(move || {
-            let mut chunks = Chunks {
-                buffer: Vec::with_capacity(CHUNK),
-                tx,
-            };
-            tsv_to_csv(input, &mut chunks)
+            tsv_to_csv(
+                input,
+                &mut crate::output::ChunkSender::new(CHUNK, tx, |c| c),
+            )
         });
         let mut failed = None;
         for chunk in &rx {
@@ -136,38 +135,6 @@ pub fn tsv_to_csv_beside(input: impl BufRead + Send, out: &mut dyn Write) -> Res
             None => converted.and_then(|()| out.flush().map_err(Bad::Write)),
         }
     })
-}
-
-/// Converted bytes, handed over a chunk at a time.
-struct Chunks {
-    buffer: Vec<u8>,
-    tx: std::sync::mpsc::SyncSender<Vec<u8>>,
-}
-
-impl Chunks {
-    fn hand_over(&mut self) -> std::io::Result<()> {
-        if self.buffer.is_empty() {
-            return Ok(());
-        }
-        let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
-        self.tx
-            .send(full)
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-    }
-}
-
-impl Write for Chunks {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.buffer.extend_from_slice(bytes);
-        if self.buffer.len() >= CHUNK {
-            self.hand_over()?;
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.hand_over()
-    }
 }
 
 /// The cells of a TSV line (without its line end).
