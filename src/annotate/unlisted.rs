@@ -207,6 +207,7 @@ struct Words {
     not_places: std::collections::HashSet<&'static str>,
     peerage: std::collections::HashSet<&'static str>,
     lower_heads: std::collections::HashSet<&'static str>,
+    postnominals: std::collections::HashSet<&'static str>,
     org_of: std::collections::HashSet<&'static str>,
     street: Vec<&'static str>,
     joins: std::collections::HashSet<&'static str>,
@@ -230,6 +231,7 @@ fn words() -> &'static Words {
             not_places: set(NOT_PLACES),
             peerage: set(PEERAGE),
             lower_heads: set(LOWER_HEADS),
+            postnominals: set(POSTNOMINALS),
             org_of: set(ORG_OF),
             street: STREET_PARTS.split_whitespace().collect(),
             joins: set(TOWN_JOINS),
@@ -607,9 +609,9 @@ fn placed(
             return Some(&text[prefix.len() - 1..before.end]);
         }
         let style = ws[..i - 1].last()?;
-        POSTNOMINALS
-            .split_whitespace()
-            .any(|p| p == style.key)
+        lists
+            .postnominals
+            .contains(style.key.as_str())
             .then(|| &text[style.start..before.end])
     };
     let preposition = (lists.place_only.contains(before.key.as_str()) && !before.cap)
@@ -808,7 +810,7 @@ fn suffixed(text: &str, ws: &[Word], i: usize) -> Option<(Unlisted, usize)> {
     if gap.trim() != ","
         || gap.contains('\n')
         || !title.cap
-        || !POSTNOMINALS.split_whitespace().any(|t| t == title.key)
+        || !words().postnominals.contains(title.key.as_str())
     {
         return None;
     }

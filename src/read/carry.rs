@@ -836,15 +836,15 @@ fn mended(
             }
         }
     }
-    // A recounted graph with no kept row is asked as the others are.
+    // A recounted graph with no kept row is asked as the others are (in
+    // any order: the new rows are sorted below).
     if let Keys::Graph(v, _) = keys {
-        let mut unseen: Vec<&Term> = recounted
-            .values()
-            .map(|(g, _)| g)
-            .filter(|g| !seen.contains(*g))
-            .collect();
-        unseen.sort_by_key(|g| g.to_string());
-        bound.extend(unseen.into_iter().map(|g| vec![(v.clone(), g.clone())]));
+        bound.extend(
+            recounted
+                .values()
+                .filter(|(g, _)| !seen.contains(g))
+                .map(|(g, _)| vec![(v.clone(), g.clone())]),
+        );
     }
     let t1 = std::time::Instant::now();
     let mut new: Vec<QuerySolution> = Vec::new();
