@@ -28,7 +28,12 @@
 //! The mended answer keeps the rows of untouched keys as they were kept
 //! (their bytes), drops the touched ones and puts the rows of the touched
 //! keys, evaluated with the keys bound, where the query's ORDER BY puts
-//! them. So that the order decides every row's place, the ORDER BY must
+//! them. Only the lines that hold a touched key's cell are read (one
+//! multi-pattern search over the kept bytes finds them), and a new row's
+//! place is found by halving the untouched lines' bytes. When the kept
+//! answer's CSV printing was carried with it, the mended printing copies
+//! its untouched records and prints only the new lines ([`Splice`]), so a
+//! mending of hundreds of megabytes converts a few lines. So that the order decides every row's place, the ORDER BY must
 //! name every variable the query returns (as `?v`, `ASC(?v)` or `DESC(?v)`;
 //! before them `STR(?v)` and `BOUND(?v)` may come too): then rows that
 //! compare equal are the same row, and the answer's bytes do not depend on
@@ -41,7 +46,7 @@
 
 use crate::error::{Error, Result};
 use crate::read::reprint::cells as cells_of;
-use crate::store::answers::{Changes, Waiting, CARRY_LINE};
+use crate::store::answers::{Changes, Waiting, WriteTo, CARRY_LINE};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{
@@ -550,37 +555,220 @@ pub fn mend(
         waiting.drop_it();
         return false;
     };
-    let old = match std::fs::read(&waiting.path) {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            waiting.drop_it();
-            return false;
-        }
+    let Some(old) = Bytes::read(&waiting.path) else {
+        waiting.drop_it();
+        return false;
     };
     let changes = waiting.changes.clone();
-    let mut refused = None;
-    let kept =
-        waiting.finish(
-            |out| match mended(parsed, asked, evaluate, &keys, &changes, &old, out) {
-                Ok(()) => Ok(()),
-                Err(NotMended::Failed(e)) => Err(e),
-                Err(NotMended::Cannot(why)) => {
-                    refused = Some(why);
-                    Err(Error::Query("not mended".into()))
-                }
-            },
-        );
-    let why = match (&kept, refused) {
-        (_, Some(why)) => Some(why),
-        (Err(e), None) => Some(e.to_string()),
-        _ => None,
+    let spliced = mended(parsed, asked, evaluate, &keys, &changes, &old);
+    let kept = match spliced {
+        Ok(splice) => {
+            let t = std::time::Instant::now();
+            let printed = waiting.printed.as_deref().and_then(Bytes::read);
+            let records = printed.as_ref().and_then(|csv| splice.records(&old, csv));
+            if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
+                eprintln!(
+                    "annalist: the kept printing {}: {:.3} s",
+                    match (&printed, &records) {
+                        (None, _) => "is not there",
+                        (Some(_), None) => "is not the kept lines'",
+                        _ => "is read",
+                    },
+                    t.elapsed().as_secs_f64()
+                );
+            }
+            let print = |out: &mut dyn Write| -> Result<()> {
+                let (Some(csv), Some(records)) = (&printed, &records) else {
+                    return Err(Error::Query("no printing".into()));
+                };
+                splice.write_csv(&old, csv, records, out)
+            };
+            let kept = waiting.finish(
+                |out| splice.write_tsv(&old, out),
+                records.is_some().then_some(&print as WriteTo<'_>),
+            );
+            if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
+                eprintln!("annalist: kept, {:.3} s", t.elapsed().as_secs_f64());
+            }
+            kept.map_err(|e| e.to_string())
+        }
+        Err(NotMended::Failed(e)) => {
+            waiting.drop_it();
+            Err(e.to_string())
+        }
+        Err(NotMended::Cannot(why)) => {
+            waiting.drop_it();
+            Err(why)
+        }
     };
-    if let Some(why) = why {
+    if let Err(why) = &kept {
         if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
             eprintln!("annalist: the kept answer is evaluated again: {why}");
         }
     }
     kept.unwrap_or(false)
+}
+
+/// A kept file's bytes: mapped, as a kept file never changes once in
+/// place (it is written aside and renamed; a new one replaces it by
+/// another rename), or read when it cannot be mapped.
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl Bytes {
+    fn read(path: &std::path::Path) -> Option<Bytes> {
+        let file = std::fs::File::open(path).ok()?;
+        // SAFETY: kept answers are never written in place (see
+        // `store::answers`), so the mapped bytes do not change under us; a
+        // removed file stays mapped until dropped.
+        match unsafe { memmap2::Mmap::map(&file) } {
+            Ok(m) => Some(Bytes::Mapped(m)),
+            Err(_) => std::fs::read(path).ok().map(Bytes::Read),
+        }
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Read(v) => v,
+        }
+    }
+}
+
+/// A mended answer: the kept answer's header, then its untouched lines
+/// and the new ones, in the answer's order.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Splice {
+    /// The kept header's length, its line end after it.
+    header: usize,
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Piece {
+    /// Whole kept lines, with their line ends: a span of the kept body
+    /// (the bytes after the header's line end).
+    Kept(usize, usize),
+    /// A new line, without its line end.
+    New(Vec<u8>),
+}
+
+impl Splice {
+    fn body<'a>(&self, old: &'a [u8]) -> &'a [u8] {
+        &old[self.header + 1..]
+    }
+
+    /// Writes the mended TSV.
+    fn write_tsv(&self, old: &[u8], out: &mut dyn Write) -> Result<()> {
+        let body = self.body(old);
+        out.write_all(&old[..=self.header]).map_err(Error::Output)?;
+        for piece in &self.pieces {
+            match piece {
+                Piece::Kept(a, b) => out.write_all(&body[*a..*b]),
+                Piece::New(line) => out.write_all(line).and_then(|()| out.write_all(b"\n")),
+            }
+            .map_err(Error::Output)?;
+        }
+        Ok(())
+    }
+
+    /// Where the kept pieces' records lie in `csv`, the kept answer's
+    /// CSV printing: for each kept piece, its span there. None unless the
+    /// printing is the kept lines' printing (as many records; its header,
+    /// and each piece's first and last record, those of the TSV lines).
+    fn records(&self, old: &[u8], csv: &[u8]) -> Option<Vec<(usize, usize)>> {
+        use crate::read::reprint::{csv_header, csv_line, record_offsets};
+        let body = self.body(old);
+        let mut header = Vec::new();
+        let width = csv_header(&old[..self.header], &mut header).ok()?;
+        if !csv.starts_with(&header) {
+            return None;
+        }
+        // Each kept piece's first line and the line after its last,
+        // numbered from 0 after the header.
+        let mut numbered: Vec<(usize, usize)> = Vec::new();
+        let (mut at, mut line) = (0, 0);
+        for piece in &self.pieces {
+            if let Piece::Kept(a, b) = piece {
+                line += memchr::memchr_iter(b'\n', &body[at..*a]).count();
+                let first = line;
+                line += memchr::memchr_iter(b'\n', &body[*a..*b]).count();
+                at = *b;
+                numbered.push((first, line));
+            }
+        }
+        let count = line + memchr::memchr_iter(b'\n', &body[at..]).count();
+        let mut wanted: Vec<usize> = numbered
+            .iter()
+            .flat_map(|&(a, b)| [a, a + 1, b - 1, b])
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let offsets = record_offsets(csv, count, &wanted)?;
+        let at = |n: usize| wanted.binary_search(&n).ok().map(|i| offsets[i]);
+        // The first and last line of each piece print as its first and
+        // last record.
+        let mut spans = Vec::with_capacity(numbered.len());
+        let mut printed = Vec::new();
+        let kept = self.pieces.iter().filter_map(|p| match p {
+            Piece::Kept(a, b) => Some((*a, *b)),
+            Piece::New(_) => None,
+        });
+        for ((a, b), &(first, end)) in kept.zip(&numbered) {
+            let lines = &body[a..b - 1];
+            let last = memchr::memrchr(b'\n', lines).map_or(lines, |i| &lines[i + 1..]);
+            let first_line = memchr::memchr(b'\n', lines).map_or(lines, |i| &lines[..i]);
+            for (line, n) in [(first_line, first), (last, end - 1)] {
+                printed.clear();
+                csv_line(line, width, &mut printed).ok()?;
+                if csv.get(at(n)?..at(n + 1)?)? != &printed[..] {
+                    return None;
+                }
+            }
+            spans.push((at(first)?, at(end)?));
+        }
+        Some(spans)
+    }
+
+    /// Writes the mended answer's CSV printing: the header and the kept
+    /// records of `csv` at `records` (from [`Splice::records`]), the new
+    /// lines printed.
+    fn write_csv(
+        &self,
+        old: &[u8],
+        csv: &[u8],
+        records: &[(usize, usize)],
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        use crate::read::reprint::{csv_header, csv_line};
+        let mut printed = Vec::new();
+        let width = csv_header(&old[..self.header], &mut printed)
+            .map_err(|why| Error::Query(format!("a kept header: {why}")))?;
+        out.write_all(&printed).map_err(Error::Output)?;
+        let mut spans = records.iter();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Kept(..) => {
+                    let &(a, b) = spans
+                        .next()
+                        .ok_or_else(|| Error::Query("a kept piece without its records".into()))?;
+                    out.write_all(&csv[a..b]).map_err(Error::Output)?;
+                }
+                Piece::New(line) => {
+                    printed.clear();
+                    csv_line(line, width, &mut printed)
+                        .map_err(|why| Error::Query(format!("a mended line: {why}")))?;
+                    out.write_all(&printed).map_err(Error::Output)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The TSV cell of each term, as the kept answer writes it.
@@ -600,28 +788,6 @@ fn cells(terms: &[Term]) -> std::result::Result<Vec<Vec<u8>>, NotMended> {
         .take(terms.len())
         .map(<[u8]>::to_vec)
         .collect())
-}
-
-/// Writes the kept lines at `spans` of `body`, each with its line end:
-/// lines that lie side by side in it (none dropped between them) are
-/// written at once.
-fn write_lines(
-    out: &mut dyn Write,
-    body: &[u8],
-    spans: &[(usize, usize)],
-) -> std::result::Result<(), NotMended> {
-    let mut i = 0;
-    while i < spans.len() {
-        let mut j = i + 1;
-        while j < spans.len() && spans[j].0 == spans[j - 1].1 + 1 {
-            j += 1;
-        }
-        out.write_all(&body[spans[i].0..spans[j - 1].1])
-            .map_err(Error::Output)?;
-        out.write_all(b"\n").map_err(Error::Output)?;
-        i = j;
-    }
-    Ok(())
 }
 
 /// The cells of a TSV line.
@@ -663,8 +829,7 @@ fn mended(
     keys: &Keys,
     changes: &Changes,
     old: &[u8],
-    out: &mut dyn Write,
-) -> std::result::Result<(), NotMended> {
+) -> std::result::Result<Splice, NotMended> {
     let Order {
         projected: variables,
         hidden,
@@ -757,6 +922,8 @@ fn mended(
     }
     // Each set of bound keys to evaluate, and which old rows are touched.
     let mut bound: Vec<Vec<(Variable, Term)>> = Vec::new();
+    // The cells that a touched line holds one of, at least.
+    let mut needles: Vec<Vec<u8>> = Vec::new();
     let touched: IsTouched = match keys {
         Keys::Document(v) | Keys::Entity(v) | Keys::Graph(v, _) => {
             let terms = match keys {
@@ -772,6 +939,7 @@ fn mended(
                     .map(|t| vec![(v.clone(), t.clone())]),
             );
             let cells = set(terms)?;
+            needles.extend(cells.iter().cloned());
             let c = key_columns[0];
             Box::new(move |row| cells.contains(row[c]))
         }
@@ -790,6 +958,7 @@ fn mended(
             // Most rows' first key is in no changed pair: told without
             // copying their cells.
             let firsts: Cells = cells.iter().map(|(x, _)| x.clone()).collect();
+            needles.extend(firsts.iter().cloned());
             Box::new(move |row| {
                 firsts.contains(row[ca]) && cells.contains(&(row[ca].to_vec(), row[cb].to_vec()))
             })
@@ -805,36 +974,64 @@ fn mended(
         )));
     }
     let t0 = std::time::Instant::now();
-    // The old rows whose keys no change touched, and those of the graphs
-    // recounted.
+    // The touched lines (and the rows of the graphs recounted): only a
+    // line that holds a touched key's cell can be one, so the others are
+    // passed over without reading their cells.
+    let header_len = header_end;
     let body = &old[header_end + 1..];
-    let mut kept: Vec<(usize, usize)> = Vec::new();
+    if body.last().is_some_and(|&b| b != b'\n') {
+        return Err(NotMended::Cannot(
+            "the kept answer's last line does not end".into(),
+        ));
+    }
+    let mut touched_lines: Vec<(usize, usize)> = Vec::new();
     let mut recounted_rows: Vec<Vec<Option<Term>>> = Vec::new();
     let mut seen: HashSet<Term> = HashSet::new();
     let mut row: Vec<&[u8]> = Vec::with_capacity(variables.len());
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', body).chain([body.len()]) {
-        let (at, line) = (start, &body[start..end]);
-        start = end + 1;
-        if line.is_empty() {
-            continue;
-        }
-        row.clear();
-        row.extend(cells_of(line));
-        if row.len() != variables.len() {
-            return Err(NotMended::Cannot("a kept line of other width".into()));
-        }
-        if !touched(&row) {
-            kept.push((at, end));
-        } else if let (Some(c), Some((g, n))) = (quads_column, recounted.get(row[key_columns[0]])) {
-            seen.insert(g.clone());
-            let mut terms = parse(header, line)?;
-            // An emptied graph is no row of a count grouped by graph.
-            if *n > 0 {
-                terms[c] = Some(Literal::from(*n as i64).into());
-                recounted_rows.push(terms);
+    if !needles.is_empty() {
+        let finder = aho_corasick::AhoCorasick::new(&needles)
+            .map_err(|e| NotMended::Cannot(format!("the touched keys: {e}")))?;
+        let mut from = 0;
+        while let Some(m) = finder.find(aho_corasick::Input::new(body).span(from..body.len())) {
+            let start = memchr::memrchr(b'\n', &body[..m.start()]).map_or(0, |i| i + 1);
+            let end =
+                memchr::memchr(b'\n', &body[m.start()..]).map_or(body.len(), |i| m.start() + i);
+            from = (end + 1).min(body.len());
+            let line = &body[start..end];
+            row.clear();
+            row.extend(cells_of(line));
+            if row.len() != variables.len() {
+                return Err(NotMended::Cannot("a kept line of other width".into()));
+            }
+            if !touched(&row) {
+                continue;
+            }
+            touched_lines.push((start, end));
+            if let (Some(c), Some((g, n))) = (quads_column, recounted.get(row[key_columns[0]])) {
+                seen.insert(g.clone());
+                let mut terms = parse(header, line)?;
+                // An emptied graph is no row of a count grouped by graph.
+                if *n > 0 {
+                    terms[c] = Some(Literal::from(*n as i64).into());
+                    recounted_rows.push(terms);
+                }
+            }
+            if from >= body.len() {
+                break;
             }
         }
+    }
+    // The runs of untouched lines, each a span of whole lines.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut cursor = 0;
+    for &(start, end) in &touched_lines {
+        if start > cursor {
+            runs.push((cursor, start));
+        }
+        cursor = (end + 1).min(body.len());
+    }
+    if cursor < body.len() {
+        runs.push((cursor, body.len()));
     }
     // A recounted graph with no kept row is asked as the others are (in
     // any order: the new rows are sorted below).
@@ -933,59 +1130,87 @@ fn mended(
 
     let t2 = std::time::Instant::now();
     let mut probes = 0usize;
-    // Each new row goes before the first kept row that sorts after it.
-    out.write_all(header).map_err(Error::Output)?;
-    out.write_all(b"\n").map_err(Error::Output)?;
-    let mut from = 0;
+    // Each new row goes before the first untouched line that sorts after
+    // it: its run is found by the runs' first lines, its place in the run
+    // by halving the run's bytes (a probe reads the line the middle byte
+    // is on). New rows come in order, so each is looked for after the last.
+    let line_at = |run: (usize, usize), at: usize| -> (usize, usize) {
+        let start = memchr::memrchr(b'\n', &body[run.0..at]).map_or(run.0, |i| run.0 + i + 1);
+        let end = memchr::memchr(b'\n', &body[start..run.1]).map_or(run.1, |i| start + i);
+        (start, end)
+    };
+    let mut places: Vec<(usize, usize)> = Vec::with_capacity(order.len());
+    let (mut run_from, mut byte_from) = (0, runs.first().map_or(0, |r| r.0));
     for &i in &order {
-        let line = new_lines
-            .next()
-            .ok_or_else(|| NotMended::Cannot("a row was not written".into()))?;
-        // Where the kept row at `at` sorts against the new row.
-        let mut against = |at: usize| -> std::result::Result<Ordering, NotMended> {
-            probes += 1;
-            let (a, b) = kept[at];
-            let there = whole(&body[a..b])?;
-            match compare(&conditions, &there, &rows[i]) {
-                Ok(Ordering::Equal) => Err(NotMended::Cannot(
-                    "a row of an untouched key is also a touched key's".into(),
-                )),
-                Ok(o) => Ok(o),
-                Err(_) => Err(NotMended::Cannot("a term whose order is not known".into())),
-            }
-        };
-        // New rows come in order, often side by side: gallop from the
-        // last place, then halve what is left.
-        let (mut lo, mut hi) = (from, kept.len());
-        let mut step = 1;
-        while lo + step - 1 < hi {
-            let at = lo + step - 1;
-            if against(at)? == Ordering::Less {
-                lo = at + 1;
-                step *= 2;
-            } else {
-                hi = at;
-                break;
-            }
+        if runs.is_empty() {
+            break;
         }
+        let mut against =
+            |(start, end): (usize, usize)| -> std::result::Result<Ordering, NotMended> {
+                probes += 1;
+                let there = whole(&body[start..end])?;
+                match compare(&conditions, &there, &rows[i]) {
+                    Ok(Ordering::Equal) => Err(NotMended::Cannot(
+                        "a row of an untouched key is also a touched key's".into(),
+                    )),
+                    Ok(o) => Ok(o),
+                    Err(_) => Err(NotMended::Cannot("a term whose order is not known".into())),
+                }
+            };
+        let (mut lo, mut hi) = (run_from + 1, runs.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if against(mid)? == Ordering::Less {
+            if against(line_at(runs[mid], runs[mid].0))? == Ordering::Less {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        write_lines(out, body, &kept[from..lo])?;
-        from = lo;
-        out.write_all(line).map_err(Error::Output)?;
-        out.write_all(b"\n").map_err(Error::Output)?;
+        let k = lo - 1;
+        if k > run_from {
+            (run_from, byte_from) = (k, runs[k].0);
+        }
+        let run = runs[k];
+        let (mut lo, mut hi) = (byte_from, run.1);
+        while lo < hi {
+            let (start, end) = line_at(run, lo + (hi - lo) / 2);
+            if against((start, end))? == Ordering::Less {
+                lo = end + 1;
+            } else {
+                hi = start;
+            }
+        }
+        places.push((k, lo));
+        byte_from = lo;
     }
-    write_lines(out, body, &kept[from..])?;
+    let lines: Vec<&[u8]> = order
+        .iter()
+        .map(|_| new_lines.next())
+        .collect::<Option<_>>()
+        .ok_or_else(|| NotMended::Cannot("a row was not written".into()))?;
+    let mut pieces = Vec::with_capacity(runs.len() + 2 * lines.len());
+    let mut new = places.iter().zip(&lines).peekable();
+    for (k, &(a, b)) in runs.iter().enumerate() {
+        let mut cursor = a;
+        while let Some((&(_, at), line)) = new.next_if(|((run, _), _)| *run == k) {
+            if at > cursor {
+                pieces.push(Piece::Kept(cursor, at));
+                cursor = at;
+            }
+            pieces.push(Piece::New(line.to_vec()));
+        }
+        if cursor < b {
+            pieces.push(Piece::Kept(cursor, b));
+        }
+    }
+    // With no untouched line, the new lines are the answer.
+    if runs.is_empty() {
+        pieces.extend(lines.iter().map(|l| Piece::New(l.to_vec())));
+    }
     if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
         eprintln!(
-            "annalist: mended: {} kept rows read {:.3} s, {} bound questions {:.3} s ({} rows, {recounted_count} of them recounted graphs), merged with {probes} probes and written {:.3} s",
-            kept.len(),
+            "annalist: mended: {} touched lines among kept ones read {:.3} s, {} bound questions {:.3} s ({} rows, {recounted_count} of them recounted graphs), placed with {probes} probes {:.3} s",
+            touched_lines.len(),
             (t1 - t0).as_secs_f64(),
             bound_count,
             (t2 - t1).as_secs_f64(),
@@ -993,7 +1218,10 @@ fn mended(
             t2.elapsed().as_secs_f64()
         );
     }
-    Ok(())
+    Ok(Splice {
+        header: header_len,
+        pieces,
+    })
 }
 
 #[cfg(test)]
@@ -1165,5 +1393,80 @@ mod tests {
             compare_terms(date("1953-01-13").as_ref(), date("1953-01-13").as_ref()).unwrap(),
             Ordering::Equal
         );
+    }
+
+    #[test]
+    fn a_mended_printing_copies_the_kept_records_as_a_conversion_prints_them() {
+        use crate::read::reprint::tsv_to_csv;
+        let lit = |s: String| Literal::new_simple_literal(s).into();
+        let v = [Variable::new_unchecked("d"), Variable::new_unchecked("t")];
+        let tsv = |rows: &[(usize, String)]| {
+            let mut ser = QueryResultsSerializer::from_format(QueryResultsFormat::Tsv)
+                .serialize_solutions_to_writer(Vec::new(), v.to_vec())
+                .unwrap();
+            for (d, t) in rows {
+                let (d, t): (Term, Term) = (lit(format!("d{d:03}")), lit(t.clone()));
+                ser.serialize([(v[0].as_ref(), d.as_ref()), (v[1].as_ref(), t.as_ref())])
+                    .unwrap();
+            }
+            ser.finish().unwrap()
+        };
+        let csv = |tsv: &[u8]| {
+            let mut out = Vec::new();
+            tsv_to_csv(tsv, &mut out).unwrap();
+            out
+        };
+        // Hostile texts, a line break and quotes among them.
+        let text = |i: usize| format!("=row {i}, \"said\"\n<b>{}", "x".repeat(i % 5));
+        let rows: Vec<(usize, String)> = (0..40).map(|i| (i, text(i))).collect();
+        let old = tsv(&rows);
+        let printed = csv(&old);
+        let header = old.iter().position(|&b| b == b'\n').unwrap();
+        let body = &old[header + 1..];
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', body).map(|i| i + 1))
+            .collect();
+        // Rows 0–4 kept, 5 dropped, a new row, 6–19 kept, 20–39 dropped,
+        // two new rows at the end.
+        let new_line = |i: usize, t: &str| {
+            let one = tsv(&[(i, t.to_string())]);
+            one[one.iter().position(|&b| b == b'\n').unwrap() + 1..one.len() - 1].to_vec()
+        };
+        let splice = Splice {
+            header,
+            pieces: vec![
+                Piece::Kept(starts[0], starts[5]),
+                Piece::New(new_line(5, "mended, \"again\"")),
+                Piece::Kept(starts[6], starts[20]),
+                Piece::New(new_line(41, "new\r\nline")),
+                Piece::New(new_line(42, "")),
+            ],
+        };
+        let mut mended = Vec::new();
+        splice.write_tsv(&old, &mut mended).unwrap();
+        let mut expected: Vec<(usize, String)> = rows[..5].to_vec();
+        expected.push((5, "mended, \"again\"".into()));
+        expected.extend(rows[6..20].iter().cloned());
+        expected.push((41, "new\r\nline".into()));
+        expected.push((42, String::new()));
+        assert_eq!(mended, tsv(&expected));
+        let records = splice
+            .records(&old, &printed)
+            .expect("the kept lines' printing");
+        let mut spliced = Vec::new();
+        splice
+            .write_csv(&old, &printed, &records, &mut spliced)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(spliced).unwrap(),
+            String::from_utf8(csv(&mended)).unwrap()
+        );
+        // A printing of other lines is not taken for theirs.
+        let mut other = rows.clone();
+        other[19].1 = "changed".into();
+        assert_eq!(splice.records(&old, &csv(&tsv(&other))), None);
+        other = rows.clone();
+        other.pop();
+        assert_eq!(splice.records(&old, &csv(&tsv(&other))), None);
     }
 }

@@ -380,6 +380,18 @@ fn evaluate(
             }
             _ => false,
         };
+        // A mending keeps the printing it could make from the one kept
+        // before.
+        if mended {
+            if let Some((path, file)) = printed_as
+                .map(|f| answers.printed(&question, f))
+                .transpose()?
+                .flatten()
+            {
+                copy_printed(&path, file, out)?;
+                return Ok(Outcome::Solutions);
+            }
+        }
         // In CSV the kept lines are printed as they are read, without
         // making terms of them.
         if matches!(

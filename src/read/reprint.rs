@@ -8,7 +8,9 @@
 //! angle brackets, a quoted literal with its escapes and its language or
 //! datatype, a bare number or boolean, a blank node) and writes the cell
 //! as `query`'s CSV writer writes the term: its bare text, quoted as RFC
-//! 4180 quotes when it holds a quote, a comma or a line break.
+//! 4180 quotes when it holds a quote, a comma or a line break. It also
+//! finds where records start in a CSV printing ([`record_offsets`]), so
+//! that a mended answer copies the records of its untouched lines.
 //!
 //! Invariant: for every TSV the serializer writes, the bytes are those of
 //! parsing it and printing the solutions as CSV (a unit test compares them
@@ -47,23 +49,7 @@ pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Ba
     if line.pop() != Some(b'\n') {
         return Err(Bad::Line(1, "the header does not end".into()));
     }
-    // No variables: an empty header, and an empty line for each row.
-    let names: Vec<&[u8]> = if line.is_empty() {
-        Vec::new()
-    } else {
-        cells(&line).collect()
-    };
-    let width = names.len();
-    for (i, name) in names.iter().enumerate() {
-        let Some(name) = name.strip_prefix(b"?").or_else(|| name.strip_prefix(b"$")) else {
-            return Err(Bad::Line(1, "a variable without ? or $".into()));
-        };
-        if i > 0 {
-            printed.push(b',');
-        }
-        printed.extend_from_slice(name);
-    }
-    printed.extend_from_slice(b"\r\n");
+    let width = csv_header(&line, &mut printed).map_err(|why| Bad::Line(1, why))?;
     w.write_all(&printed).map_err(Bad::Write)?;
     let mut number = 1;
     loop {
@@ -76,26 +62,85 @@ pub fn tsv_to_csv(mut input: impl BufRead, out: &mut dyn Write) -> Result<(), Ba
             return Err(Bad::Line(number, "the line does not end".into()));
         }
         printed.clear();
-        let mut count = 0;
-        if width > 0 || !line.is_empty() {
-            for cell in cells(&line) {
-                if count > 0 {
-                    printed.push(b',');
-                }
-                csv_cell(cell, &mut printed).map_err(|why| Bad::Line(number, why))?;
-                count += 1;
-            }
-        }
-        if count != width {
-            return Err(Bad::Line(
-                number,
-                format!("{count} cells where the header names {width}"),
-            ));
-        }
-        printed.extend_from_slice(b"\r\n");
+        csv_line(&line, width, &mut printed).map_err(|why| Bad::Line(number, why))?;
         w.write_all(&printed).map_err(Bad::Write)?;
     }
     w.flush().map_err(Bad::Write)
+}
+
+/// Writes the CSV header of a TSV header line (without its line end) to
+/// `printed`, with its line end; returns how many variables it names.
+pub fn csv_header(line: &[u8], printed: &mut Vec<u8>) -> Result<usize, String> {
+    // No variables: an empty header, and an empty line for each row.
+    let names: Vec<&[u8]> = if line.is_empty() {
+        Vec::new()
+    } else {
+        cells(line).collect()
+    };
+    for (i, name) in names.iter().enumerate() {
+        let Some(name) = name.strip_prefix(b"?").or_else(|| name.strip_prefix(b"$")) else {
+            return Err("a variable without ? or $".into());
+        };
+        if i > 0 {
+            printed.push(b',');
+        }
+        printed.extend_from_slice(name);
+    }
+    printed.extend_from_slice(b"\r\n");
+    Ok(names.len())
+}
+
+/// Writes the CSV record of one TSV line of `width` cells (without its
+/// line end) to `printed`, with its line end.
+pub fn csv_line(line: &[u8], width: usize, printed: &mut Vec<u8>) -> Result<(), String> {
+    let mut count = 0;
+    if width > 0 || !line.is_empty() {
+        for cell in cells(line) {
+            if count > 0 {
+                printed.push(b',');
+            }
+            csv_cell(cell, printed)?;
+            count += 1;
+        }
+    }
+    if count != width {
+        return Err(format!("{count} cells where the header names {width}"));
+    }
+    printed.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+/// Where records start in a CSV printing (a header, then records, each
+/// ending in CRLF; a field that holds a line break is quoted): the offset
+/// of each record numbered in `wanted` (0 the first after the header;
+/// ascending; `count` stands for the end of the printing). None unless
+/// the printing holds exactly `count` records, every line break outside
+/// quotes ending one.
+pub fn record_offsets(csv: &[u8], count: usize, wanted: &[usize]) -> Option<Vec<usize>> {
+    let mut offsets = Vec::with_capacity(wanted.len());
+    let mut next = wanted.iter().peekable();
+    let mut quoted = false;
+    // The number of the record that starts after the next line break: the
+    // header's break starts record 0.
+    let mut record = 0usize;
+    for i in memchr::memchr2_iter(b'"', b'\n', csv) {
+        if csv[i] == b'"' {
+            quoted = !quoted;
+            continue;
+        }
+        if quoted {
+            continue;
+        }
+        if i == 0 || csv[i - 1] != b'\r' || record > count {
+            return None;
+        }
+        while next.next_if(|&&w| w == record).is_some() {
+            offsets.push(i + 1);
+        }
+        record += 1;
+    }
+    let whole = !quoted && record == count + 1 && csv.last() == Some(&b'\n');
+    (whole && next.peek().is_none()).then_some(offsets)
 }
 
 /// How many converted bytes the thread of [`tsv_to_csv_beside`] hands over
@@ -344,6 +389,42 @@ mod tests {
             String::from_utf8(printed).unwrap(),
             String::from_utf8(through_parser(&bytes)).unwrap()
         );
+    }
+
+    #[test]
+    fn records_are_found_past_quoted_line_breaks_and_quotes() {
+        let v = |n: &str| Variable::new(n).unwrap();
+        let lit = |s: &str| Some(Term::from(Literal::new_simple_literal(s)));
+        let rows: Vec<Vec<Option<Term>>> = vec![
+            vec![lit("plain"), lit("two")],
+            vec![lit("a \"quote\", then\r\na break"), None],
+            vec![lit("\"\""), lit("lone\nfeed, \"and\" more")],
+            vec![None, lit("last")],
+        ];
+        let bytes = tsv(&[v("a"), v("b")], &rows);
+        let mut csv = Vec::new();
+        tsv_to_csv(&bytes[..], &mut csv).unwrap();
+        // Each record's start, found by printing the lines one by one.
+        let mut starts = vec![b"a,b\r\n".len()];
+        for line in bytes.split(|&b| b == b'\n').skip(1).take(rows.len()) {
+            let mut one = Vec::new();
+            csv_line(line, 2, &mut one).unwrap();
+            starts.push(starts.last().unwrap() + one.len());
+        }
+        assert_eq!(*starts.last().unwrap(), csv.len());
+        assert_eq!(
+            record_offsets(&csv, 4, &[0, 1, 2, 3, 4]).as_deref(),
+            Some(&starts[..])
+        );
+        assert_eq!(record_offsets(&csv, 4, &[2]), Some(vec![starts[2]]));
+        // Another count, a cut printing, a bare line feed: not this printing.
+        assert_eq!(record_offsets(&csv, 3, &[0]), None);
+        assert_eq!(record_offsets(&csv, 5, &[0]), None);
+        assert_eq!(record_offsets(&csv[..csv.len() - 3], 4, &[0]), None);
+        let mut bare = csv.clone();
+        bare.extend_from_slice(b"x\n");
+        assert_eq!(record_offsets(&bare, 5, &[0]), None);
+        assert_eq!(record_offsets(b"a\r\n", 0, &[0]), Some(vec![3]));
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! solutions takes seconds, copying them a fraction of one. Printed in
 //! TSV, an answer is the kept solutions' own bytes, so `KEY.tsv` is both.
 //!
-//! An update carries the kept solutions forward: it links them into the
+//! An update carries the kept solutions forward: it links them (and their
+//! CSV printing, whose untouched records the mending copies) into the
 //! new generation's `carry/` with the [`Changes`] that separate the two
 //! generations (`carry/changes.json`, the union of every update since they
 //! were kept), and the next asking mends them there
@@ -46,6 +47,9 @@ use std::time::Duration;
 
 /// The format solutions are kept in, and the name of its printing.
 const TSV: &str = "tsv";
+
+/// The name of the CSV printing, carried beside the solutions.
+const CSV: &str = "csv";
 
 /// When an evaluated answer is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,9 +229,17 @@ pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
         let Some(name) = file.file_name() else {
             continue;
         };
-        let target = to.join(name);
-        if !target.exists() {
-            let _ = fs::hard_link(&file, &target).or_else(|_| fs::copy(&file, &target).map(|_| ()));
+        // The solutions, and their CSV printing if they were printed so:
+        // a mending copies its untouched records.
+        let printed = file.with_extension(CSV);
+        for (from, target) in [
+            (file.clone(), to.join(name)),
+            (printed.clone(), to.join(name).with_extension(CSV)),
+        ] {
+            if from.is_file() && !target.exists() {
+                let _ =
+                    fs::hard_link(&from, &target).or_else(|_| fs::copy(&from, &target).map(|_| ()));
+            }
         }
     }
 }
@@ -360,10 +372,13 @@ impl Answers {
             let _ = fs::remove_file(&path);
             return None;
         };
+        let printed = dir.join(question.printed_name(CSV));
         Some(Waiting {
             path,
+            printed: printed.is_file().then_some(printed),
             changes,
             keep: self.dir.join(question.kept_name()),
+            keep_printed: self.dir.join(question.printed_name(CSV)),
         })
     }
 
@@ -455,27 +470,45 @@ fn due(keep: Keep, took: Duration) -> bool {
     }
 }
 
+/// Writes a kept file's bytes.
+pub type WriteTo<'a> = &'a dyn Fn(&mut dyn Write) -> Result<()>;
+
 /// A kept answer of an earlier generation, waiting in `carry/`.
 #[derive(Debug)]
 pub struct Waiting {
     /// Its solutions in TSV, as kept on the earlier generation.
     pub path: PathBuf,
+    /// Its CSV printing as kept on the earlier generation, if it was.
+    pub printed: Option<PathBuf>,
     /// What changed since.
     pub changes: Changes,
-    /// Where its mending is kept.
+    /// Where its mending is kept, and the mending's CSV printing.
     keep: PathBuf,
+    keep_printed: PathBuf,
 }
 
 impl Waiting {
     /// Keeps the mended answer that `write` writes (the whole TSV), and
-    /// lets go of the waiting one, which is gone either way: a mending
-    /// that fails is not tried again. Returns whether it was kept.
-    pub fn finish(self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<bool> {
+    /// its CSV printing if `printed` writes it, and lets go of the waiting
+    /// one, which is gone either way: a mending that fails is not tried
+    /// again. Returns whether the mended solutions were kept; a printing
+    /// that fails is only not kept.
+    pub fn finish(
+        self,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+        printed: Option<WriteTo<'_>>,
+    ) -> Result<bool> {
         let dir = self
             .keep
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
+        let aside = |path: &Path, write: &dyn Fn(&mut dyn Write) -> Result<()>| -> Result<bool> {
+            let file = aside_in(&dir).map_err(|e| Error::io(&dir, e))?;
+            let mut buffered = BufWriter::with_capacity(1 << 16, file);
+            write(&mut buffered)?;
+            Ok(persist(buffered, path))
+        };
         let result = (|| {
             let file = aside_in(&dir).map_err(|e| Error::io(&dir, e))?;
             let mut buffered = BufWriter::with_capacity(1 << 16, file);
@@ -483,13 +516,20 @@ impl Waiting {
             mark(&self.keep);
             Ok(persist(buffered, &self.keep))
         })();
-        let _ = fs::remove_file(&self.path);
+        // The printing after the solutions it prints.
+        if let (Ok(true), Some(printed)) = (&result, printed) {
+            let _ = aside(&self.keep_printed, printed);
+        }
+        self.drop_it();
         result
     }
 
     /// Lets go of the waiting answer without mending it.
     pub fn drop_it(self) {
         let _ = fs::remove_file(&self.path);
+        if let Some(p) = &self.printed {
+            let _ = fs::remove_file(p);
+        }
     }
 }
 

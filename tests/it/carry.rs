@@ -213,8 +213,14 @@ fn a_mended_answer_prints_a_hostile_label_in_csv_as_an_evaluation_does() {
     w.ok(&["build", "--no-answers"]);
     let waiting = files(&answers_dir(&w).join("carry"), "tsv").len();
     assert!(waiting >= 12, "{waiting} answers wait");
+    assert_eq!(
+        files(&answers_dir(&w).join("carry"), "csv").len(),
+        waiting,
+        "each with its CSV printing"
+    );
     for q in ["entities", "concordance", "profile", "co-mentions"] {
-        let mended = w.ok(&["query", q, "--format", "csv"]);
+        let (mended, how) = asked_in_csv(&w, q);
+        assert!(how.contains("the kept printing is read"), "{q}: {how}");
         let fresh = w.ok(&["query", q, "--format", "csv", "--fresh"]);
         assert_eq!(mended, fresh, "{q}");
         if q == "entities" {
@@ -229,6 +235,52 @@ fn a_mended_answer_prints_a_hostile_label_in_csv_as_an_evaluation_does() {
         waiting - 4,
         "the four were mended, not evaluated"
     );
+
+    // A printing that is not the kept lines' (here cut short) is left, and
+    // the mended lines are printed instead.
+    w.write(
+        "archive/notes/06.txt",
+        "Note 6: the Oddity Bureau wrote to Sharett once more.\n",
+    );
+    w.ok(&["build", "--no-answers"]);
+    let carry = answers_dir(&w).join("carry");
+    let mut cut = 0;
+    for name in files(&carry, "csv") {
+        let path = carry.join(name);
+        let text = std::fs::read(&path).unwrap();
+        // The last record cut off (a printing of the header alone stays).
+        if let Some(end) = text[..text.len() - 2].iter().rposition(|&b| b == b'\n') {
+            std::fs::write(&path, &text[..=end]).unwrap();
+            cut += 1;
+        }
+    }
+    assert!(cut >= 4, "{cut}");
+    for q in ["entities", "concordance"] {
+        let (mended, how) = asked_in_csv(&w, q);
+        assert!(how.contains("is not the kept lines'"), "{q}: {how}");
+        let fresh = w.ok(&["query", q, "--format", "csv", "--fresh"]);
+        assert_eq!(mended, fresh, "{q}");
+        assert_eq!(
+            w.ok(&["query", q, "--format", "csv"]),
+            fresh,
+            "{q}, asked again"
+        );
+    }
+}
+
+/// Asks `q` in CSV, saying how a kept answer was mended: its output, and
+/// what the mending said.
+fn asked_in_csv(w: &Workdir, q: &str) -> (String, String) {
+    let out = w
+        .cmd(&["query", q, "--format", "csv"])
+        .env("ANNALIST_DEBUG_CARRY", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{q}");
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
 
 #[test]
