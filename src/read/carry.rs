@@ -46,7 +46,8 @@
 
 use crate::error::{Error, Result};
 use crate::read::reprint::cells as cells_of;
-use crate::store::answers::{Changes, Waiting, WriteTo, CARRY_LINE};
+use crate::store::answers::{Changes, Waiting, CARRY_LINE};
+use crate::store::spliced::{Piece, Splice};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{
@@ -56,7 +57,6 @@ use oxigraph::sparql::QuerySolution;
 use spargebra::algebra::{Expression, Function, GraphPattern, OrderExpression};
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::io::Write;
 
 /// The most changed keys an answer is mended for: each is one evaluation
 /// of the question bound to it (milliseconds to a second on a large store),
@@ -551,25 +551,32 @@ pub fn mend(
     waiting: Waiting,
     evaluate: &Evaluate<'_>,
 ) -> bool {
+    let debug = std::env::var_os("ANNALIST_DEBUG_CARRY").is_some();
     let Ok(Some(keys)) = keys(query) else {
         waiting.drop_it();
         return false;
     };
-    let Some(old) = Bytes::read(&waiting.path) else {
+    let Some(old) = waiting.read() else {
         waiting.drop_it();
         return false;
     };
     let changes = waiting.changes.clone();
-    let spliced = mended(parsed, asked, evaluate, &keys, &changes, &old);
-    let kept = match spliced {
-        Ok(splice) => {
+    let pieces: Vec<&[u8]> = old
+        .0
+        .splice
+        .pieces
+        .iter()
+        .map(|p| p.bytes(&old.0.base))
+        .collect();
+    let kept = match mended(parsed, asked, evaluate, &keys, &changes, &pieces) {
+        Ok(m) => {
             let t = std::time::Instant::now();
-            let printed = waiting.printed.as_deref().and_then(Bytes::read);
-            let records = printed.as_ref().and_then(|csv| splice.records(&old, csv));
-            if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
+            let printed = old.1.as_ref().map(|c| (&c.base[..], &c.splice));
+            let (tsv, csv) = m.splices((&old.0.base, &old.0.splice), printed);
+            if debug {
                 eprintln!(
                     "annalist: the kept printing {}: {:.3} s",
-                    match (&printed, &records) {
+                    match (&old.1, &csv) {
                         (None, _) => "is not there",
                         (Some(_), None) => "is not the kept lines'",
                         _ => "is read",
@@ -577,17 +584,16 @@ pub fn mend(
                     t.elapsed().as_secs_f64()
                 );
             }
-            let print = |out: &mut dyn Write| -> Result<()> {
-                let (Some(csv), Some(records)) = (&printed, &records) else {
-                    return Err(Error::Query("no printing".into()));
-                };
-                splice.write_csv(&old, csv, records, out)
-            };
-            let kept = waiting.finish(
-                |out| splice.write_tsv(&old, out),
-                records.is_some().then_some(&print as WriteTo<'_>),
-            );
-            if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
+            if debug {
+                eprintln!(
+                    "annalist: mended in {} pieces, {} bytes of their own, on a base of {}",
+                    tsv.pieces.len(),
+                    tsv.own_len(),
+                    old.0.base.len()
+                );
+            }
+            let kept = waiting.finish(&old, tsv, csv);
+            if debug {
                 eprintln!("annalist: kept, {:.3} s", t.elapsed().as_secs_f64());
             }
             kept.map_err(|e| e.to_string())
@@ -602,172 +608,217 @@ pub fn mend(
         }
     };
     if let Err(why) = &kept {
-        if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
+        if debug {
             eprintln!("annalist: the kept answer is evaluated again: {why}");
         }
     }
     kept.unwrap_or(false)
 }
 
-/// A kept file's bytes: mapped, as a kept file never changes once in
-/// place (it is written aside and renamed; a new one replaces it by
-/// another rename), or read when it cannot be mapped.
-enum Bytes {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
-}
-
-impl Bytes {
-    fn read(path: &std::path::Path) -> Option<Bytes> {
-        let file = std::fs::File::open(path).ok()?;
-        // SAFETY: kept answers are never written in place (see
-        // `store::answers`), so the mapped bytes do not change under us; a
-        // removed file stays mapped until dropped.
-        match unsafe { memmap2::Mmap::map(&file) } {
-            Ok(m) => Some(Bytes::Mapped(m)),
-            Err(_) => std::fs::read(path).ok().map(Bytes::Read),
-        }
-    }
-}
-
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(m) => m,
-            Bytes::Read(v) => v,
-        }
-    }
-}
-
-/// A mended answer: the kept answer's header, then its untouched lines
-/// and the new ones, in the answer's order.
+/// A mended answer, made of the kept answer's pieces (each whole lines,
+/// the first opening with the header): the header, then the untouched
+/// lines and the new ones, in the answer's order.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct Splice {
+struct Mended {
     /// The kept header's length, its line end after it.
     header: usize,
-    pieces: Vec<Piece>,
+    parts: Vec<Part>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Piece {
-    /// Whole kept lines, with their line ends: a span of the kept body
-    /// (the bytes after the header's line end).
-    Kept(usize, usize),
+enum Part {
+    /// Whole kept lines, with their line ends: bytes of a kept piece's
+    /// body (after the header in the first piece).
+    Kept(usize, usize, usize),
     /// A new line, without its line end.
     New(Vec<u8>),
 }
 
-impl Splice {
-    fn body<'a>(&self, old: &'a [u8]) -> &'a [u8] {
-        &old[self.header + 1..]
-    }
-
-    /// Writes the mended TSV.
-    fn write_tsv(&self, old: &[u8], out: &mut dyn Write) -> Result<()> {
-        let body = self.body(old);
-        out.write_all(&old[..=self.header]).map_err(Error::Output)?;
-        for piece in &self.pieces {
-            match piece {
-                Piece::Kept(a, b) => out.write_all(&body[*a..*b]),
-                Piece::New(line) => out.write_all(line).and_then(|()| out.write_all(b"\n")),
-            }
-            .map_err(Error::Output)?;
+impl Mended {
+    /// The mended solutions as a splice of the kept solutions' base, and
+    /// their printing as a splice of the kept printing's base, piece for
+    /// piece, when the kept printing is theirs: as many records in each
+    /// piece as it prints lines, and each kept span's first and last
+    /// record what its lines print.
+    fn splices(
+        &self,
+        (base, kept): (&[u8], &Splice),
+        printed: Option<(&[u8], &Splice)>,
+    ) -> (Splice, Option<Splice>) {
+        let skip = |piece: usize| if piece == 0 { self.header + 1 } else { 0 };
+        let own = |bytes: &[u8]| Piece::Own(String::from_utf8_lossy(bytes).into_owned());
+        // A span of a kept piece, in the new splice.
+        let span = |pieces: &[Piece], base: &[u8], piece: usize, a: usize, b: usize| match &pieces
+            [piece]
+        {
+            Piece::Base(at, _) => Piece::Base(*at + a as u64, *at + b as u64),
+            Piece::Own(_) => own(&pieces[piece].bytes(base)[a..b]),
+        };
+        let mut tsv = vec![span(&kept.pieces, base, 0, 0, self.header + 1)];
+        for part in &self.parts {
+            tsv.push(match part {
+                Part::Kept(p, a, b) => span(&kept.pieces, base, *p, skip(*p) + a, skip(*p) + b),
+                Part::New(line) => {
+                    let mut l = line.clone();
+                    l.push(b'\n');
+                    own(&l)
+                }
+            });
         }
-        Ok(())
+        let csv = printed.and_then(|(csv_base, csv_kept)| {
+            let records = self.records(base, kept, csv_base, csv_kept)?;
+            let csv_piece = |p: usize| csv_kept.pieces[p].bytes(csv_base);
+            let header = &kept.pieces[0].bytes(base)[..self.header];
+            let mut printed = Vec::new();
+            let width = crate::read::reprint::csv_header(header, &mut printed).ok()?;
+            let header_end = *records.first()?;
+            if csv_piece(0).get(..header_end)? != &printed[..] {
+                return None;
+            }
+            let mut pieces = vec![span(&csv_kept.pieces, csv_base, 0, 0, header_end)];
+            let mut spans = records[1..].chunks(2);
+            for part in &self.parts {
+                pieces.push(match part {
+                    Part::Kept(p, ..) => {
+                        let [a, b] = spans.next()? else {
+                            return None;
+                        };
+                        span(&csv_kept.pieces, csv_base, *p, *a, *b)
+                    }
+                    Part::New(line) => {
+                        printed.clear();
+                        crate::read::reprint::csv_line(line, width, &mut printed).ok()?;
+                        own(&printed)
+                    }
+                });
+            }
+            Some(pieces)
+        });
+        // Pieces side by side are one, in both splices at once.
+        let mut merged: Vec<(Piece, Option<Piece>)> = Vec::new();
+        let paired: Vec<(Piece, Option<Piece>)> = match csv {
+            Some(c) => tsv.into_iter().zip(c.into_iter().map(Some)).collect(),
+            None => tsv.into_iter().map(|t| (t, None)).collect(),
+        };
+        for (t, c) in paired {
+            if let Some((last_t, last_c)) = merged.last_mut() {
+                let join_t = joined(last_t, &t);
+                let join_c = match (&*last_c, &c) {
+                    (Some(x), Some(y)) => joined(x, y).map(Some),
+                    (None, None) => Some(None),
+                    _ => None,
+                };
+                if let (Some(jt), Some(jc)) = (join_t, join_c) {
+                    *last_t = jt;
+                    *last_c = jc;
+                    continue;
+                }
+            }
+            merged.push((t, c));
+        }
+        let with_csv = merged.iter().all(|(_, c)| c.is_some()) && printed.is_some();
+        let (tsv, csv): (Vec<Piece>, Vec<Option<Piece>>) = merged.into_iter().unzip();
+        (
+            Splice {
+                base_len: kept.base_len,
+                pieces: tsv,
+            },
+            printed.filter(|_| with_csv).map(|(_, c)| Splice {
+                base_len: c.base_len,
+                pieces: csv.into_iter().flatten().collect(),
+            }),
+        )
     }
 
-    /// Where the kept pieces' records lie in `csv`, the kept answer's
-    /// CSV printing: for each kept piece, its span there. None unless the
-    /// printing is the kept lines' printing (as many records; its header,
-    /// and each piece's first and last record, those of the TSV lines).
-    fn records(&self, old: &[u8], csv: &[u8]) -> Option<Vec<(usize, usize)>> {
-        use crate::read::reprint::{csv_header, csv_line, record_offsets};
-        let body = self.body(old);
-        let mut header = Vec::new();
-        let width = csv_header(&old[..self.header], &mut header).ok()?;
-        if !csv.starts_with(&header) {
+    /// Where the kept printing's records lie: the header's end in its
+    /// first piece, then for each kept span the start and end of its
+    /// records within its piece. None unless the printing is the kept
+    /// lines' (see [`Mended::splices`]).
+    fn records(
+        &self,
+        base: &[u8],
+        kept: &Splice,
+        csv_base: &[u8],
+        csv_kept: &Splice,
+    ) -> Option<Vec<usize>> {
+        use crate::read::reprint::{csv_line, record_offsets};
+        if csv_kept.pieces.len() != kept.pieces.len() {
             return None;
         }
-        // Each kept piece's first line and the line after its last,
-        // numbered from 0 after the header.
-        let mut numbered: Vec<(usize, usize)> = Vec::new();
-        let (mut at, mut line) = (0, 0);
-        for piece in &self.pieces {
-            if let Piece::Kept(a, b) = piece {
-                line += memchr::memchr_iter(b'\n', &body[at..*a]).count();
-                let first = line;
-                line += memchr::memchr_iter(b'\n', &body[*a..*b]).count();
-                at = *b;
-                numbered.push((first, line));
+        let header = &kept.pieces[0].bytes(base)[..self.header];
+        let width = crate::read::reprint::csv_header(header, &mut Vec::new()).ok()?;
+        // Each kept span's first line and the line after its last, counted
+        // in its piece (the header is the first piece's line 0).
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+        let mut counted: Vec<(usize, usize)> = vec![(0, 0); kept.pieces.len()];
+        counted[0] = (self.header + 1, 1);
+        for part in &self.parts {
+            if let Part::Kept(p, a, b) = *part {
+                let bytes = kept.pieces[p].bytes(base);
+                let skip = if p == 0 { self.header + 1 } else { 0 };
+                let (at, line) = &mut counted[p];
+                *line += memchr::memchr_iter(b'\n', &bytes[*at..skip + a]).count();
+                let first = *line;
+                *line += memchr::memchr_iter(b'\n', &bytes[skip + a..skip + b]).count();
+                *at = skip + b;
+                spans.push((p, first, *line));
             }
         }
-        let count = line + memchr::memchr_iter(b'\n', &body[at..]).count();
-        let mut wanted: Vec<usize> = numbered
-            .iter()
-            .flat_map(|&(a, b)| [a, a + 1, b - 1, b])
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let offsets = record_offsets(csv, count, &wanted)?;
-        let at = |n: usize| wanted.binary_search(&n).ok().map(|i| offsets[i]);
-        // The first and last line of each piece print as its first and
+        // Each piece's records at the lines wanted.
+        let mut offsets: std::collections::HashMap<(usize, usize), usize> = Default::default();
+        for (p, (at, line)) in counted.iter().enumerate() {
+            let mut wanted: Vec<usize> = spans
+                .iter()
+                .filter(|s| s.0 == p)
+                .flat_map(|&(_, a, b)| [a, a + 1, b - 1, b])
+                .collect();
+            if p == 0 {
+                wanted.extend([0, 1]);
+            }
+            if wanted.is_empty() {
+                continue;
+            }
+            wanted.sort_unstable();
+            wanted.dedup();
+            let bytes = kept.pieces[p].bytes(base);
+            let count = line + memchr::memchr_iter(b'\n', &bytes[*at..]).count();
+            let found = record_offsets(csv_kept.pieces[p].bytes(csv_base), count, &wanted)?;
+            offsets.extend(wanted.into_iter().map(|w| (p, w)).zip(found));
+        }
+        // The first and last line of each span print as its first and
         // last record.
-        let mut spans = Vec::with_capacity(numbered.len());
+        let mut records = vec![offsets[&(0, 1)]];
         let mut printed = Vec::new();
-        let kept = self.pieces.iter().filter_map(|p| match p {
-            Piece::Kept(a, b) => Some((*a, *b)),
-            Piece::New(_) => None,
+        let mut kept_parts = self.parts.iter().filter_map(|p| match p {
+            Part::Kept(p, a, b) => Some((*p, *a, *b)),
+            Part::New(_) => None,
         });
-        for ((a, b), &(first, end)) in kept.zip(&numbered) {
-            let lines = &body[a..b - 1];
+        for &(p, first, end) in &spans {
+            let (_, a, b) = kept_parts.next()?;
+            let skip = if p == 0 { self.header + 1 } else { 0 };
+            let lines = &kept.pieces[p].bytes(base)[skip + a..skip + b - 1];
             let last = memchr::memrchr(b'\n', lines).map_or(lines, |i| &lines[i + 1..]);
             let first_line = memchr::memchr(b'\n', lines).map_or(lines, |i| &lines[..i]);
+            let csv = csv_kept.pieces[p].bytes(csv_base);
             for (line, n) in [(first_line, first), (last, end - 1)] {
                 printed.clear();
                 csv_line(line, width, &mut printed).ok()?;
-                if csv.get(at(n)?..at(n + 1)?)? != &printed[..] {
+                if csv.get(offsets[&(p, n)]..offsets[&(p, n + 1)])? != &printed[..] {
                     return None;
                 }
             }
-            spans.push((at(first)?, at(end)?));
+            records.extend([offsets[&(p, first)], offsets[&(p, end)]]);
         }
-        Some(spans)
+        Some(records)
     }
+}
 
-    /// Writes the mended answer's CSV printing: the header and the kept
-    /// records of `csv` at `records` (from [`Splice::records`]), the new
-    /// lines printed.
-    fn write_csv(
-        &self,
-        old: &[u8],
-        csv: &[u8],
-        records: &[(usize, usize)],
-        out: &mut dyn Write,
-    ) -> Result<()> {
-        use crate::read::reprint::{csv_header, csv_line};
-        let mut printed = Vec::new();
-        let width = csv_header(&old[..self.header], &mut printed)
-            .map_err(|why| Error::Query(format!("a kept header: {why}")))?;
-        out.write_all(&printed).map_err(Error::Output)?;
-        let mut spans = records.iter();
-        for piece in &self.pieces {
-            match piece {
-                Piece::Kept(..) => {
-                    let &(a, b) = spans
-                        .next()
-                        .ok_or_else(|| Error::Query("a kept piece without its records".into()))?;
-                    out.write_all(&csv[a..b]).map_err(Error::Output)?;
-                }
-                Piece::New(line) => {
-                    printed.clear();
-                    csv_line(line, width, &mut printed)
-                        .map_err(|why| Error::Query(format!("a mended line: {why}")))?;
-                    out.write_all(&printed).map_err(Error::Output)?;
-                }
-            }
-        }
-        Ok(())
+/// Two pieces side by side as one: adjacent spans, or texts.
+fn joined(a: &Piece, b: &Piece) -> Option<Piece> {
+    match (a, b) {
+        (Piece::Base(x, y), Piece::Base(z, w)) if y == z => Some(Piece::Base(*x, *w)),
+        (Piece::Own(x), Piece::Own(y)) => Some(Piece::Own(format!("{x}{y}"))),
+        _ => None,
     }
 }
 
@@ -828,8 +879,8 @@ fn mended(
     run: &Evaluate<'_>,
     keys: &Keys,
     changes: &Changes,
-    old: &[u8],
-) -> std::result::Result<Splice, NotMended> {
+    old: &[&[u8]],
+) -> std::result::Result<Mended, NotMended> {
     let Order {
         projected: variables,
         hidden,
@@ -855,11 +906,12 @@ fn mended(
             }
             Ok(Some(run(&evaluated, &bindings)?))
         };
-    let header_end = old
+    let first = old.first().copied().unwrap_or_default();
+    let header_end = first
         .iter()
         .position(|&b| b == b'\n')
         .ok_or_else(|| NotMended::Cannot("no header".into()))?;
-    let header = &old[..header_end];
+    let header = &first[..header_end];
     let names: Vec<String> = variables
         .iter()
         .map(|v| format!("?{}", v.as_str()))
@@ -958,7 +1010,17 @@ fn mended(
             // Most rows' first key is in no changed pair: told without
             // copying their cells.
             let firsts: Cells = cells.iter().map(|(x, _)| x.clone()).collect();
-            needles.extend(firsts.iter().cloned());
+            // A touched line holds both cells: for an entity in a
+            // document, the documents are fewer and rarer than the
+            // entities (one added document names entities of a hundred
+            // thousand lines); for a pair, either.
+            if matches!(keys, Keys::EntityIn(..)) {
+                needles.extend(cells.iter().map(|(_, y)| y.clone()));
+                needles.sort_unstable();
+                needles.dedup();
+            } else {
+                needles.extend(firsts.iter().cloned());
+            }
             Box::new(move |row| {
                 firsts.contains(row[ca]) && cells.contains(&(row[ca].to_vec(), row[cb].to_vec()))
             })
@@ -977,61 +1039,70 @@ fn mended(
     // The touched lines (and the rows of the graphs recounted): only a
     // line that holds a touched key's cell can be one, so the others are
     // passed over without reading their cells.
-    let header_len = header_end;
-    let body = &old[header_end + 1..];
-    if body.last().is_some_and(|&b| b != b'\n') {
-        return Err(NotMended::Cannot(
-            "the kept answer's last line does not end".into(),
-        ));
+    // Each kept piece's lines (after the header in the first).
+    let bodies: Vec<&[u8]> = old
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if i == 0 { &p[header_end + 1..] } else { *p })
+        .collect();
+    if bodies.iter().any(|b| b.last().is_some_and(|&c| c != b'\n')) {
+        return Err(NotMended::Cannot("a kept piece does not end a line".into()));
     }
-    let mut touched_lines: Vec<(usize, usize)> = Vec::new();
+    let mut touched_lines: Vec<(usize, usize, usize)> = Vec::new();
     let mut recounted_rows: Vec<Vec<Option<Term>>> = Vec::new();
     let mut seen: HashSet<Term> = HashSet::new();
     let mut row: Vec<&[u8]> = Vec::with_capacity(variables.len());
     if !needles.is_empty() {
         let finder = aho_corasick::AhoCorasick::new(&needles)
             .map_err(|e| NotMended::Cannot(format!("the touched keys: {e}")))?;
-        let mut from = 0;
-        while let Some(m) = finder.find(aho_corasick::Input::new(body).span(from..body.len())) {
-            let start = memchr::memrchr(b'\n', &body[..m.start()]).map_or(0, |i| i + 1);
-            let end =
-                memchr::memchr(b'\n', &body[m.start()..]).map_or(body.len(), |i| m.start() + i);
-            from = (end + 1).min(body.len());
-            let line = &body[start..end];
-            row.clear();
-            row.extend(cells_of(line));
-            if row.len() != variables.len() {
-                return Err(NotMended::Cannot("a kept line of other width".into()));
-            }
-            if !touched(&row) {
-                continue;
-            }
-            touched_lines.push((start, end));
-            if let (Some(c), Some((g, n))) = (quads_column, recounted.get(row[key_columns[0]])) {
-                seen.insert(g.clone());
-                let mut terms = parse(header, line)?;
-                // An emptied graph is no row of a count grouped by graph.
-                if *n > 0 {
-                    terms[c] = Some(Literal::from(*n as i64).into());
-                    recounted_rows.push(terms);
+        for (piece, body) in bodies.iter().enumerate() {
+            let mut from = 0;
+            while from < body.len() {
+                let Some(m) = finder.find(aho_corasick::Input::new(*body).span(from..body.len()))
+                else {
+                    break;
+                };
+                let start = memchr::memrchr(b'\n', &body[..m.start()]).map_or(0, |i| i + 1);
+                let end =
+                    memchr::memchr(b'\n', &body[m.start()..]).map_or(body.len(), |i| m.start() + i);
+                from = end + 1;
+                let line = &body[start..end];
+                row.clear();
+                row.extend(cells_of(line));
+                if row.len() != variables.len() {
+                    return Err(NotMended::Cannot("a kept line of other width".into()));
+                }
+                if !touched(&row) {
+                    continue;
+                }
+                touched_lines.push((piece, start, end));
+                if let (Some(c), Some((g, n))) = (quads_column, recounted.get(row[key_columns[0]]))
+                {
+                    seen.insert(g.clone());
+                    let mut terms = parse(header, line)?;
+                    // An emptied graph is no row of a count grouped by graph.
+                    if *n > 0 {
+                        terms[c] = Some(Literal::from(*n as i64).into());
+                        recounted_rows.push(terms);
+                    }
                 }
             }
-            if from >= body.len() {
-                break;
+        }
+    }
+    // The runs of untouched lines: spans of whole lines of a piece.
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut touched_in = touched_lines.iter().peekable();
+    for (piece, body) in bodies.iter().enumerate() {
+        let mut cursor = 0;
+        while let Some(&(_, start, end)) = touched_in.next_if(|t| t.0 == piece) {
+            if start > cursor {
+                runs.push((piece, cursor, start));
             }
+            cursor = end + 1;
         }
-    }
-    // The runs of untouched lines, each a span of whole lines.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut cursor = 0;
-    for &(start, end) in &touched_lines {
-        if start > cursor {
-            runs.push((cursor, start));
+        if cursor < body.len() {
+            runs.push((piece, cursor, body.len()));
         }
-        cursor = (end + 1).min(body.len());
-    }
-    if cursor < body.len() {
-        runs.push((cursor, body.len()));
     }
     // A recounted graph with no kept row is asked as the others are (in
     // any order: the new rows are sorted below).
@@ -1134,33 +1205,35 @@ fn mended(
     // it: its run is found by the runs' first lines, its place in the run
     // by halving the run's bytes (a probe reads the line the middle byte
     // is on). New rows come in order, so each is looked for after the last.
-    let line_at = |run: (usize, usize), at: usize| -> (usize, usize) {
-        let start = memchr::memrchr(b'\n', &body[run.0..at]).map_or(run.0, |i| run.0 + i + 1);
-        let end = memchr::memchr(b'\n', &body[start..run.1]).map_or(run.1, |i| start + i);
+    let line_at = |(piece, a, b): (usize, usize, usize), at: usize| -> (usize, usize) {
+        let body = bodies[piece];
+        let start = memchr::memrchr(b'\n', &body[a..at]).map_or(a, |i| a + i + 1);
+        let end = memchr::memchr(b'\n', &body[start..b]).map_or(b, |i| start + i);
         (start, end)
     };
     let mut places: Vec<(usize, usize)> = Vec::with_capacity(order.len());
-    let (mut run_from, mut byte_from) = (0, runs.first().map_or(0, |r| r.0));
+    let (mut run_from, mut byte_from) = (0, runs.first().map_or(0, |r| r.1));
     for &i in &order {
         if runs.is_empty() {
             break;
         }
-        let mut against =
-            |(start, end): (usize, usize)| -> std::result::Result<Ordering, NotMended> {
-                probes += 1;
-                let there = whole(&body[start..end])?;
-                match compare(&conditions, &there, &rows[i]) {
-                    Ok(Ordering::Equal) => Err(NotMended::Cannot(
-                        "a row of an untouched key is also a touched key's".into(),
-                    )),
-                    Ok(o) => Ok(o),
-                    Err(_) => Err(NotMended::Cannot("a term whose order is not known".into())),
-                }
-            };
+        let mut against = |piece: usize,
+                           (start, end): (usize, usize)|
+         -> std::result::Result<Ordering, NotMended> {
+            probes += 1;
+            let there = whole(&bodies[piece][start..end])?;
+            match compare(&conditions, &there, &rows[i]) {
+                Ok(Ordering::Equal) => Err(NotMended::Cannot(
+                    "a row of an untouched key is also a touched key's".into(),
+                )),
+                Ok(o) => Ok(o),
+                Err(_) => Err(NotMended::Cannot("a term whose order is not known".into())),
+            }
+        };
         let (mut lo, mut hi) = (run_from + 1, runs.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if against(line_at(runs[mid], runs[mid].0))? == Ordering::Less {
+            if against(runs[mid].0, line_at(runs[mid], runs[mid].1))? == Ordering::Less {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -1168,13 +1241,13 @@ fn mended(
         }
         let k = lo - 1;
         if k > run_from {
-            (run_from, byte_from) = (k, runs[k].0);
+            (run_from, byte_from) = (k, runs[k].1);
         }
         let run = runs[k];
-        let (mut lo, mut hi) = (byte_from, run.1);
+        let (mut lo, mut hi) = (byte_from, run.2);
         while lo < hi {
             let (start, end) = line_at(run, lo + (hi - lo) / 2);
-            if against((start, end))? == Ordering::Less {
+            if against(run.0, (start, end))? == Ordering::Less {
                 lo = end + 1;
             } else {
                 hi = start;
@@ -1188,24 +1261,24 @@ fn mended(
         .map(|_| new_lines.next())
         .collect::<Option<_>>()
         .ok_or_else(|| NotMended::Cannot("a row was not written".into()))?;
-    let mut pieces = Vec::with_capacity(runs.len() + 2 * lines.len());
+    let mut parts = Vec::with_capacity(runs.len() + 2 * lines.len());
     let mut new = places.iter().zip(&lines).peekable();
-    for (k, &(a, b)) in runs.iter().enumerate() {
+    for (k, &(piece, a, b)) in runs.iter().enumerate() {
         let mut cursor = a;
         while let Some((&(_, at), line)) = new.next_if(|((run, _), _)| *run == k) {
             if at > cursor {
-                pieces.push(Piece::Kept(cursor, at));
+                parts.push(Part::Kept(piece, cursor, at));
                 cursor = at;
             }
-            pieces.push(Piece::New(line.to_vec()));
+            parts.push(Part::New(line.to_vec()));
         }
         if cursor < b {
-            pieces.push(Piece::Kept(cursor, b));
+            parts.push(Part::Kept(piece, cursor, b));
         }
     }
     // With no untouched line, the new lines are the answer.
     if runs.is_empty() {
-        pieces.extend(lines.iter().map(|l| Piece::New(l.to_vec())));
+        parts.extend(lines.iter().map(|l| Part::New(l.to_vec())));
     }
     if std::env::var_os("ANNALIST_DEBUG_CARRY").is_some() {
         eprintln!(
@@ -1218,9 +1291,9 @@ fn mended(
             t2.elapsed().as_secs_f64()
         );
     }
-    Ok(Splice {
-        header: header_len,
-        pieces,
+    Ok(Mended {
+        header: header_end,
+        parts,
     })
 }
 
@@ -1416,57 +1489,116 @@ mod tests {
             tsv_to_csv(tsv, &mut out).unwrap();
             out
         };
+        let new_line = |i: usize, t: &str| {
+            let one = tsv(&[(i, t.to_string())]);
+            one[one.iter().position(|&b| b == b'\n').unwrap() + 1..one.len() - 1].to_vec()
+        };
+        let written = |splice: &Splice, base: &[u8]| {
+            splice.check(base).unwrap();
+            let mut out = Vec::new();
+            splice.write(base, &mut out).unwrap();
+            out
+        };
         // Hostile texts, a line break and quotes among them.
         let text = |i: usize| format!("=row {i}, \"said\"\n<b>{}", "x".repeat(i % 5));
         let rows: Vec<(usize, String)> = (0..40).map(|i| (i, text(i))).collect();
         let old = tsv(&rows);
         let printed = csv(&old);
         let header = old.iter().position(|&b| b == b'\n').unwrap();
-        let body = &old[header + 1..];
         let starts: Vec<usize> = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', body).map(|i| i + 1))
+            .chain(memchr::memchr_iter(b'\n', &old[header + 1..]).map(|i| i + 1))
             .collect();
         // Rows 0–4 kept, 5 dropped, a new row, 6–19 kept, 20–39 dropped,
         // two new rows at the end.
-        let new_line = |i: usize, t: &str| {
-            let one = tsv(&[(i, t.to_string())]);
-            one[one.iter().position(|&b| b == b'\n').unwrap() + 1..one.len() - 1].to_vec()
-        };
-        let splice = Splice {
+        let mended = Mended {
             header,
-            pieces: vec![
-                Piece::Kept(starts[0], starts[5]),
-                Piece::New(new_line(5, "mended, \"again\"")),
-                Piece::Kept(starts[6], starts[20]),
-                Piece::New(new_line(41, "new\r\nline")),
-                Piece::New(new_line(42, "")),
+            parts: vec![
+                Part::Kept(0, starts[0], starts[5]),
+                Part::New(new_line(5, "mended, \"again\"")),
+                Part::Kept(0, starts[6], starts[20]),
+                Part::New(new_line(41, "new\r\nline")),
+                Part::New(new_line(42, "")),
             ],
         };
-        let mut mended = Vec::new();
-        splice.write_tsv(&old, &mut mended).unwrap();
+        let (whole_tsv, whole_csv) = (Splice::whole(&old), Splice::whole(&printed));
+        let (t, c) = mended.splices((&old, &whole_tsv), Some((&printed, &whole_csv)));
+        let c = c.expect("the kept lines' printing");
         let mut expected: Vec<(usize, String)> = rows[..5].to_vec();
         expected.push((5, "mended, \"again\"".into()));
         expected.extend(rows[6..20].iter().cloned());
         expected.push((41, "new\r\nline".into()));
         expected.push((42, String::new()));
-        assert_eq!(mended, tsv(&expected));
-        let records = splice
-            .records(&old, &printed)
-            .expect("the kept lines' printing");
-        let mut spliced = Vec::new();
-        splice
-            .write_csv(&old, &printed, &records, &mut spliced)
-            .unwrap();
+        assert_eq!(written(&t, &old), tsv(&expected));
         assert_eq!(
-            String::from_utf8(spliced).unwrap(),
-            String::from_utf8(csv(&mended)).unwrap()
+            String::from_utf8(written(&c, &printed)).unwrap(),
+            String::from_utf8(csv(&tsv(&expected))).unwrap()
         );
+        // Spans of the base and lines of their own, piece for piece.
+        assert_eq!(t.pieces.len(), c.pieces.len());
+        assert!(matches!(t.pieces[0], Piece::Base(0, _)), "{:?}", t.pieces);
+        assert!(t.own_len() < old.len() / 4);
+
+        // Mended again, from those splices: row 2 dropped (in the first
+        // piece, after the header), the new row 41 dropped, row 3 changed.
+        let pieces: Vec<&[u8]> = t.pieces.iter().map(|p| p.bytes(&old)).collect();
+        let body0 = &pieces[0][header + 1..];
+        let at = |n: usize| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', body0).map(|i| i + 1))
+                .nth(n)
+                .unwrap()
+        };
+        let last = pieces.len() - 1;
+        assert!(matches!(t.pieces[last], Piece::Own(_)), "{:?}", t.pieces);
+        let own_lines: Vec<&[u8]> = pieces[last].split(|&b| b == b'\n').collect();
+        let second_own = own_lines[0].len() + 1;
+        let again = Mended {
+            header,
+            parts: vec![
+                Part::Kept(0, at(0), at(2)),
+                Part::New(new_line(3, "changed")),
+                Part::Kept(0, at(4), body0.len()),
+                Part::Kept(1, 0, pieces[1].len()),
+                Part::Kept(2, 0, pieces[2].len()),
+                Part::Kept(last, second_own, pieces[last].len()),
+            ],
+        };
+        let (t2, c2) = again.splices((&old, &t), Some((&printed, &c)));
+        let c2 = c2.expect("the mended printing is the mended lines'");
+        let mut expected2: Vec<(usize, String)> = rows[..2].to_vec();
+        expected2.push((3, "changed".into()));
+        expected2.extend(expected[4..expected.len() - 2].iter().cloned());
+        expected2.push((42, String::new()));
+        assert_eq!(last, 3, "{:?}", t.pieces);
+        assert_eq!(
+            String::from_utf8(written(&t2, &old)).unwrap(),
+            String::from_utf8(tsv(&expected2)).unwrap()
+        );
+        assert_eq!(
+            String::from_utf8(written(&c2, &printed)).unwrap(),
+            String::from_utf8(csv(&tsv(&expected2))).unwrap()
+        );
+
         // A printing of other lines is not taken for theirs.
         let mut other = rows.clone();
         other[19].1 = "changed".into();
-        assert_eq!(splice.records(&old, &csv(&tsv(&other))), None);
+        let other_csv = csv(&tsv(&other));
+        let whole_other = Splice::whole(&other_csv);
+        assert_eq!(
+            mended
+                .splices((&old, &whole_tsv), Some((&other_csv, &whole_other)))
+                .1,
+            None
+        );
         other = rows.clone();
         other.pop();
-        assert_eq!(splice.records(&old, &csv(&tsv(&other))), None);
+        let other_csv = csv(&tsv(&other));
+        let whole_other = Splice::whole(&other_csv);
+        assert_eq!(
+            mended
+                .splices((&old, &whole_tsv), Some((&other_csv, &whole_other)))
+                .1,
+            None
+        );
     }
 }

@@ -15,7 +15,7 @@
 use crate::error::{Error, InputError, Position, Result};
 use crate::output::{write_table, ChunkSender, XmlSafe};
 use crate::rdf::vocab;
-use crate::store::answers::{Answers, Printing, Question};
+use crate::store::answers::{Answers, KeptBytes, Printing, Question};
 use crate::text::escape::csv_field;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
@@ -24,7 +24,7 @@ use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator,
 };
 use oxigraph::store::Store;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -745,23 +745,19 @@ pub fn printed_name(format: Format) -> Option<&'static str> {
 }
 
 /// Prints a kept printing as it is.
-fn copy_printed(path: &Path, mut file: std::fs::File, out: &mut dyn Write) -> Result<()> {
-    let mut buffer = vec![0; 1 << 20];
-    loop {
-        let n = match file.read(&mut buffer) {
-            Ok(0) => return out.flush().map_err(Error::Output),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        out.write_all(&buffer[..n]).map_err(Error::Output)?;
-    }
+fn copy_printed(path: &Path, mut bytes: KeptBytes, out: &mut dyn Write) -> Result<()> {
+    use crate::store::answers::Copy;
+    bytes.copy_to(out).map_err(|e| match e {
+        Copy::Read(e) => Error::io(path, e),
+        Copy::Write(e) => Error::Output(e),
+    })?;
+    out.flush().map_err(Error::Output)
 }
 
-/// Prints a kept answer's solutions, read from their TSV file, as CSV.
-fn reprint(path: &Path, file: std::fs::File, out: &mut dyn Write) -> Result<()> {
+/// Prints a kept answer's solutions, read from their TSV, as CSV.
+fn reprint(path: &Path, bytes: KeptBytes, out: &mut dyn Write) -> Result<()> {
     use crate::read::reprint::{tsv_to_csv_beside, Bad};
-    tsv_to_csv_beside(std::io::BufReader::with_capacity(1 << 16, file), out).map_err(|e| match e {
+    tsv_to_csv_beside(std::io::BufReader::with_capacity(1 << 16, bytes), out).map_err(|e| match e {
         Bad::Write(e) => Error::Output(e),
         Bad::Read(e) => Error::io(path, e),
         bad @ Bad::Line(..) => crate::store::answers::damaged(path, &bad),

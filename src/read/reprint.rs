@@ -110,19 +110,19 @@ pub fn csv_line(line: &[u8], width: usize, printed: &mut Vec<u8>) -> Result<(), 
     Ok(())
 }
 
-/// Where records start in a CSV printing (a header, then records, each
-/// ending in CRLF; a field that holds a line break is quoted): the offset
-/// of each record numbered in `wanted` (0 the first after the header;
-/// ascending; `count` stands for the end of the printing). None unless
-/// the printing holds exactly `count` records, every line break outside
-/// quotes ending one.
+/// Where records start in CSV bytes that hold whole records (each ending
+/// in CRLF; a field that holds a line break is quoted): the offset of each
+/// record numbered in `wanted` (from 0, the first; ascending; `count`
+/// stands for the end). None unless the bytes hold exactly `count`
+/// records, every line feed outside quotes ending one.
 pub fn record_offsets(csv: &[u8], count: usize, wanted: &[usize]) -> Option<Vec<usize>> {
     let mut offsets = Vec::with_capacity(wanted.len());
     let mut next = wanted.iter().peekable();
+    while next.next_if(|&&w| w == 0).is_some() {
+        offsets.push(0);
+    }
     let mut quoted = false;
-    // The number of the record that starts after the next line break: the
-    // header's break starts record 0.
-    let mut record = 0usize;
+    let mut ended = 0usize;
     for i in memchr::memchr2_iter(b'"', b'\n', csv) {
         if csv[i] == b'"' {
             quoted = !quoted;
@@ -131,15 +131,15 @@ pub fn record_offsets(csv: &[u8], count: usize, wanted: &[usize]) -> Option<Vec<
         if quoted {
             continue;
         }
-        if i == 0 || csv[i - 1] != b'\r' || record > count {
+        if i == 0 || csv[i - 1] != b'\r' || ended >= count {
             return None;
         }
-        while next.next_if(|&&w| w == record).is_some() {
+        ended += 1;
+        while next.next_if(|&&w| w == ended).is_some() {
             offsets.push(i + 1);
         }
-        record += 1;
     }
-    let whole = !quoted && record == count + 1 && csv.last() == Some(&b'\n');
+    let whole = !quoted && ended == count && csv.last().is_none_or(|&b| b == b'\n');
     (whole && next.peek().is_none()).then_some(offsets)
 }
 
@@ -404,8 +404,9 @@ mod tests {
         let bytes = tsv(&[v("a"), v("b")], &rows);
         let mut csv = Vec::new();
         tsv_to_csv(&bytes[..], &mut csv).unwrap();
-        // Each record's start, found by printing the lines one by one.
-        let mut starts = vec![b"a,b\r\n".len()];
+        // Each record's start (the header's first), found by printing the
+        // lines one by one.
+        let mut starts = vec![0, b"a,b\r\n".len()];
         for line in bytes.split(|&b| b == b'\n').skip(1).take(rows.len()) {
             let mut one = Vec::new();
             csv_line(line, 2, &mut one).unwrap();
@@ -413,18 +414,24 @@ mod tests {
         }
         assert_eq!(*starts.last().unwrap(), csv.len());
         assert_eq!(
-            record_offsets(&csv, 4, &[0, 1, 2, 3, 4]).as_deref(),
+            record_offsets(&csv, 5, &[0, 1, 2, 3, 4, 5]).as_deref(),
             Some(&starts[..])
         );
-        assert_eq!(record_offsets(&csv, 4, &[2]), Some(vec![starts[2]]));
-        // Another count, a cut printing, a bare line feed: not this printing.
-        assert_eq!(record_offsets(&csv, 3, &[0]), None);
-        assert_eq!(record_offsets(&csv, 5, &[0]), None);
-        assert_eq!(record_offsets(&csv[..csv.len() - 3], 4, &[0]), None);
+        assert_eq!(record_offsets(&csv, 5, &[3]), Some(vec![starts[3]]));
+        // A record's bytes alone are one record.
+        assert_eq!(
+            record_offsets(&csv[starts[2]..starts[4]], 2, &[0, 1, 2]),
+            Some(vec![0, starts[3] - starts[2], starts[4] - starts[2]])
+        );
+        // Another count, a cut printing, a bare line feed: not these records.
+        assert_eq!(record_offsets(&csv, 4, &[0]), None);
+        assert_eq!(record_offsets(&csv, 6, &[0]), None);
+        assert_eq!(record_offsets(&csv[..csv.len() - 3], 5, &[0]), None);
         let mut bare = csv.clone();
         bare.extend_from_slice(b"x\n");
-        assert_eq!(record_offsets(&bare, 5, &[0]), None);
-        assert_eq!(record_offsets(b"a\r\n", 0, &[0]), Some(vec![3]));
+        assert_eq!(record_offsets(&bare, 6, &[0]), None);
+        assert_eq!(record_offsets(b"", 0, &[0]), Some(vec![0]));
+        assert_eq!(record_offsets(b"a\r\n", 1, &[1]), Some(vec![3]));
     }
 
     #[test]

@@ -21,10 +21,20 @@
 //! generations (`carry/changes.json`, the union of every update since they
 //! were kept), and the next asking mends them there
 //! ([`crate::read::carry`]) instead of evaluating the whole question again.
+//! A mending changes a few lines of an answer that may hold hundreds of
+//! megabytes, so when the answer it mended is large (from [`SPLICE_FROM`])
+//! it is kept as splices of it ([`crate::store::spliced`]): `KEY.splice`
+//! holds the mended solutions and their CSV printing as spans of the
+//! bases `KEY.tsv.base` and `KEY.csv.base` (links to the files it mended)
+//! and the lines of their own, and is carried and mended in turn. Past a
+//! quarter of the base in lines of its own, the mending is written whole,
+//! the next base. Reading an answer, a whole file comes first, then a
+//! splice.
 //!
 //! Invariant: a kept answer (solutions or printing) is whole and belongs to
 //! one generation: it is written aside and renamed into place only after
-//! its last solution, a printing holds exactly the bytes printed, and
+//! its last solution (a splice after the bases it reads are linked
+//! beside it), a printing holds exactly the bytes printed, and
 //! its directory is removed with the generation. An answer waiting in
 //! `carry/` is never read as an answer; only its mending, which answers
 //! the same bytes as an evaluation, is kept. Keeping is best-effort:
@@ -32,6 +42,7 @@
 //! evaluates again.
 
 use crate::error::{Error, Result};
+use crate::store::spliced::{Bytes, Splice};
 use oxigraph::model::{NamedNode, Term, Variable};
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, QueryResultsSerializer, ReaderQueryResultsParserOutput,
@@ -41,7 +52,7 @@ use oxigraph::sparql::QuerySolution;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -50,6 +61,28 @@ const TSV: &str = "tsv";
 
 /// The name of the CSV printing, carried beside the solutions.
 const CSV: &str = "csv";
+
+/// An answer kept as splices (`KEY.splice`) of its base files
+/// (`KEY.tsv.base`, `KEY.csv.base`).
+const SPLICE: &str = "splice";
+const BASE: &str = "base";
+
+/// From how large a base a mended answer is kept as splices of it: below,
+/// writing it whole costs less than the files more.
+pub const SPLICE_FROM: usize = 64 << 10;
+
+/// A splice holds at most this share of its base's size as bytes of its
+/// own; past it the mended answer is written whole, the next base.
+const OWN_AT_MOST: usize = 4;
+
+/// An answer kept as splices: its solutions', and its CSV printing's made
+/// piece for piece beside them when it was printed so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spliced {
+    pub tsv: Splice,
+    #[serde(default)]
+    pub csv: Option<Splice>,
+}
 
 /// When an evaluated answer is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,24 +211,27 @@ pub fn declares_carry(text: &str) -> bool {
 pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
     let from = answers_dir(previous);
     let waiting = from.join(CARRY);
-    let kept = |dir: &Path, marked: bool| -> Vec<PathBuf> {
+    // The keys of the answers kept in `dir` (whole or as splices), marked
+    // as carried when `marked`.
+    let kept = |dir: &Path, marked: bool| -> std::collections::BTreeSet<String> {
         let Ok(entries) = fs::read_dir(dir) else {
-            return Vec::new();
+            return Default::default();
         };
         entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == TSV) && p.is_file())
+            .filter(|p| p.extension().is_some_and(|x| x == TSV || x == SPLICE) && p.is_file())
             .filter(|p| !marked || p.with_extension(CARRIES).is_file())
+            .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
+            .filter(|k| !k.contains('.'))
             .collect()
     };
     // Those still waiting need the changes since they were kept too;
     // those kept on `previous` itself only this update's, and they stand
     // for the same question's answer still waiting, if any.
     let own = kept(&from, true);
-    let names: std::collections::HashSet<_> = own.iter().filter_map(|p| p.file_name()).collect();
-    let still: Vec<PathBuf> = kept(&waiting, false)
+    let still: Vec<String> = kept(&waiting, false)
         .into_iter()
-        .filter(|p| p.file_name().is_some_and(|n| !names.contains(n)))
+        .filter(|k| !own.contains(k))
         .collect();
     let mut all = Changes::default();
     if !still.is_empty() {
@@ -208,11 +244,7 @@ pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
     if all.size() > CARRY_AT_MOST {
         return;
     }
-    // The answers kept on `previous` itself come first: a question's
-    // answer there is newer than the same question's still waiting.
-    let mut files = own;
-    files.extend(still);
-    if files.is_empty() {
+    if own.is_empty() && still.is_empty() {
         return;
     }
     let to = answers_dir(next).join(CARRY);
@@ -225,20 +257,19 @@ pub fn carry_forward(previous: &Path, next: &Path, changes: &Changes) {
     if fs::write(to.join(CHANGES), json).is_err() {
         return;
     }
-    for file in files {
-        let Some(name) = file.file_name() else {
-            continue;
-        };
-        // The solutions, and their CSV printing if they were printed so:
-        // a mending copies its untouched records.
-        let printed = file.with_extension(CSV);
-        for (from, target) in [
-            (file.clone(), to.join(name)),
-            (printed.clone(), to.join(name).with_extension(CSV)),
-        ] {
-            if from.is_file() && !target.exists() {
+    // Every file of each answer: its solutions and their CSV printing
+    // (whose untouched records a mending copies), whole or as splices with
+    // their bases.
+    let answers = own
+        .iter()
+        .map(|k| (&from, k))
+        .chain(still.iter().map(|k| (&waiting, k)));
+    for (dir, key) in answers {
+        for name in answer_files(key) {
+            let (file, target) = (dir.join(&name), to.join(&name));
+            if file.is_file() && !target.exists() {
                 let _ =
-                    fs::hard_link(&from, &target).or_else(|_| fs::copy(&from, &target).map(|_| ()));
+                    fs::hard_link(&file, &target).or_else(|_| fs::copy(&file, &target).map(|_| ()));
             }
         }
     }
@@ -302,6 +333,17 @@ impl Question<'_> {
     }
 }
 
+/// The file that keeps an answer as splices of its base files.
+fn splice_name(key: &str) -> String {
+    format!("{key}.{SPLICE}")
+}
+
+/// The base a splice of the answer's solutions (`tsv`) or CSV printing
+/// (`csv`) is made on.
+fn base_name(key: &str, format: &str) -> String {
+    format!("{key}.{format}.{BASE}")
+}
+
 impl Answers {
     /// The answers of the generation at `generation`.
     pub fn of(generation: &Path, read: bool, keep: Keep) -> Answers {
@@ -314,38 +356,37 @@ impl Answers {
 
     /// Whether an answer to `question` is kept, and printed in `format`.
     pub fn has(&self, question: &Question, format: &str) -> bool {
-        self.dir.join(question.kept_name()).is_file()
-            && self.dir.join(question.printed_name(format)).is_file()
+        let key = question.key();
+        matches!(find(&self.dir, &key, TSV), Ok(Some(_)))
+            && matches!(find(&self.dir, &key, format), Ok(Some(_)))
     }
 
     /// The kept answer to `question` as printed in `format`, if there is
     /// one to read: its bytes are what printing the kept solutions in that
     /// format prints.
-    pub fn printed(&self, question: &Question, format: &str) -> Result<Option<(PathBuf, File)>> {
+    pub fn printed(
+        &self,
+        question: &Question,
+        format: &str,
+    ) -> Result<Option<(PathBuf, KeptBytes)>> {
         if !self.read {
             return Ok(None);
         }
-        let path = self.dir.join(question.printed_name(format));
-        Ok(open(&path)?.map(|f| (path, f)))
+        find(&self.dir, &question.key(), format)
     }
 
-    /// The file of the kept solutions of `question` (TSV), if there is one
-    /// to read.
-    pub fn kept_file(&self, question: &Question) -> Result<Option<(PathBuf, File)>> {
+    /// The kept solutions of `question` (TSV), if there are some to read.
+    pub fn kept_file(&self, question: &Question) -> Result<Option<(PathBuf, KeptBytes)>> {
         self.printed(question, TSV)
     }
 
     /// The kept answer to `question`, if there is one to read.
     pub fn kept(&self, question: &Question) -> Result<Option<Kept>> {
-        if !self.read {
-            return Ok(None);
-        }
-        let path = self.dir.join(question.kept_name());
-        let Some(file) = open(&path)? else {
+        let Some((path, bytes)) = self.kept_file(question)? else {
             return Ok(None);
         };
         let parsed = QueryResultsParser::from_format(QueryResultsFormat::Tsv)
-            .for_reader(BufReader::with_capacity(1 << 16, file))
+            .for_reader(BufReader::with_capacity(1 << 16, bytes))
             .map_err(|e| damaged(&path, &e))?;
         match parsed {
             ReaderQueryResultsParserOutput::Solutions(solutions) => {
@@ -364,21 +405,30 @@ impl Answers {
             return None;
         }
         let dir = self.dir.join(CARRY);
-        let path = dir.join(question.kept_name());
-        if !path.is_file() {
+        let key = question.key();
+        let files: Vec<PathBuf> = answer_files(&key)
+            .into_iter()
+            .map(|n| dir.join(n))
+            .filter(|p| p.is_file())
+            .collect();
+        if !files
+            .iter()
+            .any(|p| p.extension().is_some_and(|x| x == TSV || x == SPLICE))
+        {
             return None;
         }
         let Some(changes) = Changes::read(&dir) else {
-            let _ = fs::remove_file(&path);
+            files.iter().for_each(|p| {
+                let _ = fs::remove_file(p);
+            });
             return None;
         };
-        let printed = dir.join(question.printed_name(CSV));
         Some(Waiting {
-            path,
-            printed: printed.is_file().then_some(printed),
+            dir,
+            key,
+            files,
             changes,
-            keep: self.dir.join(question.kept_name()),
-            keep_printed: self.dir.join(question.printed_name(CSV)),
+            keep: self.dir.clone(),
         })
     }
 
@@ -423,6 +473,99 @@ impl Answers {
         }
         fs::create_dir_all(&self.dir).ok()?;
         aside_in(&self.dir).ok()
+    }
+}
+
+/// The files that may make up the answer of `key` in a directory.
+fn answer_files(key: &str) -> Vec<String> {
+    vec![
+        format!("{key}.{TSV}"),
+        format!("{key}.{CSV}"),
+        splice_name(key),
+        base_name(key, TSV),
+        base_name(key, CSV),
+    ]
+}
+
+/// The answer of `key` in `dir` printed in `format`: its file, or for TSV
+/// and CSV the splice of its base.
+fn find(dir: &Path, key: &str, format: &str) -> Result<Option<(PathBuf, KeptBytes)>> {
+    let path = dir.join(format!("{key}.{format}"));
+    if let Some(f) = open(&path)? {
+        return Ok(Some((path, KeptBytes::File(f))));
+    }
+    if format != TSV && format != CSV {
+        return Ok(None);
+    }
+    let path = dir.join(splice_name(key));
+    let Some(spliced) = read_spliced(&path)? else {
+        return Ok(None);
+    };
+    let splice = match format {
+        TSV => spliced.tsv,
+        _ => match spliced.csv {
+            Some(s) => s,
+            None => return Ok(None),
+        },
+    };
+    let base_path = dir.join(base_name(key, format));
+    let base = Bytes::open(&base_path).map_err(|e| Error::io(&base_path, e))?;
+    splice.check(&base).map_err(|why| damaged(&path, &why))?;
+    Ok(Some((path, KeptBytes::Spliced(splice.reader(base)))))
+}
+
+/// An answer's splices, if it is kept so.
+fn read_spliced(path: &Path) -> Result<Option<Spliced>> {
+    match fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| damaged(path, &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Why copying a kept file failed.
+#[derive(Debug)]
+pub enum Copy {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+/// A kept file being read: a whole file, or a splice of its base.
+pub enum KeptBytes {
+    File(File),
+    Spliced(crate::store::spliced::Reader),
+}
+
+impl KeptBytes {
+    /// Writes the rest of it to `out`: a splice's spans straight from its
+    /// mapped base. Says whether reading or writing failed.
+    pub fn copy_to(&mut self, out: &mut dyn Write) -> std::result::Result<(), Copy> {
+        match self {
+            KeptBytes::Spliced(r) => r.copy_to(out).map_err(Copy::Write),
+            KeptBytes::File(f) => {
+                let mut buffer = vec![0; 1 << 20];
+                loop {
+                    let n = match f.read(&mut buffer) {
+                        Ok(0) => return Ok(()),
+                        Ok(n) => n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(Copy::Read(e)),
+                    };
+                    out.write_all(&buffer[..n]).map_err(Copy::Write)?;
+                }
+            }
+        }
+    }
+}
+
+impl Read for KeptBytes {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            KeptBytes::File(f) => f.read(buf),
+            KeptBytes::Spliced(r) => r.read(buf),
+        }
     }
 }
 
@@ -476,67 +619,178 @@ pub type WriteTo<'a> = &'a dyn Fn(&mut dyn Write) -> Result<()>;
 /// A kept answer of an earlier generation, waiting in `carry/`.
 #[derive(Debug)]
 pub struct Waiting {
-    /// Its solutions in TSV, as kept on the earlier generation.
-    pub path: PathBuf,
-    /// Its CSV printing as kept on the earlier generation, if it was.
-    pub printed: Option<PathBuf>,
+    /// `carry/`, and the answer's key there.
+    dir: PathBuf,
+    key: String,
+    /// The files it is made of there, let go with it.
+    files: Vec<PathBuf>,
     /// What changed since.
     pub changes: Changes,
-    /// Where its mending is kept, and the mending's CSV printing.
+    /// The answers directory its mending is kept in.
     keep: PathBuf,
-    keep_printed: PathBuf,
+}
+
+/// A kept file as its base and its splice of it (the whole base when the
+/// file is kept whole).
+pub struct Made {
+    pub base: Bytes,
+    pub splice: Splice,
+    /// The base's file.
+    path: PathBuf,
+}
+
+impl Made {
+    fn whole(path: PathBuf) -> Option<Made> {
+        let base = Bytes::open(&path).ok()?;
+        Some(Made {
+            splice: Splice::whole(&base),
+            base,
+            path,
+        })
+    }
 }
 
 impl Waiting {
-    /// Keeps the mended answer that `write` writes (the whole TSV), and
-    /// its CSV printing if `printed` writes it, and lets go of the waiting
-    /// one, which is gone either way: a mending that fails is not tried
-    /// again. Returns whether the mended solutions were kept; a printing
-    /// that fails is only not kept.
+    /// Its solutions, and its CSV printing made piece for piece beside
+    /// them when it was printed so; None when they do not read.
+    pub fn read(&self) -> Option<(Made, Option<Made>)> {
+        let whole = self.dir.join(format!("{}.{TSV}", self.key));
+        if whole.is_file() {
+            let tsv = Made::whole(whole)?;
+            let csv = Made::whole(self.dir.join(format!("{}.{CSV}", self.key)));
+            return Some((tsv, csv));
+        }
+        let spliced = read_spliced(&self.dir.join(splice_name(&self.key))).ok()??;
+        let made = |splice: Splice, format: &str| -> Option<Made> {
+            let path = self.dir.join(base_name(&self.key, format));
+            let base = Bytes::open(&path).ok()?;
+            splice.check(&base).ok()?;
+            Some(Made { base, splice, path })
+        };
+        let tsv = made(spliced.tsv, TSV)?;
+        let csv = spliced
+            .csv
+            .and_then(|s| made(s, CSV))
+            .filter(|c| c.splice.pieces.len() == tsv.splice.pieces.len());
+        Some((tsv, csv))
+    }
+
+    /// Keeps the mended answer, and lets go of the waiting one, which is
+    /// gone either way: a mending that fails is not tried again. `tsv` is
+    /// the mended solutions, a splice of the base of `old`'s; `csv` their
+    /// CSV printing, a splice of the base of `old`'s printing, piece for
+    /// piece beside them. They are kept as splices when the base is large
+    /// and they hold little of their own, and whole otherwise. Returns
+    /// whether the solutions were kept; a printing that fails is only not
+    /// kept.
     pub fn finish(
         self,
-        write: impl FnOnce(&mut dyn Write) -> Result<()>,
-        printed: Option<WriteTo<'_>>,
+        old: &(Made, Option<Made>),
+        tsv: Splice,
+        csv: Option<Splice>,
     ) -> Result<bool> {
-        let dir = self
-            .keep
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let aside = |path: &Path, write: &dyn Fn(&mut dyn Write) -> Result<()>| -> Result<bool> {
-            let file = aside_in(&dir).map_err(|e| Error::io(&dir, e))?;
-            let mut buffered = BufWriter::with_capacity(1 << 16, file);
-            write(&mut buffered)?;
-            Ok(persist(buffered, path))
+        let csv = csv.filter(|_| old.1.is_some());
+        let as_splices =
+            old.0.base.len() >= SPLICE_FROM && tsv.own_len() * OWN_AT_MOST <= old.0.base.len();
+        let result = match as_splices {
+            true => match self.keep_spliced(old, &tsv, csv.as_ref()) {
+                Ok(false) => self.keep_whole(old, &tsv, csv.as_ref()),
+                other => other,
+            },
+            false => self.keep_whole(old, &tsv, csv.as_ref()),
         };
-        let result = (|| {
-            let file = aside_in(&dir).map_err(|e| Error::io(&dir, e))?;
-            let mut buffered = BufWriter::with_capacity(1 << 16, file);
-            write(&mut buffered)?;
-            mark(&self.keep);
-            Ok(persist(buffered, &self.keep))
-        })();
-        // The printing after the solutions it prints.
-        if let (Ok(true), Some(printed)) = (&result, printed) {
-            let _ = aside(&self.keep_printed, printed);
-        }
         self.drop_it();
         result
     }
 
+    /// Keeps the mended answer as splices: its bases linked beside them
+    /// first. Whether it was kept.
+    fn keep_spliced(
+        &self,
+        old: &(Made, Option<Made>),
+        tsv: &Splice,
+        csv: Option<&Splice>,
+    ) -> Result<bool> {
+        let dir = &self.keep;
+        if !link_beside(&old.0.path, &dir.join(base_name(&self.key, TSV))) {
+            return Ok(false);
+        }
+        let csv = match (csv, &old.1) {
+            (Some(c), Some(o)) if link_beside(&o.path, &dir.join(base_name(&self.key, CSV))) => {
+                Some(c.clone())
+            }
+            _ => None,
+        };
+        let json = serde_json::to_vec(&Spliced {
+            tsv: tsv.clone(),
+            csv,
+        })
+        .map_err(|e| Error::Query(e.to_string()))?;
+        let file = aside_in(dir).map_err(|e| Error::io(dir, e))?;
+        let mut buffered = BufWriter::with_capacity(1 << 16, file);
+        buffered.write_all(&json).map_err(|e| Error::io(dir, e))?;
+        mark(&dir.join(format!("{}.{TSV}", self.key)));
+        Ok(persist(buffered, &dir.join(splice_name(&self.key))))
+    }
+
+    /// Keeps the mended answer whole. Whether its solutions were kept.
+    fn keep_whole(
+        &self,
+        old: &(Made, Option<Made>),
+        tsv: &Splice,
+        csv: Option<&Splice>,
+    ) -> Result<bool> {
+        let dir = &self.keep;
+        let write = |splice: &Splice, base: &[u8]| -> Result<BufWriter<tempfile::NamedTempFile>> {
+            let file = aside_in(dir).map_err(|e| Error::io(dir, e))?;
+            let mut buffered = BufWriter::with_capacity(1 << 16, file);
+            splice
+                .write(base, &mut buffered)
+                .map_err(|e| Error::io(dir, e))?;
+            Ok(buffered)
+        };
+        let path = dir.join(format!("{}.{TSV}", self.key));
+        let buffered = write(tsv, &old.0.base)?;
+        mark(&path);
+        let kept = persist(buffered, &path);
+        // The printing after the solutions it prints.
+        if let (true, Some(csv), Some(o)) = (kept, csv, &old.1) {
+            if let Ok(buffered) = write(csv, &o.base) {
+                persist(buffered, &dir.join(format!("{}.{CSV}", self.key)));
+            }
+        }
+        Ok(kept)
+    }
+
     /// Lets go of the waiting answer without mending it.
     pub fn drop_it(self) {
-        let _ = fs::remove_file(&self.path);
-        if let Some(p) = &self.printed {
+        for p in &self.files {
             let _ = fs::remove_file(p);
         }
     }
 }
 
+/// Links `from` as `to` (replacing what is there), by a link aside and a
+/// rename; whether it is linked.
+fn link_beside(from: &Path, to: &Path) -> bool {
+    let (Some(dir), Some(name)) = (to.parent(), to.file_name()) else {
+        return false;
+    };
+    let mut aside = std::ffi::OsString::from(format!(".linking-{}-", std::process::id()));
+    aside.push(name);
+    let aside = dir.join(aside);
+    let _ = fs::remove_file(&aside);
+    let linked = fs::hard_link(from, &aside).is_ok() && fs::rename(&aside, to).is_ok();
+    if !linked {
+        let _ = fs::remove_file(&aside);
+    }
+    linked
+}
+
 /// A kept answer being read back.
 pub struct Kept {
     path: PathBuf,
-    solutions: ReaderSolutionsParser<BufReader<File>>,
+    solutions: ReaderSolutionsParser<BufReader<KeptBytes>>,
 }
 
 impl Kept {

@@ -37,6 +37,7 @@ pub mod answers;
 pub mod compact;
 pub mod ledger;
 pub mod search;
+pub mod spliced;
 pub mod stamp;
 pub mod summary;
 

@@ -159,9 +159,62 @@ fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
     assert!(changed >= 8, "the updates changed most answers: {changed}");
     // None of them waits any longer.
     assert!(files(&answers_dir(&w).join("carry"), "tsv").is_empty());
+    // After a small update the largest answers are kept as splices of the
+    // answers they mended, beside their bases; and mended again from
+    // them, their printing too.
+    let mut spliced = Vec::new();
+    for (round, to) in ["Jerusalem answered", "Jerusalem replied"]
+        .iter()
+        .enumerate()
+    {
+        let from = ["Jerusalem and Tel Aviv answered", "Jerusalem answered"][round];
+        w.edit("archive/a.txt", from, to);
+        w.ok(&["build", "--no-answers"]);
+        assert_eq!(
+            files(&answers_dir(&w).join("carry"), "splice").len(),
+            spliced.len(),
+            "round {round}"
+        );
+        for q in &carried {
+            let (mended, how) = asked_in_csv(&w, q);
+            if q == "concordance" {
+                assert!(how.contains("the kept printing is read"), "{how}");
+            }
+            let fresh = w.ok(&["query", q, "--format", "csv", "--fresh"]);
+            assert_eq!(mended, fresh, "{q}, round {round}");
+            let tsv = w.ok(&["query", q, "--format", "tsv"]);
+            assert_eq!(
+                tsv,
+                w.ok(&["query", q, "--format", "tsv", "--fresh"]),
+                "{q}"
+            );
+            let json = w.ok(&["query", q, "--format", "json"]);
+            assert_eq!(
+                json,
+                w.ok(&["query", q, "--format", "json", "--fresh"]),
+                "{q}"
+            );
+        }
+        spliced = files(&answers_dir(&w), "splice");
+        assert!(
+            !spliced.is_empty(),
+            "concordance's answer is larger than 64 KiB"
+        );
+        assert_eq!(files(&answers_dir(&w), "base").len(), 2 * spliced.len());
+    }
+    // `build --answers` finds the spliced answers kept, and keeps no copy
+    // of them (it answers the questions no update carries).
+    w.ok(&["build", "--answers"]);
+    assert_eq!(files(&answers_dir(&w), "splice"), spliced);
+    let whole = files(&answers_dir(&w), "tsv");
+    for name in &spliced {
+        let copy = name.replace(".splice", ".tsv");
+        assert!(!whole.contains(&copy), "{copy}");
+    }
 
     // A kept answer that no longer reads is evaluated, not mended.
     let kept = files(&answers_dir(&w), "tsv");
+    let spliced = files(&answers_dir(&w), "splice");
     w.write(
         "archive/a.txt",
         "Sharett wrote to Molotov from Tel Aviv on 4 May 1953.\n",
@@ -176,6 +229,18 @@ fn kept_answers_are_mended_by_updates_as_an_evaluation_answers() {
     for name in &kept {
         let path = answers_dir(&w).join("carry").join(name);
         std::fs::write(&path, "?nothing\n\"zzqx, damaged\"\n").unwrap();
+    }
+    // A splice whose base is cut short, and one that is no splice.
+    for (i, name) in spliced.iter().enumerate() {
+        let path = answers_dir(&w).join("carry").join(name);
+        if i % 2 == 0 {
+            let base = path.with_extension("tsv.base");
+            let bytes = std::fs::read(&base).unwrap();
+            std::fs::remove_file(&base).unwrap();
+            std::fs::write(&base, &bytes[..bytes.len() - 1]).unwrap();
+        } else {
+            std::fs::write(&path, "{\"tsv\": \"zzqx\"}").unwrap();
+        }
     }
     for q in &carried {
         let asked = w.ok(&["query", q, "--format", "tsv"]);
