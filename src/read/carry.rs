@@ -32,8 +32,10 @@
 //! multi-pattern search over the kept bytes finds them), and a new row's
 //! place is found by halving the untouched lines' bytes. When the kept
 //! answer's CSV printing was carried with it, the mended printing copies
-//! its untouched records and prints only the new lines ([`Splice`]), so a
-//! mending of hundreds of megabytes converts a few lines. So that the order decides every row's place, the ORDER BY must
+//! its untouched records and prints only the new lines ([`Mended`]), so a
+//! mending of hundreds of megabytes converts a few lines; both are kept
+//! as splices of the answer mended ([`crate::store::spliced`]) when it is
+//! large. So that the order decides every row's place, the ORDER BY must
 //! name every variable the query returns (as `?v`, `ASC(?v)` or `DESC(?v)`;
 //! before them `STR(?v)` and `BOUND(?v)` may come too): then rows that
 //! compare equal are the same row, and the answer's bytes do not depend on
@@ -572,7 +574,10 @@ pub fn mend(
         Ok(m) => {
             let t = std::time::Instant::now();
             let printed = old.1.as_ref().map(|c| (&c.base[..], &c.splice));
-            let (tsv, csv) = m.splices((&old.0.base, &old.0.splice), printed);
+            let Some((tsv, csv)) = m.splices((&old.0.base, &old.0.splice), printed) else {
+                waiting.drop_it();
+                return false;
+            };
             if debug {
                 eprintln!(
                     "annalist: the kept printing {}: {:.3} s",
@@ -583,8 +588,6 @@ pub fn mend(
                     },
                     t.elapsed().as_secs_f64()
                 );
-            }
-            if debug {
                 eprintln!(
                     "annalist: mended in {} pieces, {} bytes of their own, on a base of {}",
                     tsv.pieces.len(),
@@ -639,14 +642,21 @@ impl Mended {
     /// their printing as a splice of the kept printing's base, piece for
     /// piece, when the kept printing is theirs: as many records in each
     /// piece as it prints lines, and each kept span's first and last
-    /// record what its lines print.
+    /// record what its lines print. None when a line of their own is not
+    /// UTF-8 (the serializer writes none such).
     fn splices(
         &self,
         (base, kept): (&[u8], &Splice),
         printed: Option<(&[u8], &Splice)>,
-    ) -> (Splice, Option<Splice>) {
+    ) -> Option<(Splice, Option<Splice>)> {
         let skip = |piece: usize| if piece == 0 { self.header + 1 } else { 0 };
-        let own = |bytes: &[u8]| Piece::Own(String::from_utf8_lossy(bytes).into_owned());
+        let not_utf8 = std::cell::Cell::new(false);
+        let own = |bytes: &[u8]| {
+            Piece::Own(String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| {
+                not_utf8.set(true);
+                String::new()
+            }))
+        };
         // A span of a kept piece, in the new splice.
         let span = |pieces: &[Piece], base: &[u8], piece: usize, a: usize, b: usize| match &pieces
             [piece]
@@ -716,9 +726,12 @@ impl Mended {
             }
             merged.push((t, c));
         }
+        if not_utf8.get() {
+            return None;
+        }
         let with_csv = merged.iter().all(|(_, c)| c.is_some()) && printed.is_some();
         let (tsv, csv): (Vec<Piece>, Vec<Option<Piece>>) = merged.into_iter().unzip();
-        (
+        Some((
             Splice {
                 base_len: kept.base_len,
                 pieces: tsv,
@@ -727,7 +740,7 @@ impl Mended {
                 base_len: c.base_len,
                 pieces: csv.into_iter().flatten().collect(),
             }),
-        )
+        ))
     }
 
     /// Where the kept printing's records lie: the header's end in its
@@ -1521,7 +1534,9 @@ mod tests {
             ],
         };
         let (whole_tsv, whole_csv) = (Splice::whole(&old), Splice::whole(&printed));
-        let (t, c) = mended.splices((&old, &whole_tsv), Some((&printed, &whole_csv)));
+        let (t, c) = mended
+            .splices((&old, &whole_tsv), Some((&printed, &whole_csv)))
+            .unwrap();
         let c = c.expect("the kept lines' printing");
         let mut expected: Vec<(usize, String)> = rows[..5].to_vec();
         expected.push((5, "mended, \"again\"".into()));
@@ -1563,7 +1578,7 @@ mod tests {
                 Part::Kept(last, second_own, pieces[last].len()),
             ],
         };
-        let (t2, c2) = again.splices((&old, &t), Some((&printed, &c)));
+        let (t2, c2) = again.splices((&old, &t), Some((&printed, &c))).unwrap();
         let c2 = c2.expect("the mended printing is the mended lines'");
         let mut expected2: Vec<(usize, String)> = rows[..2].to_vec();
         expected2.push((3, "changed".into()));
@@ -1587,6 +1602,7 @@ mod tests {
         assert_eq!(
             mended
                 .splices((&old, &whole_tsv), Some((&other_csv, &whole_other)))
+                .unwrap()
                 .1,
             None
         );
@@ -1597,6 +1613,7 @@ mod tests {
         assert_eq!(
             mended
                 .splices((&old, &whole_tsv), Some((&other_csv, &whole_other)))
+                .unwrap()
                 .1,
             None
         );

@@ -509,7 +509,8 @@ fn find(dir: &Path, key: &str, format: &str) -> Result<Option<(PathBuf, KeptByte
         },
     };
     let base_path = dir.join(base_name(key, format));
-    let base = Bytes::open(&base_path).map_err(|e| Error::io(&base_path, e))?;
+    let base = Bytes::open(&base_path)
+        .map_err(|e| damaged(&path, &format!("its base {}: {e}", base_path.display())))?;
     splice.check(&base).map_err(|why| damaged(&path, &why))?;
     Ok(Some((path, KeptBytes::Spliced(splice.reader(base)))))
 }
@@ -612,9 +613,6 @@ fn due(keep: Keep, took: Duration) -> bool {
         Keep::Always => true,
     }
 }
-
-/// Writes a kept file's bytes.
-pub type WriteTo<'a> = &'a dyn Fn(&mut dyn Write) -> Result<()>;
 
 /// A kept answer of an earlier generation, waiting in `carry/`.
 #[derive(Debug)]
