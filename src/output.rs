@@ -53,10 +53,15 @@ impl<T> ChunkSender<T> {
 }
 
 impl<T> Write for ChunkSender<T> {
+    /// A large write is handed over a mebibyte at a time, so a chunk never
+    /// holds much more than its size (a kept answer of hundreds of
+    /// megabytes may be written at once).
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.buffer.extend_from_slice(bytes);
-        if self.buffer.len() >= self.size {
-            self.flush()?;
+        for part in bytes.chunks(self.size.max(1 << 20)) {
+            self.buffer.extend_from_slice(part);
+            if self.buffer.len() >= self.size {
+                self.flush()?;
+            }
         }
         Ok(bytes.len())
     }

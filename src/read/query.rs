@@ -354,12 +354,18 @@ fn evaluate(
     let printed_as = printed_name(results_format);
     let started = std::time::Instant::now();
     if let Some(answers) = &config.answers {
-        if let Some((path, file)) = printed_as
-            .map(|f| answers.printed(&question, f))
-            .transpose()?
-            .flatten()
-        {
+        // Copies the kept printing out, if there is one.
+        let copied = |out: &mut dyn Write| -> Result<bool> {
+            let Some(f) = printed_as else {
+                return Ok(false);
+            };
+            let Some((path, file)) = answers.printed(&question, f)? else {
+                return Ok(false);
+            };
             copy_printed(&path, file, out)?;
+            Ok(true)
+        };
+        if copied(out)? {
             return Ok(Outcome::Solutions);
         }
         // An answer kept on an earlier generation is mended by what
@@ -382,15 +388,8 @@ fn evaluate(
         };
         // A mending keeps the printing it could make from the one kept
         // before.
-        if mended {
-            if let Some((path, file)) = printed_as
-                .map(|f| answers.printed(&question, f))
-                .transpose()?
-                .flatten()
-            {
-                copy_printed(&path, file, out)?;
-                return Ok(Outcome::Solutions);
-            }
+        if mended && copied(out)? {
+            return Ok(Outcome::Solutions);
         }
         // In CSV the kept lines are printed as they are read, without
         // making terms of them.

@@ -581,6 +581,17 @@ fn aside_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     builder.tempfile_in(dir)
 }
 
+/// A new file in `dir` that `write` has written, to be persisted.
+fn written_aside(
+    dir: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<BufWriter<tempfile::NamedTempFile>> {
+    let file = aside_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut buffered = BufWriter::with_capacity(1 << 16, file);
+    write(&mut buffered).map_err(|e| Error::io(dir, e))?;
+    Ok(buffered)
+}
+
 /// A kept file, if it is there.
 fn open(path: &Path) -> Result<Option<File>> {
     match File::open(path) {
@@ -724,9 +735,7 @@ impl Waiting {
             csv,
         })
         .map_err(|e| Error::Query(e.to_string()))?;
-        let file = aside_in(dir).map_err(|e| Error::io(dir, e))?;
-        let mut buffered = BufWriter::with_capacity(1 << 16, file);
-        buffered.write_all(&json).map_err(|e| Error::io(dir, e))?;
+        let buffered = written_aside(dir, |out| out.write_all(&json))?;
         mark(&dir.join(format!("{}.{TSV}", self.key)));
         Ok(persist(buffered, &dir.join(splice_name(&self.key))))
     }
@@ -739,21 +748,13 @@ impl Waiting {
         csv: Option<&Splice>,
     ) -> Result<bool> {
         let dir = &self.keep;
-        let write = |splice: &Splice, base: &[u8]| -> Result<BufWriter<tempfile::NamedTempFile>> {
-            let file = aside_in(dir).map_err(|e| Error::io(dir, e))?;
-            let mut buffered = BufWriter::with_capacity(1 << 16, file);
-            splice
-                .write(base, &mut buffered)
-                .map_err(|e| Error::io(dir, e))?;
-            Ok(buffered)
-        };
         let path = dir.join(format!("{}.{TSV}", self.key));
-        let buffered = write(tsv, &old.0.base)?;
+        let buffered = written_aside(dir, |out| tsv.write(&old.0.base, out))?;
         mark(&path);
         let kept = persist(buffered, &path);
         // The printing after the solutions it prints.
         if let (true, Some(csv), Some(o)) = (kept, csv, &old.1) {
-            if let Ok(buffered) = write(csv, &o.base) {
+            if let Ok(buffered) = written_aside(dir, |out| csv.write(&o.base, out)) {
                 persist(buffered, &dir.join(format!("{}.{CSV}", self.key)));
             }
         }

@@ -149,14 +149,10 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Writes the rest of the file, a mebibyte at a time at most (a
-    /// writer that gathers what it is given, as one that hands chunks to
-    /// another thread does, then holds no more).
+    /// Writes the rest of the file, each piece straight from its base.
     pub fn copy_to(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         while let Some(p) = self.splice.pieces.get(self.piece) {
-            for chunk in p.bytes(&self.base)[self.at..].chunks(1 << 20) {
-                out.write_all(chunk)?;
-            }
+            out.write_all(&p.bytes(&self.base)[self.at..])?;
             self.piece += 1;
             self.at = 0;
         }
